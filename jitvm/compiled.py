@@ -1,0 +1,179 @@
+"""The one place Numba is imported.
+
+Every compiled function in jitvm (instruction semantics, the MMU, the interpreter loop, generated
+blocks) is decorated with `jit` from here. With JITVM_ENGINE=python in the environment *before*
+this module is first imported, `jit` is the identity and the whole machine runs as plain CPython:
+slow, but steppable under pdb and the reference for the `python` tier.
+
+Integer discipline: every guest integer is an int64 (numpy or Python); mixing uint64 and int64 in
+Numba yields float64, so unsigned operations go through the helpers below, which convert both
+operands explicitly.
+"""
+import os
+import struct
+import warnings
+
+import numpy as np
+
+PURE_PYTHON = os.environ.get("JITVM_ENGINE") == "python"
+
+if PURE_PYTHON:
+    # numpy scalars warn on wrap-around; wrapping is the guest semantics we want.
+    warnings.filterwarnings("ignore", category=RuntimeWarning, message=".*overflow encountered.*")
+
+    def jit(fn=None, **_):
+        return fn if fn is not None else (lambda f: f)
+
+    def f64_from_bits(i):
+        return struct.unpack("<d", struct.pack("<q", int(i)))[0]
+
+    def f64_to_bits(f):
+        return np.int64(struct.unpack("<q", struct.pack("<d", float(f)))[0])
+
+    def f32_from_bits(i):
+        return np.float32(struct.unpack("<f", struct.pack("<I", int(i) & 0xFFFFFFFF))[0])
+
+    def f32_to_bits(f):
+        return np.int64(struct.unpack("<i", struct.pack("<f", np.float32(f)))[0])
+
+    def fma64(a, b, c):
+        return _exact_fma(float(a), float(b), float(c))
+
+    def call_block(addr, r, mem, ctl):  # pragma: no cover - never reached in python mode
+        raise RuntimeError("compiled blocks do not exist in the python tier")
+
+    block = carray = None
+else:
+    import numba
+    from llvmlite import ir
+    from numba import types
+    from numba.core import cgutils
+    from numba.extending import intrinsic
+
+    def jit(fn=None, **kw):
+        """njit with the project's defaults: cached on disk, GIL released, inlined into callers."""
+        opts = dict(cache=True, nogil=True, inline="always")
+        opts.update(kw)
+        if fn is None:
+            return numba.njit(**opts)
+        return numba.njit(**opts)(fn)
+
+    @intrinsic
+    def _bitcast(typingctx, val, target):
+        to = target.instance_type if isinstance(target, types.NumberClass) else target.dtype
+
+        def codegen(context, builder, sig, args):
+            return builder.bitcast(args[0], context.get_value_type(to))
+        return to(val, target), codegen
+
+    @intrinsic
+    def _fma(typingctx, a, b, c):
+        def codegen(context, builder, sig, args):
+            d = ir.DoubleType()
+            fn = builder.module.declare_intrinsic("llvm.fma", [d], ir.FunctionType(d, [d, d, d]))
+            return builder.call(fn, args)
+        return types.float64(types.float64, types.float64, types.float64), codegen
+
+    @intrinsic
+    def _call_block(typingctx, addr, r, mem, ctl):
+        """Call a compiled block by address: int64 fn(int64* r, uint8* mem, int64* ctl)."""
+        sig = types.int64(types.int64, r, mem, ctl)
+
+        def codegen(context, builder, sig, args):
+            i64 = ir.IntType(64)
+            fnty = ir.FunctionType(i64, [i64.as_pointer(), ir.IntType(8).as_pointer(),
+                                         i64.as_pointer()])
+            fptr = builder.inttoptr(args[0], fnty.as_pointer())
+            ptrs = []
+            for ty, val, want in zip(sig.args[1:], args[1:], fnty.args):
+                arr = cgutils.create_struct_proxy(ty)(context, builder, value=val)
+                ptrs.append(builder.bitcast(arr.data, want))
+            return builder.call(fptr, ptrs)
+        return sig, codegen
+
+    from numba import carray  # noqa: F401  (re-exported for jitvm.mmu.block_views)
+
+    BLOCK_SIG = types.int64(types.CPointer(types.int64), types.voidptr, types.CPointer(types.int64))
+
+    def block(fn):
+        """A translated block: compiled ahead of use, called by address from the run loop."""
+        return numba.cfunc(BLOCK_SIG, nopython=True, cache=True)(fn)
+
+    @jit
+    def f64_from_bits(i):
+        return _bitcast(np.int64(i), np.float64)
+
+    @jit
+    def f64_to_bits(f):
+        return _bitcast(np.float64(f), np.int64)
+
+    @jit
+    def f32_from_bits(i):
+        return _bitcast(np.int32(i & 0xFFFFFFFF), np.float32)
+
+    @jit
+    def f32_to_bits(f):
+        return np.int64(_bitcast(np.float32(f), np.int32)) & 0xFFFFFFFF
+
+    @jit
+    def fma64(a, b, c):
+        """a*b+c rounded once (LLVM's fma: hardware where present, libm's exact fallback else)."""
+        return _fma(np.float64(a), np.float64(b), np.float64(c))
+
+    @jit
+    def call_block(addr, r, mem, ctl):
+        return _call_block(addr, r, mem, ctl)
+
+
+def _exact_fma(a, b, c):
+    """Correctly rounded a*b+c for the python tier, via exact rational arithmetic."""
+    import math
+    from fractions import Fraction
+    if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
+        return a * b + c
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    if exact == 0:
+        # IEEE: exact zero sum takes the sign of the RNE operation on the zero terms
+        return a * b + c
+    return _round_fraction(exact)
+
+
+def _round_fraction(q):
+    """Round an exact rational to the nearest double, ties to even (float() of a Fraction does)."""
+    try:
+        return float(q)
+    except OverflowError:
+        return float("inf") if q > 0 else float("-inf")
+
+
+# ---- integer helpers shared by every ISA (compiled and plain) -------------------------------
+
+@jit
+def sext32(x):
+    """Sign-extend the low 32 bits of x to int64."""
+    x = np.int64(x) & 0xFFFFFFFF
+    return x - (np.int64(1) << 32) if x & 0x80000000 else x
+
+
+@jit
+def sext(x, bits):
+    """Sign-extend the low `bits` bits of x."""
+    m = np.int64(1) << (bits - 1)
+    x = np.int64(x) & ((np.int64(1) << bits) - 1) if bits < 64 else np.int64(x)
+    return (x ^ m) - m if bits < 64 else x
+
+
+@jit
+def u64(x):
+    return np.uint64(np.int64(x))
+
+
+@jit
+def s64(x):
+    return np.int64(np.uint64(x))
+
+
+@jit
+def ltu(a, b):
+    """Unsigned a < b on int64 values."""
+    return np.uint64(np.int64(a)) < np.uint64(np.int64(b))

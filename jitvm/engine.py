@@ -1,0 +1,149 @@
+"""The execution engine: tiers, code caches and the dispatch between them.
+
+Tiers (`--engine`):
+  jit     the compiled interpreter for cold code; blocks executed `HOT_THRESHOLD` times are
+          translated to compiled functions (jitvm/blocks.py) and chained in the run loop.
+  interp  the compiled interpreter only.
+  python  the same interpreter and semantics in plain CPython (JITVM_ENGINE=python at start-up).
+
+The engine hands control back to its caller (the kernel, through jitvm/machine.py) only for exits
+that need it; FENCE_I and HOT are handled here.
+"""
+import hashlib
+import importlib.util
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import translators
+from jitvm import blocks
+from jitvm.compiled import PURE_PYTHON
+from jitvm.exits import Exit
+
+HOT_THRESHOLD = 50
+TIERS = ("jit", "interp", "python")
+
+
+class IsaInfo:
+    """What the engine needs of a translator, derived once."""
+
+    def __init__(self, name):
+        pkg = translators.load(name)
+        self.pkg, self.NAME = pkg, name
+        self.fetch, self.decode, self.disasm = pkg.fetch, pkg.decode, pkg.disasm
+        self.ENDS_BLOCK, self.NAMES = pkg.ENDS_BLOCK, pkg.NAMES
+        self.PC = pkg.cpu.PC
+        self.new_regs, self.nregs = pkg.cpu.new_regs, pkg.cpu.NREGS
+        self._dispatch = importlib.import_module(f"translators.{name}._dispatch")
+        self._sem = {}
+
+    def semantic(self, op):
+        """(module, function name) of the semantic function for op."""
+        if op not in self._sem:
+            fname = "exec_" + self.NAMES[op].replace(".", "_")
+            fn = getattr(self._dispatch, fname)
+            self._sem[op] = (getattr(fn, "py_func", fn).__module__, fname)
+        return self._sem[op]
+
+
+def load_loops(isa_name):
+    """The run loops for one ISA: jitvm/loop_template.py instantiated into the cache."""
+    here = os.path.dirname(__file__)
+    text = open(os.path.join(here, "loop_template.py")).read().replace("ISA_NAME", isa_name)
+    key = hashlib.sha256(text.encode()).hexdigest()[:12]
+    d = blocks.cache_root() / "loops"
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / f"loop_{isa_name}_{key}.py"
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text("# Generated from jitvm/loop_template.py. Do not edit.\n" + text)
+        os.replace(tmp, path)
+    spec = importlib.util.spec_from_file_location(f"jitvm_loops_{isa_name}", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@dataclass
+class Stats:
+    blocks_compiled: int = 0
+    blocks_from_cache: int = 0
+    compile_seconds: float = 0.0
+    exits: dict = field(default_factory=dict)
+
+
+class CodeCache:
+    """Translations for one address space: decode cache, jump table, heat counters."""
+
+    def __init__(self, loops):
+        self.dc = np.full((loops.DC_SIZE, loops.DC_COLS), -1, dtype=np.int64)
+        self.jt = np.full((loops.JT_SIZE, 2), -1, dtype=np.int64)
+        self.heat = np.zeros(loops.JT_SIZE, dtype=np.int64)
+        self.keep = {}          # pc -> compiled function (keeps its machine code alive)
+        self.gen = 0            # the address space's code_gen these translations belong to
+
+    def flush(self):
+        self.dc[:, 0] = -1
+        self.jt[:, 0] = -1
+        self.heat[:] = 0
+        self.keep.clear()
+
+
+class Engine:
+    def __init__(self, isa_name, tier="jit"):
+        if tier not in TIERS:
+            raise ValueError(f"unknown engine {tier!r}; choose one of {', '.join(TIERS)}")
+        if (tier == "python") != PURE_PYTHON:
+            raise RuntimeError("the python tier needs JITVM_ENGINE=python set before start-up")
+        self.isa = IsaInfo(isa_name)
+        self.tier = tier
+        self.loops = load_loops(isa_name)
+        self.stats = Stats()
+
+    def new_code_cache(self):
+        return CodeCache(self.loops)
+
+    def run(self, regs, m, cache, budget):
+        """Run guest code until an exit the kernel must handle; returns that Exit."""
+        lp, ctl = self.loops, m[4]
+        while True:
+            ctl[0] = 0
+            if self.tier == "jit":
+                e = lp.run_jit(regs, m, cache.dc, cache.jt, cache.heat, budget, HOT_THRESHOLD)
+            else:
+                e = lp.run_interp(regs, m, cache.dc, budget)
+            e = Exit(int(e))
+            if e == Exit.FENCE_I:
+                cache.flush()
+                continue
+            if ctl[lp.CTL_HOT_N]:
+                self.translate_hot(m, cache)
+                if e == Exit.HOT:
+                    continue
+            self.stats.exits[e.name] = self.stats.exits.get(e.name, 0) + 1
+            return e
+
+    def translate_hot(self, m, cache):
+        lp, ctl = self.loops, m[4]
+        for i in range(int(ctl[lp.CTL_HOT_N])):
+            pc = int(ctl[lp.CTL_HOT_Q + i])
+            insns = blocks.scan(self.isa, m, pc)
+            if not insns:
+                continue
+            t = time.perf_counter()
+            fresh = not blocks.cached(self.isa, insns)
+            addr, fn = blocks.compile_block(self.isa, insns)
+            dt = time.perf_counter() - t
+            self.stats.compile_seconds += dt
+            if fresh:
+                self.stats.blocks_compiled += 1
+            else:
+                self.stats.blocks_from_cache += 1
+            h = (pc >> 1) & (lp.JT_SIZE - 1)
+            cache.jt[h, 0], cache.jt[h, 1] = pc, addr
+            cache.keep[pc] = fn
+        ctl[lp.CTL_HOT_N] = 0

@@ -1,0 +1,74 @@
+"""The machine interface: all the kernel knows of the hardware.
+
+A Machine is guest physical memory (one numpy byte array), virtual CPUs and the engine for one ISA.
+The kernel gives a CPU a thread's register array, an address space's page-table root and code
+cache, and a budget; the CPU runs guest code and returns the Exit that needs the kernel, with the
+fault address and access kind where there is one. The kernel never indexes a register array
+itself: kernel/context.py maps the ABI's register numbers onto it.
+"""
+import numpy as np
+
+import translators
+from jitvm import mmu
+from jitvm.engine import Engine
+from jitvm.exits import Access, Exit
+
+
+class Cpu:
+    def __init__(self, machine, index):
+        self.machine, self.index = machine, index
+        self.ctl = mmu.new_ctl(len(machine.mem8), machine.engine.isa.nregs)
+        self.m = mmu.machine_tuple(machine.mem8, self.ctl)
+        self._tlb_owner = None            # (page-table root, tlb_gen) the TLB was filled for
+
+    def run_user(self, regs, pt_root, tlb_gen, code_cache, code_gen, budget):
+        """Enter guest code; returns the Exit that needs the kernel."""
+        if self._tlb_owner != (pt_root, tlb_gen):
+            mmu.flush_tlb(self.ctl)
+            self.ctl[mmu.CTL_PT_ROOT] = pt_root
+            self._tlb_owner = (pt_root, tlb_gen)
+        if code_cache.gen != code_gen:
+            code_cache.flush()
+            code_cache.gen = code_gen
+        return self.machine.engine.run(regs, self.m, code_cache, budget)
+
+    @property
+    def fault_addr(self):
+        return int(self.ctl[mmu.CTL_FAULT_ADDR])
+
+    @property
+    def fault_access(self):
+        return Access(int(self.ctl[mmu.CTL_FAULT_KIND]))
+
+    @property
+    def exit_info(self):
+        return int(self.ctl[mmu.CTL_EXIT_INFO])
+
+    @property
+    def instret(self):
+        return int(self.ctl[mmu.CTL_INSTRET])
+
+
+class Machine:
+    def __init__(self, isa, mem_size, ncpus=1, engine="jit"):
+        self.isa_name = isa
+        self.abi = translators.load(isa).abi
+        self.mem8 = np.zeros(mem_size, dtype=np.uint8)
+        self.engine = Engine(isa, engine)
+        self.cpus = [Cpu(self, i) for i in range(ncpus)]
+
+    def new_regs(self):
+        return self.engine.isa.new_regs()
+
+    def new_code_cache(self):
+        return self.engine.new_code_cache()
+
+    def disasm_at(self, cpu, pc):
+        """Disassembly of the instruction at pc in cpu's current address space, for messages."""
+        isa = self.engine.isa
+        inst = int(isa.fetch(cpu.m, pc))
+        cpu.ctl[mmu.CTL_EXIT] = 0
+        return "<unmapped>" if inst < 0 else f"{isa.disasm(inst, pc)}  ({inst:#x})"
+
+
+__all__ = ["Machine", "Cpu", "Exit", "Access"]

@@ -1,0 +1,250 @@
+"""The software MMU: guest virtual -> guest physical, in compiled code.
+
+Guest physical memory is one numpy byte array (`mem8`) with 16/32/64-bit views over the same
+buffer, so an aligned access is one array read. Address spaces are 4-level radix page tables
+(9 bits a level, 4 KiB pages, 48-bit virtual addresses) kept *in guest physical memory*, in the
+format below; the kernel writes them (kernel/pagetable.py), compiled code walks them here.
+
+PTE: bit 0 V (valid), 1 R, 2 W, 3 X, 4 U; bits 12..47 the physical page. A valid entry with none of
+R/W/X points at the next-level table. Permissions are exact: a store to an R-only page faults (the
+kernel uses that for copy-on-write).
+
+Each CPU has a direct-mapped TLB inside its `ctl` array (tag = virtual page number, data =
+physical page | permission bits). Whoever changes a PTE must flush the TLBs that may hold it
+(`flush_tlb`). A miss walks the table; a missing or insufficient mapping is a page fault: the
+access returns nothing, ctl records address and access kind, and the instruction must have changed
+no state, so the kernel can fix the mapping and re-run it.
+
+`m` below is the machine tuple (mem8, mem16, mem32, mem64, ctl) every semantic function receives.
+"""
+import numpy as np
+
+from jitvm.compiled import carray, jit
+from jitvm.exits import Exit
+
+PAGE_SHIFT = 12
+PAGE_SIZE = 1 << PAGE_SHIFT
+PTE_V, PTE_R, PTE_W, PTE_X, PTE_U = 1, 2, 4, 8, 16
+PTE_ADDR_MASK = 0x0000_FFFF_FFFF_F000
+VA_BITS = 48
+LEVELS = 4
+
+# ---- ctl: per-CPU control words shared between compiled code and Python -----------------------
+CTL_EXIT = 0          # Exit reason, NONE while running
+CTL_FAULT_ADDR = 1    # faulting virtual address
+CTL_FAULT_KIND = 2    # Access value of the faulting access
+CTL_PT_ROOT = 3       # physical address of the current page-table root
+CTL_BUDGET = 4        # instructions left in this time slice
+CTL_INSTRET = 5       # instructions retired by this CPU
+CTL_EXIT_INFO = 6     # extra word for the exit (e.g. the illegal instruction's bits)
+CTL_MEM_SIZE = 7      # bytes of guest physical memory
+CTL_TLB_MISSES = 8
+CTL_NREGS = 9         # length of the register array (for block_views)
+CTL_STAT_BASE = 16    # 16..63: engine statistics (see jitvm/engine.py)
+TLB_ENTRIES = 256
+CTL_TLB = 64
+CTL_WORDS = CTL_TLB + 2 * TLB_ENTRIES
+
+
+def new_ctl(mem_size, nregs):
+    ctl = np.zeros(CTL_WORDS, dtype=np.int64)
+    ctl[CTL_MEM_SIZE] = mem_size
+    ctl[CTL_NREGS] = nregs
+    flush_tlb(ctl)
+    return ctl
+
+
+def flush_tlb(ctl):
+    ctl[CTL_TLB:CTL_TLB + 2 * TLB_ENTRIES:2] = -1
+    ctl[CTL_TLB + 1:CTL_TLB + 2 * TLB_ENTRIES:2] = 0
+
+
+def machine_tuple(mem8, ctl):
+    """The (mem8, mem16, mem32, mem64, ctl) tuple semantic functions take."""
+    return (mem8, mem8.view(np.uint16), mem8.view(np.uint32), mem8.view(np.int64), ctl)
+
+
+@jit
+def block_views(rp, mp, cp):
+    """Inside a compiled block: the register array and machine tuple from raw pointers."""
+    ctl = carray(cp, CTL_WORDS)
+    n = ctl[CTL_MEM_SIZE]
+    m = (carray(mp, n, np.uint8), carray(mp, n >> 1, np.uint16), carray(mp, n >> 2, np.uint32),
+         carray(mp, n >> 3, np.int64), ctl)
+    return carray(rp, ctl[CTL_NREGS]), m
+
+
+@jit(inline="never")
+def walk(m, va, need):
+    """TLB miss: walk the page table; fill the TLB or record a page fault and return -1."""
+    ctl = m[4]
+    mem64 = m[3]
+    ctl[CTL_TLB_MISSES] += 1
+    if va < 0 or va >= (np.int64(1) << VA_BITS):
+        ctl[CTL_EXIT] = Exit.PAGE_FAULT
+        ctl[CTL_FAULT_ADDR] = va
+        ctl[CTL_FAULT_KIND] = need
+        return np.int64(-1)
+    table = ctl[CTL_PT_ROOT]
+    pte = np.int64(0)
+    for level in range(LEVELS - 1, -1, -1):
+        idx = (va >> (PAGE_SHIFT + 9 * level)) & 511
+        pte = mem64[(table >> 3) + idx]
+        if (pte & PTE_V) == 0:
+            break
+        if (pte & (PTE_R | PTE_W | PTE_X)) != 0:
+            break
+        table = pte & PTE_ADDR_MASK
+    if (pte & PTE_V) == 0 or (pte & need) == 0 or (pte & (PTE_R | PTE_W | PTE_X)) == 0:
+        ctl[CTL_EXIT] = Exit.PAGE_FAULT
+        ctl[CTL_FAULT_ADDR] = va
+        ctl[CTL_FAULT_KIND] = need
+        return np.int64(-1)
+    vpn = va >> PAGE_SHIFT
+    slot = CTL_TLB + 2 * (vpn & (TLB_ENTRIES - 1))
+    ctl[slot] = vpn
+    ctl[slot + 1] = (pte & PTE_ADDR_MASK) | (pte & (PTE_R | PTE_W | PTE_X))
+    return (pte & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1))
+
+
+@jit
+def translate(m, va, need):
+    """Physical address of va for an access needing permission `need`, or -1 (fault recorded)."""
+    ctl = m[4]
+    vpn = va >> PAGE_SHIFT
+    slot = CTL_TLB + 2 * (vpn & (TLB_ENTRIES - 1))
+    if ctl[slot] == vpn:
+        d = ctl[slot + 1]
+        if d & need:
+            return (d & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1))
+    return walk(m, va, need)
+
+
+@jit
+def faulted(m):
+    return m[4][CTL_EXIT] != 0
+
+
+# ---- loads: return the value (zero- or sign-extended to int64); 0 after a fault --------------
+
+@jit(inline="never")
+def _load_bytes(m, va, n):
+    """Misaligned load, byte by byte (each byte translated: it may straddle two pages)."""
+    v = np.int64(0)
+    for i in range(n):
+        pa = translate(m, va + i, 2)
+        if pa < 0:
+            return np.int64(0)
+        v |= np.int64(m[0][pa]) << (8 * i)
+    return v
+
+
+@jit
+def load_u8(m, va):
+    pa = translate(m, va, 2)
+    return np.int64(m[0][pa]) if pa >= 0 else np.int64(0)
+
+
+@jit
+def load_s8(m, va):
+    v = load_u8(m, va)
+    return v - 256 if v >= 128 else v
+
+
+@jit
+def load_u16(m, va):
+    if va & 1:
+        return _load_bytes(m, va, 2)
+    pa = translate(m, va, 2)
+    return np.int64(m[1][pa >> 1]) if pa >= 0 else np.int64(0)
+
+
+@jit
+def load_s16(m, va):
+    v = load_u16(m, va)
+    return v - 65536 if v >= 32768 else v
+
+
+@jit
+def load_u32(m, va):
+    if va & 3:
+        return _load_bytes(m, va, 4)
+    pa = translate(m, va, 2)
+    return np.int64(m[2][pa >> 2]) if pa >= 0 else np.int64(0)
+
+
+@jit
+def load_s32(m, va):
+    v = load_u32(m, va)
+    return v - (np.int64(1) << 32) if v & 0x80000000 else v
+
+
+@jit
+def load_u64(m, va):
+    if va & 7:
+        return _load_bytes(m, va, 8)
+    pa = translate(m, va, 2)
+    return m[3][pa >> 3] if pa >= 0 else np.int64(0)
+
+
+# ---- stores: return True when done; on a fault nothing was written ---------------------------
+
+@jit(inline="never")
+def _store_bytes(m, va, v, n):
+    # Check both ends first so a fault on the second page leaves memory untouched.
+    if translate(m, va, 4) < 0 or translate(m, va + n - 1, 4) < 0:
+        return False
+    for i in range(n):
+        pa = translate(m, va + i, 4)
+        m[0][pa] = (v >> (8 * i)) & 0xFF
+    return True
+
+
+@jit
+def store_u8(m, va, v):
+    pa = translate(m, va, 4)
+    if pa < 0:
+        return False
+    m[0][pa] = v & 0xFF
+    return True
+
+
+@jit
+def store_u16(m, va, v):
+    if va & 1:
+        return _store_bytes(m, va, v, 2)
+    pa = translate(m, va, 4)
+    if pa < 0:
+        return False
+    m[1][pa >> 1] = v & 0xFFFF
+    return True
+
+
+@jit
+def store_u32(m, va, v):
+    if va & 3:
+        return _store_bytes(m, va, v, 4)
+    pa = translate(m, va, 4)
+    if pa < 0:
+        return False
+    m[2][pa >> 2] = v & 0xFFFFFFFF
+    return True
+
+
+@jit
+def store_u64(m, va, v):
+    if va & 7:
+        return _store_bytes(m, va, v, 8)
+    pa = translate(m, va, 4)
+    if pa < 0:
+        return False
+    m[3][pa >> 3] = v
+    return True
+
+
+# ---- instruction fetch ----------------------------------------------------------------------
+
+@jit
+def fetch_u16(m, va):
+    pa = translate(m, va, 8)
+    return np.int64(m[1][pa >> 1]) if pa >= 0 else np.int64(-1)

@@ -1,0 +1,12 @@
+"""Every kernel tunable in one place (xv6's param.h)."""
+MEM_SIZE = 512 << 20           # default guest physical memory (--mem)
+PAGE_SIZE = 4096
+TIME_SLICE = 200_000           # guest instructions a thread runs before the timer trap
+MAX_PROCESSES = 256            # fork beyond this fails with EAGAIN
+MAX_FDS = 1024                 # RLIMIT_NOFILE
+STACK_SIZE = 8 << 20           # RLIMIT_STACK: how far the stack VMA may grow down
+STACK_TOP = 0x3F_FFFF_F000     # just under the riscv64 Sv39 user limit, as Linux places it
+MMAP_BASE = 0x20_0000_0000     # top-down mmap region starts below this
+ELF_ET_DYN_BASE = 0x2A_AAAA_A000   # where a static-PIE or the dynamic linker is loaded
+HOSTNAME = "jitvm"
+KERNEL_RELEASE = "6.6.0-jitvm"

@@ -1,0 +1,17 @@
+"""Instruction-set translators: one package per guest ISA, every package with the same module names.
+
+A translator knows one ISA completely (encodings, decoding, semantics, CPU state layout, ABI facts,
+disassembly) and nothing about processes, files or scheduling. It imports only jitvm's compiled
+primitives (`jitvm.compiled`, `jitvm.mmu`, `jitvm.exits`) -- the way QEMU target code calls the
+core's load/store helpers -- never the engine or the kernel.
+"""
+import importlib
+
+ISAS = ("riscv64",)
+
+
+def load(name):
+    """The translator package for ISA `name`."""
+    if name not in ISAS:
+        raise ValueError(f"unsupported ISA {name!r}; jitvm supports: {', '.join(ISAS)}")
+    return importlib.import_module(f"translators.{name}")

@@ -1,0 +1,26 @@
+"""riscv64 Linux ABI facts, as data (psABI + arch/riscv/include/uapi). The kernel reads these; it
+never names a riscv64 register itself.
+"""
+from translators.asm_generic import SYSCALL_NAMES as _GENERIC
+from translators.riscv64 import cpu
+
+ELF_MACHINE = 243            # EM_RISCV
+ELF_CLASS = 64
+SYSCALL_NAMES = {**_GENERIC, 258: "riscv_hwprobe", 259: "riscv_flush_icache"}
+
+# UserContext mapping: where the kernel finds pc, sp, tls, the syscall number/arguments/result.
+PC = cpu.PC
+SP = cpu.SP
+TP = cpu.TP                  # thread pointer register (TLS)
+RA = cpu.RA
+SYSCALL_NR = 17              # a7
+SYSCALL_ARGS = (10, 11, 12, 13, 14, 15)   # a0..a5
+SYSCALL_RET = 10             # a0; errors are -errno in a0 (no separate error flag)
+SYSCALL_INSN_LEN = 4         # ecall has no compressed form
+CLONE_ARGS_ORDER = ("flags", "stack", "parent_tid", "tls", "child_tid")  # CONFIG_CLONE_BACKWARDS
+
+STACK_ALIGN = 16
+HWCAP = sum(1 << (ord(c) - ord("a")) for c in "imafdc")    # AT_HWCAP: one bit per base letter
+PLATFORM = "riscv64"
+UNAME_MACHINE = "riscv64"
+STAT_LAYOUT = "asm-generic"
