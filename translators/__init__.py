@@ -14,4 +14,7 @@ def load(name):
     """The translator package for ISA `name`."""
     if name not in ISAS:
         raise ValueError(f"unsupported ISA {name!r}; jitvm supports: {', '.join(ISAS)}")
-    return importlib.import_module(f"translators.{name}")
+    pkg = importlib.import_module(f"translators.{name}")
+    for part in ("abi", "cpu"):          # every translator has these modules
+        importlib.import_module(f"translators.{name}.{part}")
+    return pkg

@@ -1,0 +1,3 @@
+from jitvm.cli import main
+
+main()

@@ -1,0 +1,164 @@
+"""The `jitvm` command line.
+
+  jitvm run [options] PROGRAM [ARGS...]   run one guest program, like qemu-riscv64
+  jitvm rootfs [--arch A] [--rebuild]     build the default root file system (busybox)
+
+Nothing that imports Numba is imported before the arguments are parsed: `--engine python` must set
+JITVM_ENGINE before jitvm.compiled is first imported.
+"""
+import argparse
+import os
+import sys
+
+ARCHES = ("riscv64",)
+ELF_MACHINE_TO_ARCH = {243: "riscv64"}
+
+
+def _mem_size(text):
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    t = text.strip().lower().rstrip("ib")
+    try:
+        n = int(float(t[:-1]) * units[t[-1]]) if t and t[-1] in units else int(t)
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(f"bad memory size {text!r}; use e.g. 256M or 1G")
+    if n < (16 << 20):
+        raise argparse.ArgumentTypeError("guest memory must be at least 16M")
+    return n & ~0xFFF
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog="jitvm",
+        description="A binary-translation VM in Python: runs Linux programs for another ISA on a "
+                    "Linux-compatible kernel written in Python, with guest code compiled by Numba.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    r = sub.add_parser("run", help="run one guest program (like qemu-riscv64)",
+                       description="Run PROGRAM (a path on the host) on the jitvm kernel. The guest "
+                                   "sees the root file system as / and nothing outside it. Exits "
+                                   "with the guest's status, or 128+N if signal N killed it.")
+    r.add_argument("--arch", default="auto", choices=("auto",) + ARCHES,
+                   help="guest ISA; auto reads it from PROGRAM's ELF header (default)")
+    r.add_argument("--rootfs", metavar="DIR",
+                   help="host directory the guest sees as / (default: the one `jitvm rootfs` "
+                        "built)")
+    r.add_argument("--engine", default="jit", choices=("jit", "interp", "python"),
+                   help="execution tier: jit = compiled interpreter + Numba-compiled hot blocks "
+                        "(default); interp = compiled interpreter only; python = the same "
+                        "semantics in plain CPython (slow; for debugging and comparison)")
+    r.add_argument("--mem", type=_mem_size, default=None, metavar="SIZE",
+                   help="guest physical memory, e.g. 256M, 1G (default 512M)")
+    r.add_argument("--strace", action="store_true",
+                   help="print every system call with decoded arguments and result to stderr")
+    r.add_argument("--stats", action="store_true",
+                   help="print engine statistics at exit (blocks compiled, exits by reason, ...)")
+    r.add_argument("program", metavar="PROGRAM", help="the guest executable (host path)")
+    r.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                   help="arguments passed to PROGRAM")
+
+    f = sub.add_parser("rootfs", help="build the default root file system (static busybox)",
+                       description="Build, once, a root file system with a static busybox built "
+                                   "from Debian's source with a cross compiler. Prints its path "
+                                   "as the last line.")
+    f.add_argument("--arch", default="riscv64", choices=ARCHES, help="guest ISA (default riscv64)")
+    f.add_argument("--rebuild", action="store_true", help="build again even if it exists")
+    return p
+
+
+def die(msg, status=1):
+    print(f"jitvm: {msg}", file=sys.stderr)
+    sys.exit(status)
+
+
+def detect_arch(data, path):
+    if data[:4] != b"\x7fELF" or len(data) < 20:
+        return None
+    return ELF_MACHINE_TO_ARCH.get(int.from_bytes(data[18:20], "little"))
+
+
+def guest_cwd(rootfs):
+    """The host working directory as the guest sees it, if it lies inside the root file system."""
+    here, root = os.path.realpath(os.getcwd()), os.path.realpath(rootfs)
+    if here == root or here.startswith(root + os.sep):
+        return "/" + os.path.relpath(here, root).replace(os.sep, "/").lstrip(".")
+    return "/"
+
+
+def cmd_run(a):
+    if a.engine == "python":
+        os.environ["JITVM_ENGINE"] = "python"
+    try:
+        with open(a.program, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        die(f"{a.program}: no such file", 127)
+    except IsADirectoryError:
+        die(f"{a.program}: is a directory", 126)
+    except OSError as e:
+        die(f"{a.program}: cannot read: {e.strerror}", 126)
+    arch = a.arch
+    if arch == "auto":
+        arch = detect_arch(data, a.program) or "riscv64"
+    from jitvm import rootfs as rootfs_mod
+    root = a.rootfs or rootfs_mod.default_path(arch)
+    if not os.path.isdir(root):
+        if a.rootfs:
+            die(f"--rootfs {root}: not a directory")
+        die(f"no root file system for {arch} yet: run `jitvm rootfs --arch {arch}` "
+            f"(or `make rootfs`), or pass --rootfs DIR")
+
+    from jitvm.machine import Machine
+    from kernel import params
+    from kernel.elf import ExecError
+    from kernel.session import run_program
+    machine = Machine(arch, a.mem or params.MEM_SIZE, 1, a.engine)
+    argv = [os.fsencode(a.program)] + [os.fsencode(x) for x in a.args]
+    envp = [os.fsencode(f"{k}={v}") for k, v in os.environ.items()
+            if k not in ("JITVM_ENGINE",)]
+    try:
+        status, proc = run_program(machine, root, data, a.program, argv, envp,
+                                   cwd=guest_cwd(root), strace=a.strace,
+                                   debug=bool(os.environ.get("JITVM_DEBUG")))
+    except ExecError as e:
+        die(str(e), 126)
+    if a.stats:
+        print_stats(machine, proc)
+    return status
+
+
+def print_stats(machine, proc):
+    s = machine.engine.stats
+    cpu = machine.cpus[0]
+    lines = [f"engine: {machine.engine.tier}",
+             f"instructions retired: {cpu.instret}",
+             f"blocks compiled: {s.blocks_compiled} ({s.compile_seconds:.2f} s compiling), "
+             f"loaded from cache: {s.blocks_from_cache}",
+             f"blocks run: compiled {cpu.ctl[41]}, interpreted {cpu.ctl[40]}",
+             f"TLB misses: {cpu.ctl[8]}",
+             "exits to the kernel: " + ", ".join(f"{k}={v}" for k, v in sorted(s.exits.items()))]
+    print("\n".join("jitvm stats: " + x for x in lines), file=sys.stderr)
+
+
+def cmd_rootfs(a):
+    from jitvm import rootfs as rootfs_mod
+    path = rootfs_mod.build_rootfs(a.arch, rebuild=a.rebuild)
+    print(path)
+    return 0
+
+
+def main(argv=None):
+    a = parser().parse_args(argv)
+    try:
+        status = {"run": cmd_run, "rootfs": cmd_rootfs}[a.command](a)
+    except KeyboardInterrupt:
+        status = 130
+    except Exception as e:
+        if os.environ.get("JITVM_DEBUG"):
+            raise
+        die(f"internal error: {e!r}\n(run again with JITVM_DEBUG=1 for a traceback, "
+            "and please report it)", 70)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""UserContext: a thread's saved user registers, seen through the ISA's ABI (zCore's UserContext).
+
+The register array belongs to the translator's layout; this class is the only kernel code that
+indexes it, and it does so through the ABI module's register numbers.
+"""
+
+
+class UserContext:
+    def __init__(self, regs, abi):
+        self.regs, self.abi = regs, abi
+
+    def _get(self, i):
+        return int(self.regs[i])
+
+    def _set(self, i, v):
+        v &= (1 << 64) - 1
+        self.regs[i] = v - (1 << 64) if v >> 63 else v
+
+    pc = property(lambda s: s._get(s.abi.PC), lambda s, v: s._set(s.abi.PC, v))
+    sp = property(lambda s: s._get(s.abi.SP), lambda s, v: s._set(s.abi.SP, v))
+    tls = property(lambda s: s._get(s.abi.TP), lambda s, v: s._set(s.abi.TP, v))
+
+    @property
+    def syscall_nr(self):
+        return self._get(self.abi.SYSCALL_NR)
+
+    @property
+    def syscall_args(self):
+        return tuple(self._get(i) for i in self.abi.SYSCALL_ARGS)
+
+    def set_return(self, value):
+        """The system call's result: a value >= 0 or -errno."""
+        self._set(self.abi.SYSCALL_RET, value)
+
+    def skip_syscall(self):
+        """Return past the system call instruction (the trap left pc on it)."""
+        self.pc = self.pc + self.abi.SYSCALL_INSN_LEN
+
+    def copy(self):
+        return UserContext(self.regs.copy(), self.abi)

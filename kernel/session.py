@@ -1,0 +1,25 @@
+"""Running one program on a fresh kernel (what `jitvm run` does): the user-mode-emulation
+counterpart of booting, with the host's standard streams as the guest's."""
+from kernel import signal
+from kernel.kernel import Kernel
+
+
+def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False):
+    """Returns (exit status as a shell reports it, the finished Process)."""
+    from kernel.fdtable import FdTable
+    from kernel.vfs import FsContext, make_root
+    root = make_root(rootfs)
+    k = Kernel(machine, root, strace=strace, debug=debug)
+    fs = FsContext(root)
+    try:
+        fs.chdir(cwd)
+    except Exception:
+        pass
+    p = k.spawn(image, name, argv, envp, FdTable.with_stdio(), fs)
+    k.run(p)
+    if p.term_signal:
+        desc = signal.DESCRIPTIONS.get(p.term_signal, f"Signal {p.term_signal}")
+        import sys
+        print(desc, file=sys.stderr, flush=True)
+        return 128 + p.term_signal, p
+    return p.exit_code, p

@@ -1,0 +1,91 @@
+"""Time family: clocks and sleeping.
+
+Implemented: clock_gettime clock_getres gettimeofday nanosleep clock_nanosleep times.
+Sleeping blocks the calling host thread for now (a single guest thread runs); the scheduler stage
+parks the thread on a timer instead.
+"""
+import struct
+import time
+
+from kernel.errno import EINVAL, Errno
+
+CLOCKS = {0: time.CLOCK_REALTIME, 1: time.CLOCK_MONOTONIC, 2: time.CLOCK_PROCESS_CPUTIME_ID,
+          3: time.CLOCK_THREAD_CPUTIME_ID, 4: time.CLOCK_MONOTONIC_RAW, 5: time.CLOCK_REALTIME,
+          6: time.CLOCK_MONOTONIC, 7: time.CLOCK_BOOTTIME}
+TIMER_ABSTIME = 1
+
+
+def _timespec(ns):
+    return struct.pack("<qq", ns // 1_000_000_000, ns % 1_000_000_000)
+
+
+def _read_timespec(t, ptr):
+    sec, nsec = struct.unpack("<qq", t.proc.mm.read(ptr, 16))
+    if sec < 0 or not 0 <= nsec < 1_000_000_000:
+        raise Errno(EINVAL)
+    return sec * 1_000_000_000 + nsec
+
+
+def _now(clock):
+    if clock not in CLOCKS:
+        raise Errno(EINVAL)
+    return time.clock_gettime_ns(CLOCKS[clock])
+
+
+def sys_clock_gettime(t, clock, tp):
+    t.proc.mm.write(tp, _timespec(_now(clock)))
+    return 0
+
+
+def sys_clock_getres(t, clock, res):
+    _now(clock)
+    if res:
+        t.proc.mm.write(res, _timespec(1))
+    return 0
+
+
+def sys_gettimeofday(t, tv, tz):
+    ns = time.time_ns()
+    if tv:
+        t.proc.mm.write(tv, struct.pack("<qq", ns // 10**9, ns % 10**9 // 1000))
+    if tz:
+        t.proc.mm.write(tz, bytes(8))
+    return 0
+
+
+def _sleep(ns):
+    if ns > 0:
+        time.sleep(ns / 1e9)
+
+
+def sys_nanosleep(t, req, rem):
+    _sleep(_read_timespec(t, req))
+    return 0
+
+
+def sys_clock_nanosleep(t, clock, flags, req, rem):
+    ns = _read_timespec(t, req)
+    if flags & TIMER_ABSTIME:
+        ns -= _now(clock)
+    else:
+        _now(clock)
+    _sleep(ns)
+    return 0
+
+
+def sys_times(t, buf):
+    ticks = int(t.kernel.uptime() * 100)
+    if buf:
+        cpu = int(time.process_time() * 100)
+        t.proc.mm.write(buf, struct.pack("<qqqq", cpu, 0, 0, 0))
+    return ticks
+
+
+SYSCALLS = {
+    "clock_gettime": (sys_clock_gettime, "int ptr"),
+    "clock_getres": (sys_clock_getres, "int ptr"),
+    "gettimeofday": (sys_gettimeofday, "ptr ptr"),
+    "nanosleep": (sys_nanosleep, "ptr ptr"),
+    "clock_nanosleep": (sys_clock_nanosleep, "int hex ptr ptr"),
+    "times": (sys_times, "ptr"),
+}

@@ -1,0 +1,91 @@
+"""Trap dispatch: turns a CPU's exit into kernel work (zCore's `run_user` loop body).
+
+Every ISA-specific exit becomes one TrapReason; system calls go through the table, page faults
+to the address space, and what cannot be fixed becomes a signal for the process.
+"""
+import sys
+import traceback
+from enum import IntEnum
+
+from jitvm.exits import Access, Exit
+from kernel import signal
+from kernel.errno import EIO, ENOSYS, Errno
+from kernel.frames import OutOfMemory
+
+
+class TrapReason(IntEnum):
+    SYSCALL = 1
+    PAGE_FAULT = 2
+    ILLEGAL_INSTRUCTION = 3
+    BREAKPOINT = 4
+    TIMER = 5
+    MISALIGNED = 6
+
+
+FROM_EXIT = {Exit.SYSCALL: TrapReason.SYSCALL, Exit.PAGE_FAULT: TrapReason.PAGE_FAULT,
+             Exit.ILLEGAL: TrapReason.ILLEGAL_INSTRUCTION, Exit.BREAKPOINT: TrapReason.BREAKPOINT,
+             Exit.BUDGET: TrapReason.TIMER, Exit.MISALIGNED: TrapReason.MISALIGNED}
+ACCESS_WORDS = {Access.READ: "read from", Access.WRITE: "write to", Access.EXEC: "execute at"}
+
+
+def handle(k, t, cpu, exit):
+    reason = FROM_EXIT[exit]
+    if reason == TrapReason.SYSCALL:
+        syscall(k, t)
+    elif reason == TrapReason.PAGE_FAULT:
+        page_fault(k, t, cpu)
+    elif reason == TrapReason.ILLEGAL_INSTRUCTION:
+        k.kill_on_fault(t, signal.SIGILL, f"illegal instruction at pc {t.ctx.pc:#x}: "
+                        f"{k.machine.disasm_at(cpu, t.ctx.pc)}")
+    elif reason == TrapReason.BREAKPOINT:
+        k.kill_on_fault(t, signal.SIGTRAP, f"breakpoint at pc {t.ctx.pc:#x}")
+    elif reason == TrapReason.MISALIGNED:
+        k.kill_on_fault(t, signal.SIGBUS, f"misaligned atomic access at pc {t.ctx.pc:#x}")
+    # TIMER: the time slice ended; the scheduler decides who runs next.
+
+
+def page_fault(k, t, cpu):
+    addr, access = cpu.fault_addr, cpu.fault_access
+    try:
+        if t.proc.mm.fault(addr, int(access)):
+            return
+    except OutOfMemory:
+        k.kill_on_fault(t, signal.SIGKILL, "out of memory: no free page frames "
+                        "(raise --mem or free memory in the guest)")
+        return
+    where = f"pc {t.ctx.pc:#x}"
+    if access != Access.EXEC:
+        where += f": {k.machine.disasm_at(cpu, t.ctx.pc)}"
+    kind = "unmapped" if t.proc.mm.find(addr) is None else "protected"
+    k.kill_on_fault(t, signal.SIGSEGV,
+                    f"{ACCESS_WORDS[access]} {kind} address {addr:#x} at {where}")
+
+
+def syscall(k, t):
+    ctx = t.ctx
+    nr, args = ctx.syscall_nr, ctx.syscall_args
+    ctx.skip_syscall()
+    name, fn, kinds = k.syscalls.get(nr, (f"syscall_{nr}", None, ""))
+    if fn is None:
+        if nr not in k.unknown_syscalls:
+            k.unknown_syscalls.add(nr)
+            k.log(f"unimplemented system call {nr} ({name}) -> ENOSYS")
+        result = -ENOSYS
+    else:
+        try:
+            result = fn(t, *args[:fn.__code__.co_argcount - 1])
+        except Errno as e:
+            result = -e.errno
+        except OSError as e:
+            result = -(e.errno or EIO)
+        except Exception as e:                 # a kernel bug must not take the VM down
+            k.log(f"internal error in sys_{name}: {e!r} -> EIO")
+            if k.debug:
+                traceback.print_exc(file=sys.stderr)
+            result = -EIO
+    if k.strace:
+        from kernel.syscalls.strace import format_call
+        done = None if t.proc.exited else result
+        k.log(f"[pid {t.proc.pid}] " + format_call(t.proc.mm, name, kinds, args, done), plain=True)
+    if not t.proc.exited:
+        ctx.set_return(result)

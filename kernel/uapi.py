@@ -1,0 +1,175 @@
+"""Guest-visible constants and struct layouts for the file system calls.
+
+Values and layouts are the asm-generic ones (include/uapi/asm-generic/*.h) as used by riscv64 and
+loongarch64, little-endian, 64-bit `long`. Two known deviations are left to the ISA ABI modules:
+aarch64 swaps O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE (arch/arm64/include/uapi/asm/fcntl.h),
+and MIPS o32 has its own open flags, struct stat, termios ioctl numbers and 32-bit longs.
+
+Structs are packed with `struct` format strings; each pack_* returns exactly the bytes the guest
+expects, so a syscall adapter only does `mm.write(ptr, pack_x(...))`.
+"""
+import struct
+from dataclasses import dataclass
+
+# ---- open(2) flags, octal as in asm-generic/fcntl.h --------------------------------------------
+O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 0o3, 0o0, 0o1, 0o2
+O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC = 0o100, 0o200, 0o400, 0o1000
+O_APPEND, O_NONBLOCK, O_DSYNC, O_ASYNC = 0o2000, 0o4000, 0o10000, 0o20000
+O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW = 0o40000, 0o100000, 0o200000, 0o400000
+O_NOATIME, O_CLOEXEC, O_SYNC, O_PATH, O_TMPFILE = 0o1000000, 0o2000000, 0o4010000, 0o10000000, 0o20200000
+# The status flags F_SETFL may change (fs/fcntl.c SETFL_MASK).
+SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME
+
+# ---- *at(2) flags ------------------------------------------------------------------------------
+AT_FDCWD = -100
+AT_SYMLINK_NOFOLLOW, AT_REMOVEDIR, AT_SYMLINK_FOLLOW = 0x100, 0x200, 0x400
+AT_NO_AUTOMOUNT, AT_EMPTY_PATH, AT_STATX_SYNC_TYPE = 0x800, 0x1000, 0x6000
+AT_EACCESS = 0x200                      # faccessat only; shares its value with AT_REMOVEDIR
+F_OK, X_OK, W_OK, R_OK = 0, 1, 2, 4
+RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT = 1, 2, 4
+UTIME_NOW, UTIME_OMIT = (1 << 30) - 1, (1 << 30) - 2
+SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE = 0, 1, 2, 3, 4
+
+# ---- fcntl(2) ----------------------------------------------------------------------------------
+F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL = 0, 1, 2, 3, 4
+F_GETLK, F_SETLK, F_SETLKW, F_SETOWN, F_GETOWN = 5, 6, 7, 8, 9
+F_DUPFD_CLOEXEC = 1030
+FD_CLOEXEC = 1
+F_UNLCK = 2
+
+# ---- ioctl(2) on terminals (asm-generic/ioctls.h) ----------------------------------------------
+TCGETS, TCSETS, TCSETSW, TCSETSF = 0x5401, 0x5402, 0x5403, 0x5404
+TIOCSCTTY, TIOCGPGRP, TIOCSPGRP = 0x540E, 0x540F, 0x5410
+TIOCGWINSZ, TIOCSWINSZ, FIONREAD, FIONBIO = 0x5413, 0x5414, 0x541B, 0x5421
+FIONCLEX, FIOCLEX = 0x5450, 0x5451
+
+# ---- file types (the same numbers on every Linux) ----------------------------------------------
+S_IFMT, S_IFSOCK, S_IFLNK, S_IFREG = 0o170000, 0o140000, 0o120000, 0o100000
+S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO = 0o060000, 0o040000, 0o020000, 0o010000
+DT_UNKNOWN = 0
+
+
+def dtype(mode):
+    """linux_dirent64.d_type for a st_mode: DT_* is the S_IF* type shifted down (fs_umode_to_dtype)."""
+    return (mode & S_IFMT) >> 12
+
+
+def makedev(major, minor):
+    """dev_t as the kernel's new_encode_dev: what glibc/musl major()/minor() decode."""
+    return (minor & 0xFF) | ((major & 0xFFF) << 8) | ((minor & ~0xFF) << 12)
+
+
+@dataclass
+class Stat:
+    """What stat reports about a file; times in nanoseconds since the epoch."""
+    dev: int = 0
+    ino: int = 0
+    mode: int = 0
+    nlink: int = 1
+    uid: int = 0
+    gid: int = 0
+    rdev: int = 0
+    size: int = 0
+    blksize: int = 4096
+    blocks: int = 0
+    atime_ns: int = 0
+    mtime_ns: int = 0
+    ctime_ns: int = 0
+
+    @property
+    def rdev_major(self):
+        return ((self.rdev >> 8) & 0xFFF)
+
+    @property
+    def rdev_minor(self):
+        return (self.rdev & 0xFF) | ((self.rdev >> 12) & ~0xFF)
+
+
+# struct stat (asm-generic/stat.h): 128 bytes.
+_STAT = struct.Struct("<QQIIIIQQqiiqqQqQqQII")
+assert _STAT.size == 128
+
+
+def pack_stat(st):
+    a, m, c = (divmod(t, 10**9) for t in (st.atime_ns, st.mtime_ns, st.ctime_ns))
+    return _STAT.pack(st.dev, st.ino, st.mode, st.nlink, st.uid, st.gid, st.rdev, 0, st.size,
+                      st.blksize, 0, st.blocks, *a, *m, *c, 0, 0)
+
+
+# struct statx (uapi/linux/stat.h): 256 bytes; timestamps are {s64 sec, u32 nsec, s32 pad}.
+STATX_BASIC_STATS, STATX_BTIME, STATX__RESERVED = 0x7FF, 0x800, 0x80000000
+_STATX = struct.Struct("<IIQIIIHHQQQQ" + "qIi" * 4 + "IIIIQ")
+
+
+def pack_statx(st, mask=STATX_BASIC_STATS):
+    ts = lambda ns: (*divmod(ns, 10**9), 0)                               # noqa: E731
+    dev = st.dev
+    body = _STATX.pack(mask, st.blksize, 0, st.nlink, st.uid, st.gid, st.mode & 0xFFFF, 0,
+                       st.ino, st.size, st.blocks, 0,
+                       *ts(st.atime_ns), *ts(0), *ts(st.ctime_ns), *ts(st.mtime_ns),
+                       st.rdev_major, st.rdev_minor, (dev >> 8) & 0xFFF,
+                       (dev & 0xFF) | ((dev >> 12) & ~0xFF), 0)
+    return body + bytes(256 - len(body))
+
+
+def pack_dirent64(ino, off, dtype_, name):
+    """One linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, NUL-terminated name, 8-aligned."""
+    reclen = (19 + len(name) + 1 + 7) & ~7
+    return struct.pack("<QqHB", ino, off, reclen, dtype_) + name + bytes(reclen - 19 - len(name))
+
+
+def pack_timespec(ns):
+    return struct.pack("<qq", *divmod(ns, 10**9))
+
+
+def unpack_timespec(data):
+    """-> (tv_sec, tv_nsec) as the guest wrote them (validation is the caller's business)."""
+    return struct.unpack("<qq", data)
+
+
+def unpack_iovecs(data):
+    """An iovec array -> [(base, len), ...]."""
+    return list(struct.iter_unpack("<QQ", data))
+
+
+# struct statfs (asm-generic/statfs.h, 64-bit): 120 bytes.
+_STATFS = struct.Struct("<qqQQQQQiiqqq4q")
+EXT4_SUPER_MAGIC, TMPFS_MAGIC, PROC_SUPER_MAGIC = 0xEF53, 0x01021994, 0x9FA0
+
+
+def pack_statfs(ftype, bsize, blocks, bfree, bavail, files, ffree, namelen=255, flags=0):
+    return _STATFS.pack(ftype, bsize, blocks, bfree, bavail, files, ffree, 0, 0, namelen,
+                        bsize, flags, 0, 0, 0, 0)
+
+
+# struct termios (asm-generic/termbits.h): four u32 flag words, c_line, c_cc[NCCS=19]: 36 bytes.
+NCCS = 19
+_TERMIOS = struct.Struct("<IIIIB19s")
+
+
+@dataclass
+class Termios:
+    iflag: int
+    oflag: int
+    cflag: int
+    lflag: int
+    line: int
+    cc: bytes           # NCCS bytes
+
+    def pack(self):
+        return _TERMIOS.pack(self.iflag, self.oflag, self.cflag, self.lflag, self.line,
+                             self.cc[:NCCS].ljust(NCCS, b"\0"))
+
+    @classmethod
+    def unpack(cls, data):
+        return cls(*_TERMIOS.unpack(data))
+
+
+TERMIOS_SIZE = _TERMIOS.size
+# A fresh Linux tty (drivers/tty/tty_io.c tty_std_termios, INIT_C_CC): cooked mode with echo.
+DEFAULT_TERMIOS = Termios(iflag=0o2400, oflag=0o5, cflag=0o2277, lflag=0o105073, line=0,
+                          cc=b"\x03\x1c\x7f\x15\x04\x00\x01\x00\x11\x13\x1a\x00\x12\x0f\x17\x16")
+
+
+def pack_winsize(rows, cols):
+    return struct.pack("<HHHH", rows, cols, 0, 0)

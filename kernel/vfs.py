@@ -1,0 +1,427 @@
+"""The virtual file system: inodes, open files, mounts and path resolution.
+
+Three nouns, as in xv6/Linux:
+  Inode     one file in some FileSystem. Directory operations (lookup, create, mkdir, unlink, ...)
+            are methods of the directory inode; the defaults refuse, so a small file system
+            (devfs, procfs, tmpfs) only overrides what it supports.
+  File      an open file description: what open() creates and dup()/fork() share -- the offset and
+            the status flags. It is reference-counted (get/put) so pipes can see their last close.
+  Location  where a path led: the canonical guest path (a tuple of names, no symlinks, no "..")
+            and the inode there. Because the walk below resolves every component itself, the
+            canonical path is always known: getcwd, ".." and /proc/self/fd readlink use it.
+
+FsContext (per process: cwd, plus the shared MountTable) walks paths component by component.
+The host never resolves a guest ".." or symlink: ".." at the root stays at the root, absolute
+symlink targets restart at the guest root, and more than MAXSYMLINKS links fail with ELOOP.
+hostfs keeps the walk confined on the host side too (see kernel/hostfs.py).
+
+Plugging in a file system (procfs, tmpfs): subclass FileSystem (give it `root`, `statfs()`) and
+Inode (`mode`, `ino`, `getattr()`, and for directories `lookup(name)` + `readdir()`), then
+`mounts.mount("/proc", ProcFS(...))`. Regular files return a File subclass from `open(flags)`;
+directories get the generic DirFile. A "magic" link (/proc/<pid>/fd/N) overrides `follow()` to
+return the Location it points at instead of link text.
+
+What the lead calls:
+    fs = FsContext(HostFS("/path/to/rootfs"))    # mounts DevFS at /dev; cwd = /
+    child_fs = fs.clone()                         # fork: own cwd, same mount table
+    f = fs.open("/bin/busybox")                  # execve: a File with pread(size, offset)
+    fds = FdTable.with_stdio()                    # kernel/fdtable.py: fds 0,1,2 over host 0,1,2
+"""
+import contextlib
+import os
+from dataclasses import dataclass
+
+from kernel.errno import (EBADF, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTTY,
+                          EPERM, EROFS, ESPIPE, Errno)
+from kernel.uapi import (O_ACCMODE, O_DIRECTORY, O_PATH, O_RDONLY, O_WRONLY, S_IFDIR, S_IFLNK,
+                         S_IFMT, SEEK_CUR, SEEK_END, SEEK_SET, Stat, dtype, pack_dirent64)
+
+MAXSYMLINKS = 40        # Linux's limit on links followed in one walk (include/linux/namei.h)
+PATH_MAX = 4096
+NAME_MAX = 255
+
+
+@contextlib.contextmanager
+def host_errors():
+    """Turn a host OSError into the guest's Errno (host and guest share the asm-generic numbers on
+    x86_64/aarch64/riscv64 hosts). Every host call goes through this: never a traceback."""
+    try:
+        yield
+    except OSError as e:
+        raise Errno(e.errno or EINVAL, str(e)) from None
+
+
+# ---- inodes and file systems -------------------------------------------------------------------
+class FileSystem:
+    fstype = "none"     # shown in /proc/mounts
+    root = None         # the root directory Inode
+
+    def statfs(self):
+        """-> dict for uapi.pack_statfs."""
+        raise Errno(EINVAL)
+
+
+class Inode:
+    """One file. `mode` (S_IF* type and permissions) and `ino` are known from lookup time."""
+    fs = None
+    mode = 0
+    ino = 0
+
+    @property
+    def is_dir(self):
+        return self.mode & S_IFMT == S_IFDIR
+
+    @property
+    def is_link(self):
+        return self.mode & S_IFMT == S_IFLNK
+
+    def getattr(self) -> Stat:
+        return Stat(ino=self.ino, mode=self.mode)
+
+    # directory operations ---------------------------------------------------------------------
+    def lookup(self, name):
+        raise Errno(ENOTDIR)
+
+    def readdir(self):
+        """-> iterable of (name, ino, d_type), without "." and ".."."""
+        raise Errno(ENOTDIR)
+
+    def create(self, name, mode):
+        """Create a regular file; EEXIST if the name exists. Returns its Inode."""
+        raise Errno(EROFS)
+
+    def mkdir(self, name, mode):
+        raise Errno(EROFS)
+
+    def symlink(self, name, target):
+        raise Errno(EROFS)
+
+    def link(self, name, inode):
+        raise Errno(EPERM)
+
+    def unlink(self, name):
+        raise Errno(EROFS)
+
+    def rmdir(self, name):
+        raise Errno(EROFS)
+
+    def rename(self, name, newdir, newname, noreplace=False):
+        raise Errno(EROFS)
+
+    # operations on the file itself -------------------------------------------------------------
+    def readlink(self):
+        raise Errno(EINVAL)
+
+    def follow(self):
+        """A magic link returns the Location it points at; None means: use readlink()."""
+        return None
+
+    def open(self, flags):
+        """-> File for a non-directory (directories are opened as DirFile by FsContext)."""
+        raise Errno(EINVAL)
+
+    def chmod(self, mode):
+        raise Errno(EPERM)
+
+    def truncate(self, size):
+        raise Errno(EINVAL)
+
+    def set_times(self, atime_ns, mtime_ns):
+        """None leaves a time unchanged (UTIME_OMIT)."""
+        raise Errno(EPERM)
+
+
+# ---- open file descriptions --------------------------------------------------------------------
+class File:
+    """An open file description. Subclasses override pread/pwrite (seekable files) or read/write
+    (streams). `flags` holds the access mode and status flags (O_APPEND, O_NONBLOCK, ...)."""
+    seekable = False
+
+    def __init__(self, flags=O_RDONLY, loc=None):
+        self.flags = flags
+        self.loc = loc              # Location it was opened at, or None (pipes, host stdio)
+        self.offset = 0
+        self.refs = 1               # fd table entries + other holders; see get/put
+
+    @property
+    def path(self):
+        return self.loc.pathname if self.loc else ""
+
+    @property
+    def readable(self):
+        return not self.flags & O_PATH and self.flags & O_ACCMODE != O_WRONLY
+
+    @property
+    def writable(self):
+        return not self.flags & O_PATH and self.flags & O_ACCMODE != O_RDONLY
+
+    def get(self):
+        self.refs += 1
+        return self
+
+    def put(self):
+        self.refs -= 1
+        if self.refs == 0:
+            self.release()
+
+    def release(self):
+        """Last reference gone: close host resources, wake the other end of a pipe, ..."""
+
+    def stat(self) -> Stat:
+        return self.loc.inode.getattr() if self.loc else Stat()
+
+    def read(self, n):
+        data = self.pread(n, self.offset)
+        self.offset += len(data)
+        return data
+
+    def write(self, data):
+        n = self.pwrite(data, self.offset)
+        self.offset += n
+        return n
+
+    def pread(self, n, offset):
+        raise Errno(ESPIPE)
+
+    def pwrite(self, data, offset):
+        raise Errno(ESPIPE)
+
+    def size(self):
+        return self.stat().size
+
+    def seek(self, offset, whence):
+        if not self.seekable:
+            raise Errno(ESPIPE)
+        base = {SEEK_SET: 0, SEEK_CUR: self.offset}.get(whence)
+        if base is None:
+            base = self.size() if whence == SEEK_END else None
+        if base is None or base + offset < 0:
+            raise Errno(EINVAL)
+        self.offset = base + offset
+        return self.offset
+
+    def getdents(self, count):
+        raise Errno(ENOTDIR)
+
+    def ioctl(self, t, request, arg):
+        raise Errno(ENOTTY)
+
+    def truncate(self, size):
+        raise Errno(EINVAL)
+
+    def fsync(self):
+        return 0
+
+    def isatty(self):
+        return False
+
+
+class PathFile(File):
+    """O_PATH: a handle on a location that can be a dirfd, fstat'ed, fchdir'ed and closed."""
+
+
+class DirFile(File):
+    """An open directory. The listing is snapshotted when the offset is 0 (opendir/rewinddir) so
+    that d_off values stay stable across getdents64 calls; d_off of an entry is its index + 1."""
+    seekable = True
+
+    def __init__(self, flags, loc, extra=(), parent_ino=0):
+        super().__init__(flags, loc)
+        self.extra, self.parent_ino, self.entries = extra, parent_ino, None
+
+    def read(self, n):
+        raise Errno(EISDIR)
+
+    def pread(self, n, offset):
+        raise Errno(EISDIR)
+
+    def size(self):
+        raise Errno(EINVAL)     # SEEK_END on a directory
+
+    def getdents(self, count):
+        if self.entries is None or self.offset == 0:
+            inode = self.loc.inode
+            self.entries = [(".", inode.ino, dtype(S_IFDIR)),
+                            ("..", self.parent_ino or inode.ino, dtype(S_IFDIR))]
+            self.entries += list(inode.readdir())
+            names = {e[0] for e in self.entries}
+            self.entries += [e for e in self.extra if e[0] not in names]   # mountpoints
+        out = bytearray()
+        while self.offset < len(self.entries):
+            name, ino, dt = self.entries[self.offset]
+            rec = pack_dirent64(ino, self.offset + 1, dt, os.fsencode(name))
+            if len(out) + len(rec) > count:
+                if not out:
+                    raise Errno(EINVAL)     # the buffer cannot hold even one entry
+                break
+            out += rec
+            self.offset += 1
+        return bytes(out)
+
+
+# ---- mounts and path resolution ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Location:
+    path: tuple         # canonical guest path components
+    inode: Inode
+
+    @property
+    def pathname(self):
+        return "/" + "/".join(self.path)
+
+
+class MountTable:
+    """Guest path (tuple of names) -> FileSystem. Shared by all processes (one mount namespace)."""
+
+    def __init__(self, rootfs):
+        self.fs = {(): rootfs}
+
+    def mount(self, path, fs):
+        self.fs[tuple(p for p in path.split("/") if p)] = fs
+
+    def at(self, path):
+        return self.fs.get(path)
+
+    def children(self, path):
+        """(name, ino, d_type) for mountpoints directly below `path`: getdents lists them even if
+        the underlying directory has no such entry."""
+        return [(p[-1], fs.root.ino, dtype(S_IFDIR)) for p, fs in self.fs.items()
+                if len(p) == len(path) + 1 and p[:-1] == path]
+
+    def mountpoint_of(self, path):
+        """The longest mounted prefix of `path` (for /proc/mounts and statfs)."""
+        for i in range(len(path), -1, -1):
+            if path[:i] in self.fs:
+                return path[:i]
+
+
+class FsContext:
+    """A process's view of the file system: the mount table and its current directory."""
+
+    def __init__(self, root=None, mounts=None, cwd=None):
+        if mounts is None:
+            # Local import: devfs builds on this module. Every boot gets /dev, as devtmpfs.
+            from kernel.devfs import DevFS
+            mounts = MountTable(root)
+            mounts.mount("/dev", DevFS())
+        self.mounts = mounts
+        self.cwd = cwd or self.root
+
+    @property
+    def root(self):
+        return Location((), self.mounts.at(()).root)
+
+    def clone(self):
+        return FsContext(mounts=self.mounts, cwd=self.cwd)
+
+    def step(self, cur, name):
+        """The child `name` of directory `cur`, crossing into a file system mounted there."""
+        path = cur.path + (name,)
+        fs = self.mounts.at(path)
+        return Location(path, fs.root if fs else cur.inode.lookup(name))
+
+    def at_path(self, path):
+        """Re-walk a canonical path from the root without following links (used for "..")."""
+        loc = self.root
+        for name in path:
+            loc = self.step(loc, name)
+            if not loc.inode.is_dir:
+                raise Errno(ENOENT)
+        return loc
+
+    def parent(self, loc):
+        return self.at_path(loc.path[:-1]) if loc.path else loc
+
+    def walk(self, start, path, follow=True):
+        """Resolve `path` (str) from Location `start`. `follow` says whether a symlink in the last
+        component is followed; a trailing slash always follows and demands a directory."""
+        if not path:
+            raise Errno(ENOENT)
+        if len(path) >= PATH_MAX:
+            raise Errno(ENAMETOOLONG)
+        cur = self.root if path.startswith("/") else start
+        pending = path.split("/")[::-1]         # a stack: the next component is at the end
+        links = 0
+        while pending:
+            name = pending.pop()
+            if not cur.inode.is_dir:
+                raise Errno(ENOTDIR)
+            if name in ("", "."):
+                continue
+            if name == "..":
+                cur = self.parent(cur)
+                continue
+            if len(name) > NAME_MAX:
+                raise Errno(ENAMETOOLONG)
+            child = self.step(cur, name)
+            if child.inode.is_link and (pending or follow):
+                links += 1
+                if links > MAXSYMLINKS:
+                    raise Errno(ELOOP)
+                magic = child.inode.follow()
+                if magic is not None:
+                    cur = magic
+                    continue
+                target = child.inode.readlink()
+                if not target:
+                    raise Errno(ENOENT)
+                if target.startswith("/"):
+                    cur = self.root             # absolute targets are relative to the guest root
+                pending.extend(target.split("/")[::-1])
+                continue
+            cur = child
+        return cur
+
+    def walk_parent(self, start, path):
+        """For calls that create or remove a name: -> (directory Location, last name, had a
+        trailing slash). The last name may be "", "." or ".."; each caller decides what that
+        means (mkdir "/" is EEXIST, rmdir "." is EINVAL, ...)."""
+        if not path:
+            raise Errno(ENOENT)
+        if len(path) >= PATH_MAX:
+            raise Errno(ENAMETOOLONG)
+        stripped = path.rstrip("/")
+        trailing = len(stripped) != len(path)
+        head, _, name = stripped.rpartition("/")
+        if "/" not in stripped:
+            head = "/" if path.startswith("/") else "."
+        elif not head:
+            head = "/"
+        if len(name) > NAME_MAX:
+            raise Errno(ENAMETOOLONG)
+        d = self.walk(start, head)
+        if not d.inode.is_dir:
+            raise Errno(ENOTDIR)
+        return d, name, trailing
+
+    def open_location(self, loc, flags):
+        """Open what `loc` names. Directories become a DirFile listing mountpoints too."""
+        if flags & O_PATH:
+            return PathFile(flags, loc)
+        if loc.inode.is_dir:
+            if flags & O_ACCMODE != O_RDONLY:
+                raise Errno(EISDIR)
+            parent_ino = self.parent(loc).inode.ino if loc.path else loc.inode.ino
+            return DirFile(flags, loc, self.mounts.children(loc.path), parent_ino)
+        if flags & O_DIRECTORY:
+            raise Errno(ENOTDIR)
+        f = loc.inode.open(flags)
+        f.flags, f.loc = flags, loc
+        return f
+
+    def open(self, path, flags=O_RDONLY, start=None):
+        """Open an existing file by guest path (the ELF loader, execve's interpreter)."""
+        return self.open_location(self.walk(start or self.cwd, path), flags)
+
+    def chdir(self, loc):
+        if not loc.inode.is_dir:
+            raise Errno(ENOTDIR)
+        self.cwd = loc
+
+
+def check_fd_file(f):
+    """A File usable for I/O (not an O_PATH handle)."""
+    if f.flags & O_PATH:
+        raise Errno(EBADF)
+    return f
+
