@@ -9,6 +9,7 @@ JITVM_ENGINE before jitvm.compiled is first imported.
 import argparse
 import os
 import sys
+import time
 
 ARCHES = ("riscv64",)
 ELF_MACHINE_TO_ARCH = {243: "riscv64"}
@@ -113,8 +114,9 @@ def cmd_run(a):
     from kernel.session import run_program
     machine = Machine(arch, a.mem or params.MEM_SIZE, 1, a.engine)
     argv = [os.fsencode(a.program)] + [os.fsencode(x) for x in a.args]
-    envp = [os.fsencode(f"{k}={v}") for k, v in os.environ.items()
-            if k not in ("JITVM_ENGINE",)]
+    # the guest gets the host environment, as under qemu-user, minus jitvm's own settings
+    envp = [os.fsencode(f"{k}={v}") for k, v in os.environ.items() if not k.startswith("JITVM_")]
+    started = time.perf_counter()
     try:
         status, proc = run_program(machine, root, data, a.program, argv, envp,
                                    cwd=guest_cwd(root), strace=a.strace,
@@ -122,14 +124,15 @@ def cmd_run(a):
     except ExecError as e:
         die(str(e), 126)
     if a.stats:
-        print_stats(machine, proc)
+        print_stats(machine, time.perf_counter() - started)
     return status
 
 
-def print_stats(machine, proc):
+def print_stats(machine, seconds):
     s = machine.engine.stats
     cpu = machine.cpus[0]
     lines = [f"engine: {machine.engine.tier}",
+             f"guest run time: {seconds:.3f} s ({cpu.instret / seconds / 1e6:.1f} MIPS)",
              f"instructions retired: {cpu.instret}",
              f"blocks compiled: {s.blocks_compiled} ({s.compile_seconds:.2f} s compiling), "
              f"loaded from cache: {s.blocks_from_cache}",

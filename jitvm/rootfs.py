@@ -77,7 +77,7 @@ def cache_root() -> Path:
     return Path(os.environ.get("JITVM_CACHE", Path.home() / ".cache" / "jitvm"))
 
 
-def rootfs_dir(arch: str = "riscv64") -> Path:
+def default_path(arch: str = "riscv64") -> Path:
     return cache_root() / "rootfs" / arch
 
 
@@ -250,7 +250,7 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
     """Build (once) and return the rootfs directory for arch."""
     if arch not in CROSS:
         raise ValueError(f"unsupported arch {arch!r}; known: {', '.join(CROSS)}")
-    out = rootfs_dir(arch)
+    out = default_path(arch)
     stamp = out.with_name(arch + ".stamp")
     want = {"config": _config_hash()}
     if not rebuild and stamp.exists() and (out / "bin" / "busybox").exists():

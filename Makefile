@@ -1,0 +1,87 @@
+# jitvm: install what it needs, build the guest software, boot, test.
+#
+#   make boot        install dependencies, build the riscv64 rootfs, boot it
+#   make test        install dependencies, build rootfs and guest programs, run the normal tests
+#   make test-slow   the long tests (pytest -m slow)
+#   make deps | rootfs | guest     single steps
+#
+# Works as root or, for the apt steps, through sudo. Every step is a no-op when already done.
+
+SHELL       := /bin/bash
+PYTHON      ?= python3
+PYTEST_ARGS ?=
+BOOT_ARGS   ?=
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross make bzip2 \
+               dpkg-dev tmux
+say          = @printf '\n==> %s\n' "$(1)"
+
+.PHONY: deps deps-apt deps-pip rootfs guest boot test test-slow clean-guest
+
+deps: deps-apt deps-pip
+
+# Debian packages, plus a deb-src entry for bookworm main (for `apt-get source busybox`).
+# `apt-get update` runs once, and only if something is missing.
+deps-apt:
+	$(call say,Debian packages: $(APT_PKGS))
+	@set -e; \
+	missing=$$(for p in $(APT_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	$(PYTHON) -m pip --version >/dev/null 2>&1 || missing="$$missing python3-pip"; \
+	added=0; $(PYTHON) jitvm/rootfs.py --ensure-deb-src || { [ $$? = 10 ] && added=1; }; \
+	sources=$$(ls /var/lib/apt/lists/ 2>/dev/null | grep -c '_Sources' || true); \
+	if [ -n "$$(echo $$missing)" ] || [ $$added = 1 ] || [ "$$sources" = 0 ]; then \
+	    echo "apt-get update"; $(SUDO) apt-get update -q; fi; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else echo "all present"; fi
+
+# The project itself (editable) with its test extras; skipped when every requirement in
+# pyproject.toml is installed and the editable install points at this checkout.
+define PIP_CHECK
+import json, re, sys, tomllib, pathlib, importlib.metadata as md
+p = tomllib.load(open("pyproject.toml", "rb"))["project"]
+try:
+    for r in p["dependencies"] + p["optional-dependencies"]["test"]:
+        md.version(re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0])
+except md.PackageNotFoundError:
+    sys.exit(1)
+urls = {json.loads(d.read_text("direct_url.json") or "{}").get("url")
+        for d in md.distributions(name="jitvm")}
+sys.exit(pathlib.Path.cwd().as_uri() not in urls)
+endef
+export PIP_CHECK
+
+deps-pip:
+	$(call say,Python packages: pip install -e '.[test]')
+	@if $(PYTHON) -c "$$PIP_CHECK" 2>/dev/null; then echo "all present"; else \
+	    flags=""; $(PYTHON) -c 'import os, sys, sysconfig; sys.exit(not os.path.exists( \
+	        os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))' \
+	        && flags="--break-system-packages"; \
+	    $(PYTHON) -m pip install -q --root-user-action=ignore $$flags -e '.[test]'; fi
+
+rootfs:
+	$(call say,riscv64 rootfs (python -m jitvm.rootfs))
+	@$(PYTHON) -m jitvm.rootfs --arch riscv64
+
+guest:
+	$(call say,guest test programs (tests/guest/build.py))
+	@$(PYTHON) tests/guest/build.py
+
+boot: deps rootfs
+	$(call say,booting: python -m jitvm boot $(BOOT_ARGS))
+	@$(PYTHON) -m jitvm boot $(BOOT_ARGS)
+
+test: deps rootfs guest
+	$(call say,tests: pytest -q -m 'not slow' $(PYTEST_ARGS))
+	@$(PYTHON) -m pytest -q -m 'not slow' $(PYTEST_ARGS)
+
+# pytest exits 5 when it selects no test; that is not a failure while no test is marked slow.
+test-slow: deps rootfs guest
+	$(call say,slow tests: pytest -q -m slow $(PYTEST_ARGS))
+	@$(PYTHON) -m pytest -q -m slow $(PYTEST_ARGS) || { rc=$$?; \
+	    if [ $$rc = 5 ]; then echo "no slow tests selected"; else exit $$rc; fi; }
+
+clean-guest:
+	rm -rf tests/guest/bin

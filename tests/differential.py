@@ -1,0 +1,56 @@
+"""Differential testing: the same guest binary under jitvm and under qemu-user, compared.
+
+qemu-<arch>-static is the oracle. Both run with the same small environment, the same arguments,
+stdin and working directory (a directory inside the root file system, which jitvm's guest sees at
+the same relative place), so stdout and exit status must match exactly.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin", "HOME": "/root", "LANG": "C", "TERM": "dumb"}
+QEMU = {"riscv64": "qemu-riscv64-static"}
+LAUNCH = f"import sys; sys.path.insert(0, {str(REPO)!r}); from jitvm.cli import main; main()"
+
+
+def status_of(rc):
+    """A shell's view of an exit: 128+N for death by signal N (qemu re-raises the signal)."""
+    return 128 - rc if rc < 0 else rc
+
+
+def run_qemu(prog, args=(), cwd=None, stdin=b"", arch="riscv64", timeout=120):
+    exe = shutil.which(QEMU[arch])
+    assert exe, f"{QEMU[arch]} missing: run `make deps`"
+    p = subprocess.run([exe, str(prog), *map(str, args)], input=stdin, capture_output=True,
+                       cwd=cwd, env=ENV, timeout=timeout)
+    return status_of(p.returncode), p.stdout, p.stderr
+
+
+def run_jitvm(prog, args=(), cwd=None, stdin=b"", engine="interp", rootfs=None, extra=(),
+              timeout=600, env=None):
+    cmd = [sys.executable, "-c", LAUNCH, "run", "--engine", engine]
+    if rootfs:
+        cmd += ["--rootfs", str(rootfs)]
+    cmd += [*extra, str(prog), *map(str, args)]
+    e = dict(ENV, **(env or {}))
+    for k in ("JITVM_CACHE", "HOME"):
+        if k in os.environ:
+            e[k] = os.environ[k]
+    p = subprocess.run(cmd, input=stdin, capture_output=True, cwd=cwd, env=e, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def compare(prog, args=(), engine="interp", rootfs=None, cwd=None, stdin=b"", arch="riscv64"):
+    """Run under both; assert identical stdout and status; return (status, stdout)."""
+    qs, qout, qerr = run_qemu(prog, args, cwd, stdin, arch)
+    js, jout, jerr = run_jitvm(prog, args, cwd, stdin, engine, rootfs)
+    assert b"Traceback" not in jerr, jerr.decode(errors="replace")
+    assert jout == qout, (f"stdout differs for {prog} {list(args)} ({engine})\n--- qemu\n"
+                          f"{qout.decode(errors='replace')}\n--- jitvm\n"
+                          f"{jout.decode(errors='replace')}\n--- jitvm stderr\n"
+                          f"{jerr.decode(errors='replace')}")
+    assert js == qs, f"status {js} != qemu's {qs}; jitvm stderr:\n{jerr.decode(errors='replace')}"
+    return js, jout
