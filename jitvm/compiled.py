@@ -34,7 +34,7 @@ if PURE_PYTHON:
         return np.float32(struct.unpack("<f", struct.pack("<I", int(i) & 0xFFFFFFFF))[0])
 
     def f32_to_bits(f):
-        return np.int64(struct.unpack("<i", struct.pack("<f", np.float32(f)))[0])
+        return np.int64(struct.unpack("<I", struct.pack("<f", np.float32(f)))[0])
 
     def fma64(a, b, c):
         return _exact_fma(float(a), float(b), float(c))

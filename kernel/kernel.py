@@ -78,7 +78,7 @@ class Kernel:
             self._release(p)
 
     def kill_on_fault(self, t, sig, why):
-        self.log(f"pid {t.proc.pid} ({t.proc.comm}): {signal.DESCRIPTIONS.get(sig, sig)}: {why}")
+        self.log(f"pid {t.proc.pid} ({t.proc.comm}) killed by {signal.NAMES.get(sig, sig)}: {why}")
         self.deliver_default(t.proc, sig)
 
     def _release(self, p):

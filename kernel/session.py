@@ -15,8 +15,12 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
         fs.chdir(cwd)
     except Exception:
         pass
+    from kernel.devfs import restore_host_terminals
     p = k.spawn(image, name, argv, envp, FdTable.with_stdio(), fs)
-    k.run(p)
+    try:
+        k.run(p)
+    finally:
+        restore_host_terminals()
     if p.term_signal:
         desc = signal.DESCRIPTIONS.get(p.term_signal, f"Signal {p.term_signal}")
         import sys

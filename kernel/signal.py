@@ -15,4 +15,5 @@ DESCRIPTIONS = {
     SIGSEGV: "Segmentation fault", SIGUSR2: "User defined signal 2", SIGPIPE: "Broken pipe",
     SIGALRM: "Alarm clock", SIGTERM: "Terminated",
 }
+NAMES = {v: k for k, v in dict(globals()).items() if k.startswith("SIG") and isinstance(v, int)}
 CORE_DUMPING = {SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV}

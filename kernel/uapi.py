@@ -16,7 +16,8 @@ O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 0o3, 0o0, 0o1, 0o2
 O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC = 0o100, 0o200, 0o400, 0o1000
 O_APPEND, O_NONBLOCK, O_DSYNC, O_ASYNC = 0o2000, 0o4000, 0o10000, 0o20000
 O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW = 0o40000, 0o100000, 0o200000, 0o400000
-O_NOATIME, O_CLOEXEC, O_SYNC, O_PATH, O_TMPFILE = 0o1000000, 0o2000000, 0o4010000, 0o10000000, 0o20200000
+O_NOATIME, O_CLOEXEC, O_SYNC = 0o1000000, 0o2000000, 0o4010000
+O_PATH, O_TMPFILE = 0o10000000, 0o20200000     # O_TMPFILE includes O_DIRECTORY
 # The status flags F_SETFL may change (fs/fcntl.c SETFL_MASK).
 SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME
 
@@ -49,8 +50,14 @@ S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO = 0o060000, 0o040000, 0o020000, 0o010000
 DT_UNKNOWN = 0
 
 
+def as_int(v):
+    """A C `int` argument from a raw 64-bit register: Linux uses the low 32 bits, signed. (riscv64
+    sign-extends ints anyway; aarch64 and loongarch64 callers may leave the upper half zero.)"""
+    return ((v & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000
+
+
 def dtype(mode):
-    """linux_dirent64.d_type for a st_mode: DT_* is the S_IF* type shifted down (fs_umode_to_dtype)."""
+    """linux_dirent64.d_type for a st_mode: the S_IF* type shifted down (fs_umode_to_dtype)."""
     return (mode & S_IFMT) >> 12
 
 

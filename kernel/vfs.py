@@ -21,20 +21,27 @@ Inode (`mode`, `ino`, `getattr()`, and for directories `lookup(name)` + `readdir
 directories get the generic DirFile. A "magic" link (/proc/<pid>/fd/N) overrides `follow()` to
 return the Location it points at instead of link text.
 
-What the lead calls:
-    fs = FsContext(HostFS("/path/to/rootfs"))    # mounts DevFS at /dev; cwd = /
-    child_fs = fs.clone()                         # fork: own cwd, same mount table
-    f = fs.open("/bin/busybox")                  # execve: a File with pread(size, offset)
-    fds = FdTable.with_stdio()                    # kernel/fdtable.py: fds 0,1,2 over host 0,1,2
+What the rest of the kernel calls:
+    root = make_root("/path/to/rootfs")     # MountTable: hostfs at /, devfs at /dev (shared)
+    root.mount("/proc", ProcFS(...))        # more file systems plug in the same way
+    data = root.read_file("/lib/ld.so")     # whole file by absolute guest path
+    fs = FsContext(root)                    # per process, cwd /; FsContext(HostFS(dir)) works too
+    fs.chdir("/home")                       # a str or a Location
+    child_fs = fs.clone()                   # fork: own cwd, same mount table
+    f = fs.open("/bin/busybox")             # a File: pread(size, offset), stat(), put() when done
+    fds = FdTable.with_stdio()              # kernel/fdtable.py: fds 0,1,2 over host fds 0,1,2
+    child_fds = fds.clone(); fds.close_on_exec(); fds.close_all()
 """
 import contextlib
 import os
+import termios
 from dataclasses import dataclass
 
-from kernel.errno import (EBADF, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTTY,
+from kernel.errno import (EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTTY,
                           EPERM, EROFS, ESPIPE, Errno)
-from kernel.uapi import (O_ACCMODE, O_DIRECTORY, O_PATH, O_RDONLY, O_WRONLY, S_IFDIR, S_IFLNK,
-                         S_IFMT, SEEK_CUR, SEEK_END, SEEK_SET, Stat, dtype, pack_dirent64)
+from kernel.uapi import (O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_PATH,
+                         O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, SEEK_CUR, SEEK_END,
+                         SEEK_SET, Stat, dtype, pack_dirent64)
 
 MAXSYMLINKS = 40        # Linux's limit on links followed in one walk (include/linux/namei.h)
 PATH_MAX = 4096
@@ -49,6 +56,8 @@ def host_errors():
         yield
     except OSError as e:
         raise Errno(e.errno or EINVAL, str(e)) from None
+    except termios.error as e:      # not an OSError subclass; args are (errno, message)
+        raise Errno(e.args[0] if e.args and isinstance(e.args[0], int) else EINVAL) from None
 
 
 # ---- inodes and file systems -------------------------------------------------------------------
@@ -243,9 +252,11 @@ class DirFile(File):
             inode = self.loc.inode
             self.entries = [(".", inode.ino, dtype(S_IFDIR)),
                             ("..", self.parent_ino or inode.ino, dtype(S_IFDIR))]
-            self.entries += list(inode.readdir())
-            names = {e[0] for e in self.entries}
-            self.entries += [e for e in self.extra if e[0] not in names]   # mountpoints
+            # Mountpoints are listed with the mounted root's inode, whether or not the directory
+            # below exists (the rootfs need not have /dev).
+            mounted = {e[0]: e for e in self.extra}
+            self.entries += [mounted.pop(e[0], e) for e in inode.readdir()]
+            self.entries += mounted.values()
         out = bytearray()
         while self.offset < len(self.entries):
             name, ino, dt = self.entries[self.offset]
@@ -288,6 +299,18 @@ class MountTable:
         return [(p[-1], fs.root.ino, dtype(S_IFDIR)) for p, fs in self.fs.items()
                 if len(p) == len(path) + 1 and p[:-1] == path]
 
+    def read_file(self, path):
+        """Whole contents of a file by absolute guest path (the ELF loader's PT_INTERP)."""
+        f = FsContext(self).open(path)
+        try:
+            chunks, off = [], 0
+            while chunk := f.pread(1 << 20, off):
+                chunks.append(chunk)
+                off += len(chunk)
+            return b"".join(chunks)
+        finally:
+            f.put()
+
     def mountpoint_of(self, path):
         """The longest mounted prefix of `path` (for /proc/mounts and statfs)."""
         for i in range(len(path), -1, -1):
@@ -295,15 +318,25 @@ class MountTable:
                 return path[:i]
 
 
+def make_root(hostdir):
+    """The boot mount table: hostfs over `hostdir` at "/", devfs at "/dev" (as devtmpfs)."""
+    from kernel.devfs import DevFS          # local imports: both build on this module
+    from kernel.hostfs import HostFS
+    mounts = MountTable(HostFS(hostdir))
+    mounts.mount("/dev", DevFS())
+    return mounts
+
+
 class FsContext:
-    """A process's view of the file system: the mount table and its current directory."""
+    """A process's view of the file system: the mount table and its current directory.
+    `root` is a MountTable (from make_root, shared) or a bare root FileSystem (devfs is added)."""
 
     def __init__(self, root=None, mounts=None, cwd=None):
         if mounts is None:
-            # Local import: devfs builds on this module. Every boot gets /dev, as devtmpfs.
-            from kernel.devfs import DevFS
-            mounts = MountTable(root)
-            mounts.mount("/dev", DevFS())
+            mounts = root if isinstance(root, MountTable) else MountTable(root)
+            if not isinstance(root, MountTable):
+                from kernel.devfs import DevFS
+                mounts.mount("/dev", DevFS())
         self.mounts = mounts
         self.cwd = cwd or self.root
 
@@ -395,18 +428,20 @@ class FsContext:
         return d, name, trailing
 
     def open_location(self, loc, flags):
-        """Open what `loc` names. Directories become a DirFile listing mountpoints too."""
+        """Open what `loc` names. Directories become a DirFile listing mountpoints too. The
+        description keeps the access mode and status flags; open-time-only flags are dropped."""
+        kept = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)
         if flags & O_PATH:
-            return PathFile(flags, loc)
+            return PathFile(kept, loc)
         if loc.inode.is_dir:
-            if flags & O_ACCMODE != O_RDONLY:
+            if flags & O_ACCMODE != O_RDONLY or flags & O_CREAT:
                 raise Errno(EISDIR)
             parent_ino = self.parent(loc).inode.ino if loc.path else loc.inode.ino
-            return DirFile(flags, loc, self.mounts.children(loc.path), parent_ino)
+            return DirFile(kept, loc, self.mounts.children(loc.path), parent_ino)
         if flags & O_DIRECTORY:
             raise Errno(ENOTDIR)
-        f = loc.inode.open(flags)
-        f.flags, f.loc = flags, loc
+        f = loc.inode.open(flags)       # sees O_TRUNC
+        f.flags, f.loc = kept, loc
         return f
 
     def open(self, path, flags=O_RDONLY, start=None):
@@ -414,14 +449,10 @@ class FsContext:
         return self.open_location(self.walk(start or self.cwd, path), flags)
 
     def chdir(self, loc):
+        """Change to a Location, or to a guest path (str) resolved from the cwd."""
+        if isinstance(loc, str):
+            loc = self.walk(self.cwd, loc)
         if not loc.inode.is_dir:
             raise Errno(ENOTDIR)
         self.cwd = loc
-
-
-def check_fd_file(f):
-    """A File usable for I/O (not an O_PATH handle)."""
-    if f.flags & O_PATH:
-        raise Errno(EBADF)
-    return f
 

@@ -21,13 +21,18 @@ def perm_of(prot):
 
 
 class FileBacking:
-    """Lets a VMA page in data from an open file."""
+    """Lets a VMA page in data from an open file. It holds a reference to the open file, so
+    closing the descriptor after mmap (as loaders do) keeps the mapping readable; the reference
+    is dropped when the last VMA using it goes (Python's refcounting makes that prompt)."""
 
     def __init__(self, f):
-        self.f, self.name = f, getattr(f, "path", "")
+        self.f, self.name = f.get(), getattr(f, "path", "")
 
     def pread(self, size, offset):
         return self.f.pread(size, offset)
+
+    def __del__(self):
+        self.f.put()
 
 
 def sys_brk(t, addr):

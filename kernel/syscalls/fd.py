@@ -1,0 +1,298 @@
+"""System calls on file descriptors (Linux fs/read_write.c, fs/fcntl.c, fs/ioctl.c semantics).
+
+Implemented:
+  close     read, write, readv, writev, pread64, pwrite64, preadv, pwritev
+  lseek     SEEK_SET/CUR/END (+ SEEK_DATA/HOLE on host files); ESPIPE on ttys and pipes
+  fstat     fstatfs, getdents64 ("." and ".." first; d_off stable across calls)
+  fchmod    fchown (accepted, nothing stored), ftruncate, fsync, fdatasync
+  dup       dup2, dup3
+  fcntl     F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL
+  ioctl     FIOCLEX/FIONCLEX/FIONBIO here; the rest by the file (terminals: TCGETS, TCSETS*,
+            TIOCGWINSZ, ...); anything else ENOTTY
+Stubs:
+  fcntl F_SETLK/F_SETLKW -> 0 and F_GETLK -> F_UNLCK (no other lock holder is ever reported);
+  F_SETOWN -> 0, F_GETOWN -> 0
+"""
+import struct
+
+from kernel.errno import EBADF, EINVAL, Errno
+from kernel.syscalls.fs import U32
+from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_GETOWN, F_SETFD,
+                         F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_UNLCK, FD_CLOEXEC, FIOCLEX,
+                         FIONBIO, FIONCLEX, O_CLOEXEC, O_NONBLOCK, O_PATH, SETFL_MASK, SEEK_HOLE,
+                         as_int, pack_stat, pack_statfs, unpack_iovecs)
+
+# Linux caps one read/write at MAX_RW_COUNT (2 GiB - 4 KiB); we cap lower so a huge count cannot
+# make the kernel allocate gigabytes. Callers loop on short counts, as POSIX allows.
+MAX_IO = 1 << 24
+UIO_MAXIOV = 1024
+PIPEFS_MAGIC = 0x50495045
+
+
+def _file(t, fd):
+    """An fd usable for I/O: O_PATH descriptors are EBADF for everything but a few calls."""
+    f = t.proc.fds.get(fd)
+    if f.flags & O_PATH:
+        raise Errno(EBADF)
+    return f
+
+
+def _readable(t, fd):
+    f = _file(t, fd)
+    if not f.readable:
+        raise Errno(EBADF)
+    return f
+
+
+def _writable(t, fd):
+    f = _file(t, fd)
+    if not f.writable:
+        raise Errno(EBADF)
+    return f
+
+
+def _count(count):
+    """size_t count -> bytes to transfer now; 'negative' (> SSIZE_MAX) is EINVAL."""
+    if count < 0:
+        raise Errno(EINVAL)
+    return min(count, MAX_IO)
+
+
+def _iovecs(t, iov, iovcnt):
+    if not 0 <= iovcnt <= UIO_MAXIOV:
+        raise Errno(EINVAL)
+    vecs = unpack_iovecs(t.proc.mm.read(iov, 16 * iovcnt)) if iovcnt else []
+    if sum(n for _, n in vecs) >= 1 << 63:
+        raise Errno(EINVAL)
+    return vecs
+
+
+def _scatter(t, vecs, data):
+    pos = 0
+    for base, n in vecs:
+        chunk = data[pos:pos + n]
+        if not chunk:
+            break
+        t.proc.mm.write(base, chunk)
+        pos += len(chunk)
+
+
+def _gather(t, vecs):
+    return b"".join(t.proc.mm.read(b, n) for b, n in vecs if n)[:MAX_IO]
+
+
+# ---- I/O ---------------------------------------------------------------------------------------
+def sys_close(t, fd):
+    t.proc.fds.close(fd)
+    return 0
+
+
+def sys_read(t, fd, buf, count):
+    f = _readable(t, fd)
+    data = f.read(_count(count)) if count else b""
+    if data:
+        t.proc.mm.write(buf, data)
+    return len(data)
+
+
+def sys_write(t, fd, buf, count):
+    f = _writable(t, fd)
+    n = _count(count)
+    return f.write(t.proc.mm.read(buf, n)) if n else 0
+
+
+def sys_readv(t, fd, iov, iovcnt):
+    f = _readable(t, fd)
+    vecs = _iovecs(t, iov, iovcnt)
+    total = min(sum(n for _, n in vecs), MAX_IO)
+    data = f.read(total) if total else b""     # one read: a terminal line lands in one go
+    _scatter(t, vecs, data)
+    return len(data)
+
+
+def sys_writev(t, fd, iov, iovcnt):
+    f = _writable(t, fd)
+    data = _gather(t, _iovecs(t, iov, iovcnt))
+    return f.write(data) if data else 0     # one write: atomic on pipes and terminals
+
+
+def sys_pread64(t, fd, buf, count, offset):
+    f = _readable(t, fd)
+    if offset < 0:
+        raise Errno(EINVAL)
+    data = f.pread(_count(count), offset)
+    if data:
+        t.proc.mm.write(buf, data)
+    return len(data)
+
+
+def sys_pwrite64(t, fd, buf, count, offset):
+    f = _writable(t, fd)
+    if offset < 0:
+        raise Errno(EINVAL)
+    n = _count(count)
+    return f.pwrite(t.proc.mm.read(buf, n), offset) if n else 0
+
+
+def sys_preadv(t, fd, iov, iovcnt, offset, offset_hi=0):
+    f = _readable(t, fd)
+    vecs = _iovecs(t, iov, iovcnt)
+    if offset < 0:
+        raise Errno(EINVAL)
+    data = f.pread(min(sum(n for _, n in vecs), MAX_IO), offset)
+    _scatter(t, vecs, data)
+    return len(data)
+
+
+def sys_pwritev(t, fd, iov, iovcnt, offset, offset_hi=0):
+    f = _writable(t, fd)
+    vecs = _iovecs(t, iov, iovcnt)
+    if offset < 0:
+        raise Errno(EINVAL)
+    return f.pwrite(_gather(t, vecs), offset)
+
+
+def sys_lseek(t, fd, offset, whence):
+    f = _file(t, fd)
+    if not 0 <= whence <= SEEK_HOLE:
+        raise Errno(EINVAL)
+    return f.seek(offset, whence)
+
+
+# ---- metadata ----------------------------------------------------------------------------------
+def sys_fstat(t, fd, statbuf):
+    t.proc.mm.write(statbuf, pack_stat(t.proc.fds.get(fd).stat()))
+    return 0
+
+
+def sys_fstatfs(t, fd, buf):
+    f = t.proc.fds.get(fd)
+    if f.loc is not None:
+        info = f.loc.inode.fs.statfs()
+    else:       # pipes and host streams: an in-memory file system with nothing to report
+        info = dict(ftype=PIPEFS_MAGIC, bsize=4096, blocks=0, bfree=0, bavail=0, files=0,
+                    ffree=0)
+    t.proc.mm.write(buf, pack_statfs(**info))
+    return 0
+
+
+def sys_getdents64(t, fd, dirp, count):
+    data = _file(t, fd).getdents(count & U32)
+    if data:
+        t.proc.mm.write(dirp, data)
+    return len(data)
+
+
+def sys_fchmod(t, fd, mode):
+    f = _file(t, fd)
+    if f.loc is not None:
+        f.loc.inode.chmod(mode & 0o7777)
+    return 0
+
+
+def sys_fchown(t, fd, owner, group):
+    _file(t, fd)
+    return 0        # everything is owned by root and stays so
+
+
+def sys_ftruncate(t, fd, length):
+    f = _file(t, fd)
+    if length < 0 or not f.writable:
+        raise Errno(EINVAL)
+    f.truncate(length)
+    return 0
+
+
+def sys_fsync(t, fd):
+    return _file(t, fd).fsync()
+
+
+sys_fdatasync = sys_fsync
+
+
+# ---- descriptors -------------------------------------------------------------------------------
+def sys_dup(t, fd):
+    return t.proc.fds.install(t.proc.fds.get(fd).get())
+
+
+def sys_dup3(t, oldfd, newfd, flags):
+    if flags & ~O_CLOEXEC or oldfd == newfd:
+        raise Errno(EINVAL)
+    fds = t.proc.fds
+    return fds.install_at(newfd, fds.get(oldfd).get(), cloexec=bool(flags & O_CLOEXEC))
+
+
+def sys_dup2(t, oldfd, newfd):
+    if oldfd == newfd:
+        t.proc.fds.get(oldfd)
+        return newfd
+    return t.proc.fds.install_at(newfd, t.proc.fds.get(oldfd).get())
+
+
+def sys_fcntl(t, fd, cmd, arg):
+    fds, cmd = t.proc.fds, as_int(cmd)
+    f = fds.get(fd)
+    if cmd in (F_DUPFD, F_DUPFD_CLOEXEC):
+        if not 0 <= arg < fds.limit:
+            raise Errno(EINVAL)
+        return fds.install(f.get(), cloexec=cmd == F_DUPFD_CLOEXEC, minfd=arg)
+    if cmd == F_GETFD:
+        return FD_CLOEXEC if fds.get_cloexec(fd) else 0
+    if cmd == F_SETFD:
+        fds.set_cloexec(fd, bool(arg & FD_CLOEXEC))
+        return 0
+    if cmd == F_GETFL:
+        return f.flags
+    if f.flags & O_PATH:
+        raise Errno(EBADF)
+    if cmd == F_SETFL:
+        f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK)
+        return 0
+    if cmd == F_GETLK:      # struct flock starts with short l_type
+        t.proc.mm.write(arg, struct.pack("<h", F_UNLCK))
+        return 0
+    if cmd in (F_SETLK, F_SETLKW, F_SETOWN):
+        return 0
+    if cmd == F_GETOWN:
+        return 0
+    raise Errno(EINVAL)
+
+
+def sys_ioctl(t, fd, request, arg):
+    f = _file(t, fd)
+    request &= U32
+    if request in (FIOCLEX, FIONCLEX):
+        t.proc.fds.set_cloexec(fd, request == FIOCLEX)
+        return 0
+    if request == FIONBIO:
+        on = struct.unpack("<i", t.proc.mm.read(arg, 4))[0]
+        f.flags = f.flags | O_NONBLOCK if on else f.flags & ~O_NONBLOCK
+        return 0
+    return f.ioctl(t, request, arg)
+
+
+SYSCALLS = {
+    "close": (sys_close, "fd"),
+    "read": (sys_read, "fd buf:2 size"),
+    "write": (sys_write, "fd buf:2 size"),
+    "readv": (sys_readv, "fd ptr int"),
+    "writev": (sys_writev, "fd ptr int"),
+    "pread64": (sys_pread64, "fd buf:2 size int"),
+    "pwrite64": (sys_pwrite64, "fd buf:2 size int"),
+    "preadv": (sys_preadv, "fd ptr int int int"),
+    "pwritev": (sys_pwritev, "fd ptr int int int"),
+    "lseek": (sys_lseek, "fd int whence"),
+    "fstat": (sys_fstat, "fd ptr"),
+    "fstatfs": (sys_fstatfs, "fd ptr"),
+    "getdents64": (sys_getdents64, "fd ptr size"),
+    "fchmod": (sys_fchmod, "fd mode"),
+    "fchown": (sys_fchown, "fd int int"),
+    "ftruncate": (sys_ftruncate, "fd int"),
+    "fsync": (sys_fsync, "fd"),
+    "fdatasync": (sys_fdatasync, "fd"),
+    "dup": (sys_dup, "fd"),
+    "dup2": (sys_dup2, "fd fd"),
+    "dup3": (sys_dup3, "fd fd oflags"),
+    "fcntl": (sys_fcntl, "fd int hex"),
+    "ioctl": (sys_ioctl, "fd ioctl hex"),
+}

@@ -1,0 +1,33 @@
+"""Every guest program under jitvm (interp and jit tiers) against qemu-riscv64-static: stdout and
+exit status must be identical. The expected statuses are in test_programs.EXPECTED."""
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from tests.differential import compare
+
+_spec = importlib.util.spec_from_file_location("programs", Path(__file__).with_name("test_programs.py"))
+programs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(programs)
+
+
+@pytest.fixture(scope="module")
+def workdir(rootfs):
+    """A scratch directory inside the rootfs: the same relative place for qemu and jitvm."""
+    d = rootfs / "tmp" / "jitvm-difftest"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@pytest.mark.parametrize("engine", ["interp", "jit"])
+@pytest.mark.parametrize("name", sorted(programs.EXPECTED))
+def test_program_matches_qemu(guest_bin, rootfs, workdir, engine, name):
+    args, status = programs.EXPECTED[name]
+    got, _ = compare(guest_bin(name), args, engine, rootfs, cwd=workdir)
+    assert got == status
+
+
+def test_python_tier_runs_the_same_semantics(guest_bin, rootfs, workdir):
+    """The plain-CPython tier on a short program (it is ~1000x slower than the compiled ones)."""
+    compare(guest_bin("exitcode"), ["7"], "python", rootfs, cwd=workdir)
