@@ -80,7 +80,7 @@ def source(isa, insns, name):
 
 
 def block_key(isa, insns):
-    h = hashlib.sha256(f"{isa.NAME}:{ENGINE_VERSION}:{insns[0][0]}".encode())
+    h = hashlib.sha256(f"{isa.NAME}:{ENGINE_VERSION}:{isa.version}:{insns[0][0]}".encode())
     for pc, inst, _ in insns:
         h.update(inst.to_bytes(4, "little"))
     return h.hexdigest()[:24]

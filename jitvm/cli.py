@@ -77,6 +77,16 @@ def detect_arch(data, path):
     return ELF_MACHINE_TO_ARCH.get(int.from_bytes(data[18:20], "little"))
 
 
+def startup_environment():
+    """The environment jitvm was started with, in order, as the guest's (as under qemu-user).
+    Not os.environ: CPython may have added LC_CTYPE to it (PEP 538 locale coercion)."""
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            return [e for e in f.read().split(b"\0") if b"=" in e]
+    except OSError:
+        return [os.fsencode(f"{k}={v}") for k, v in os.environ.items()]
+
+
 def guest_cwd(rootfs):
     """The host working directory as the guest sees it, if it lies inside the root file system."""
     here, root = os.path.realpath(os.getcwd()), os.path.realpath(rootfs)
@@ -114,8 +124,7 @@ def cmd_run(a):
     from kernel.session import run_program
     machine = Machine(arch, a.mem or params.MEM_SIZE, 1, a.engine)
     argv = [os.fsencode(a.program)] + [os.fsencode(x) for x in a.args]
-    # the guest gets the host environment, as under qemu-user, minus jitvm's own settings
-    envp = [os.fsencode(f"{k}={v}") for k, v in os.environ.items() if not k.startswith("JITVM_")]
+    envp = [e for e in startup_environment() if not e.startswith(b"JITVM_")]
     started = time.perf_counter()
     try:
         status, proc = run_program(machine, root, data, a.program, argv, envp,

@@ -42,7 +42,7 @@ if PURE_PYTHON:
     def call_block(addr, r, mem, ctl):  # pragma: no cover - never reached in python mode
         raise RuntimeError("compiled blocks do not exist in the python tier")
 
-    block = carray = None
+    block = carray = native = None
 else:
     import numba
     from llvmlite import ir
@@ -98,6 +98,22 @@ else:
     def block(fn):
         """A translated block: compiled ahead of use, called by address from the run loop."""
         return numba.cfunc(BLOCK_SIG, nopython=True, cache=True)(fn)
+
+    def native(*argtypes):
+        """A C-callable entry point taking raw pointers ("p": int64*, "v": void*, "i": int64).
+        Arrays rebuilt from raw pointers inside carry no reference count, so the calls below
+        the entry point pay no atomic increments per array per call."""
+        import ctypes
+        kinds = {"p": types.CPointer(types.int64), "v": types.voidptr, "i": types.int64}
+        sig = types.int64(*(kinds[k] for k in argtypes))
+        cargs = [ctypes.c_int64 if k == "i" else ctypes.c_void_p for k in argtypes]
+
+        def wrap(fn):
+            cf = numba.cfunc(sig, nopython=True, cache=True)(fn)
+            call = ctypes.CFUNCTYPE(ctypes.c_int64, *cargs)(cf.address)   # releases the GIL
+            call.keepalive = cf
+            return call
+        return wrap
 
     @jit
     def f64_from_bits(i):

@@ -49,11 +49,19 @@ class IsaInfo:
         return self._sem[op]
 
 
+def semantics_version(isa_name):
+    """A digest of everything compiled code inlines from the translator. Numba's disk cache only
+    notices edits to the file a function is defined in, so every generated file's name carries
+    this: a change to any semantic function makes new files, never stale machine code."""
+    dispatch = importlib.util.find_spec(f"translators.{isa_name}._dispatch").origin
+    return hashlib.sha256(open(dispatch, "rb").read()).hexdigest()[:12]
+
+
 def load_loops(isa_name):
     """The run loops for one ISA: jitvm/loop_template.py instantiated into the cache."""
     here = os.path.dirname(__file__)
     text = open(os.path.join(here, "loop_template.py")).read().replace("ISA_NAME", isa_name)
-    key = hashlib.sha256(text.encode()).hexdigest()[:12]
+    key = hashlib.sha256((text + semantics_version(isa_name)).encode()).hexdigest()[:12]
     d = blocks.cache_root() / "loops"
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"loop_{isa_name}_{key}.py"
@@ -100,6 +108,7 @@ class Engine:
         if (tier == "python") != PURE_PYTHON:
             raise RuntimeError("the python tier needs JITVM_ENGINE=python set before start-up")
         self.isa = IsaInfo(isa_name)
+        self.isa.version = semantics_version(isa_name)
         self.tier = tier
         self.loops = load_loops(isa_name)
         self.stats = Stats()
@@ -113,7 +122,12 @@ class Engine:
         while True:
             ctl[0] = 0
             if self.tier == "jit":
-                e = lp.run_jit(regs, m, cache.dc, cache.jt, cache.heat, budget, HOT_THRESHOLD)
+                e = lp.run_jit_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
+                                             cache.dc.ctypes.data, cache.jt.ctypes.data,
+                                             cache.heat.ctypes.data, budget, HOT_THRESHOLD)
+            elif self.tier == "interp":
+                e = lp.run_interp_native(regs.ctypes.data, m[0].ctypes.data,
+                                                ctl.ctypes.data, cache.dc.ctypes.data, budget)
             else:
                 e = lp.run_interp(regs, m, cache.dc, budget)
             e = Exit(int(e))

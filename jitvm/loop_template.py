@@ -12,9 +12,9 @@ Two loops share the decode cache `dc` (one row per recently seen pc):
 """
 import numpy as np
 
-from jitvm.compiled import call_block, jit
+from jitvm.compiled import PURE_PYTHON, call_block, carray, jit, native
 from jitvm.exits import Exit
-from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET
+from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, block_views
 from translators.ISA_NAME import ENDS_BLOCK, decode, execute, fetch
 from translators.ISA_NAME.cpu import PC
 
@@ -120,3 +120,17 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
         ctl[CTL_EXIT] = Exit.BUDGET
     ctl[CTL_INSTRET] += n
     return ctl[CTL_EXIT]
+
+
+# ---- entry points from Python for the compiled tiers (see jitvm.compiled.native) -------------
+if not PURE_PYTHON:
+    @native("p", "v", "p", "p", "i")
+    def run_interp_native(rp, mp, cp, dcp, budget):
+        r, m = block_views(rp, mp, cp)
+        return run_interp(r, m, carray(dcp, (DC_SIZE, DC_COLS)), budget)
+
+    @native("p", "v", "p", "p", "p", "p", "i", "i")
+    def run_jit_native(rp, mp, cp, dcp, jtp, hp, budget, threshold):
+        r, m = block_views(rp, mp, cp)
+        return run_jit(r, m, carray(dcp, (DC_SIZE, DC_COLS)), carray(jtp, (JT_SIZE, 2)),
+                       carray(hp, JT_SIZE), budget, threshold)

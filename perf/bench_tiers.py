@@ -54,11 +54,8 @@ def run_qemu(prog, size):
 
 def _env():
     import os
-    e = dict(ENV)
-    for k in ("HOME", "JITVM_CACHE"):
-        if k in os.environ:
-            e[k] = os.environ[k]
-    return e
+    return dict(ENV, JITVM_CACHE=os.environ.get("JITVM_CACHE",
+                                                 os.path.expanduser("~/.cache/jitvm")))
 
 
 def main():

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin", "HOME": "/root", "LANG": "C", "TERM": "dumb"}
+# One variable: qemu-user passes the environment in reverse order, Linux (and jitvm) in order.
+ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin"}
 QEMU = {"riscv64": "qemu-riscv64-static"}
 LAUNCH = f"import sys; sys.path.insert(0, {str(REPO)!r}); from jitvm.cli import main; main()"
 
@@ -36,9 +37,7 @@ def run_jitvm(prog, args=(), cwd=None, stdin=b"", engine="interp", rootfs=None, 
         cmd += ["--rootfs", str(rootfs)]
     cmd += [*extra, str(prog), *map(str, args)]
     e = dict(ENV, **(env or {}))
-    for k in ("JITVM_CACHE", "HOME"):
-        if k in os.environ:
-            e[k] = os.environ[k]
+    e["JITVM_CACHE"] = os.environ.get("JITVM_CACHE", os.path.expanduser("~/.cache/jitvm"))
     p = subprocess.run(cmd, input=stdin, capture_output=True, cwd=cwd, env=e, timeout=timeout)
     return p.returncode, p.stdout, p.stderr
 
