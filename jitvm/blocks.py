@@ -93,7 +93,7 @@ def _path(isa, key):
 def cached(isa, insns):
     """True if this block's translation is already in the persistent cache."""
     p = _path(isa, block_key(isa, insns))
-    return p.exists() and (p.parent / "__pycache__").exists()
+    return p.exists() and any((p.parent / "__pycache__").glob(f"{p.stem}.*.nbi"))
 
 
 def compile_block(isa, insns):

@@ -11,6 +11,9 @@ import os
 import sys
 import time
 
+# numpy's BLAS threads are never used by jitvm, and idle ones still cost CPU at start-up
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 ARCHES = ("riscv64",)
 ELF_MACHINE_TO_ARCH = {243: "riscv64"}
 

@@ -115,6 +115,25 @@ else:
             return call
         return wrap
 
+    @intrinsic
+    def data_ptr(typingctx, arr):
+        """The data pointer of a 1-D int64 array, as int64* (for the raw-pointer dispatch)."""
+        sig = types.CPointer(arr.dtype)(arr)
+
+        def codegen(context, builder, sig, args):
+            return cgutils.create_struct_proxy(sig.args[0])(context, builder, value=args[0]).data
+        return sig, codegen
+
+    @intrinsic
+    def void_ptr(typingctx, arr):
+        """The data pointer of an array, as void*."""
+        sig = types.voidptr(arr)
+
+        def codegen(context, builder, sig, args):
+            a = cgutils.create_struct_proxy(sig.args[0])(context, builder, value=args[0])
+            return builder.bitcast(a.data, ir.IntType(8).as_pointer())
+        return sig, codegen
+
     @jit
     def f64_from_bits(i):
         return _bitcast(np.int64(i), np.float64)

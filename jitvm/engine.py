@@ -12,7 +12,9 @@ that need it; FENCE_I and HOT are handled here.
 import hashlib
 import importlib.util
 import os
+import queue
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -23,7 +25,13 @@ from jitvm import blocks
 from jitvm.compiled import PURE_PYTHON
 from jitvm.exits import Exit
 
-HOT_THRESHOLD = 50
+# Tunables (environment variables, for experiments and tests):
+#   JITVM_HOT_THRESHOLD  executions of a block before it is translated (default 500)
+#   JITVM_COMPILE        "async" (default): translate on a background thread while the
+#                        interpreter keeps running the guest; "sync": translate at once (tests use
+#                        it so compiled blocks are certain to run)
+HOT_THRESHOLD = int(os.environ.get("JITVM_HOT_THRESHOLD", "500"))
+COMPILE_MODE = os.environ.get("JITVM_COMPILE", "async")
 TIERS = ("jit", "interp", "python")
 
 
@@ -81,6 +89,7 @@ class Stats:
     blocks_compiled: int = 0
     blocks_from_cache: int = 0
     compile_seconds: float = 0.0
+    compile_failures: int = 0
     exits: dict = field(default_factory=dict)
 
 
@@ -112,6 +121,7 @@ class Engine:
         self.tier = tier
         self.loops = load_loops(isa_name)
         self.stats = Stats()
+        self._inbox, self._done = None, []
 
     def new_code_cache(self):
         return CodeCache(self.loops)
@@ -120,6 +130,8 @@ class Engine:
         """Run guest code until an exit the kernel must handle; returns that Exit."""
         lp, ctl = self.loops, m[4]
         while True:
+            if self._done:
+                self.install_ready()
             ctl[0] = 0
             if self.tier == "jit":
                 e = lp.run_jit_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
@@ -142,22 +154,56 @@ class Engine:
             return e
 
     def translate_hot(self, m, cache):
+        """Hand the queued hot blocks to the translator: cached ones are loaded at once, new
+        ones compiled in the background (or at once with JITVM_COMPILE=sync)."""
         lp, ctl = self.loops, m[4]
         for i in range(int(ctl[lp.CTL_HOT_N])):
             pc = int(ctl[lp.CTL_HOT_Q + i])
             insns = blocks.scan(self.isa, m, pc)
             if not insns:
                 continue
-            t = time.perf_counter()
-            fresh = not blocks.cached(self.isa, insns)
-            addr, fn = blocks.compile_block(self.isa, insns)
-            dt = time.perf_counter() - t
-            self.stats.compile_seconds += dt
-            if fresh:
-                self.stats.blocks_compiled += 1
+            if COMPILE_MODE == "sync" or blocks.cached(self.isa, insns):
+                self._install(cache, cache.gen, pc, *self._compile(insns))
             else:
-                self.stats.blocks_from_cache += 1
-            h = (pc >> 1) & (lp.JT_SIZE - 1)
-            cache.jt[h, 0], cache.jt[h, 1] = pc, addr
-            cache.keep[pc] = fn
+                self._background().put((cache, cache.gen, pc, insns))
         ctl[lp.CTL_HOT_N] = 0
+
+    def install_ready(self):
+        """Install what the background translator finished (called between time slices)."""
+        while self._done:
+            self._install(*self._done.pop())
+
+    def _install(self, cache, gen, pc, addr, fn):
+        if cache.gen != gen:            # the code changed meanwhile: the translation is stale
+            return
+        h = (pc >> 1) & (self.loops.JT_SIZE - 1)
+        cache.jt[h, 1] = addr
+        cache.jt[h, 0] = pc
+        cache.keep[pc] = fn
+
+    def _compile(self, insns):
+        t = time.perf_counter()
+        fresh = not blocks.cached(self.isa, insns)
+        addr, fn = blocks.compile_block(self.isa, insns)
+        self.stats.compile_seconds += time.perf_counter() - t
+        if fresh:
+            self.stats.blocks_compiled += 1
+        else:
+            self.stats.blocks_from_cache += 1
+        return addr, fn
+
+    def _background(self):
+        if self._inbox is None:
+            self._inbox = queue.Queue()
+            threading.Thread(target=self._translator, name="jitvm-translator", daemon=True).start()
+        return self._inbox
+
+    def _translator(self):
+        while True:
+            cache, gen, pc, insns = self._inbox.get()
+            try:
+                self._done.append((cache, gen, pc, *self._compile(insns)))
+            except Exception as e:          # a block that fails to compile stays interpreted
+                self.stats.compile_failures += 1
+                if os.environ.get("JITVM_DEBUG"):
+                    print(f"jitvm: block at {pc:#x} failed to compile: {e!r}", file=sys.stderr)

@@ -14,8 +14,9 @@ import numpy as np
 
 from jitvm.compiled import PURE_PYTHON, call_block, carray, jit, native
 from jitvm.exits import Exit
-from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, block_views
-from translators.ISA_NAME import ENDS_BLOCK, decode, execute, fetch
+from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, block_views, raw
+from translators.ISA_NAME import ENDS_BLOCK, decode, fetch
+from translators.ISA_NAME._dispatch import execute_raw
 from translators.ISA_NAME.cpu import PC
 
 # decode-cache columns
@@ -31,12 +32,17 @@ CTL_STAT_BLOCKS_INTERP = 40
 CTL_STAT_BLOCKS_JIT = 41
 
 
-@jit(inline="never")
+@jit
 def lookup(m, dc, pc):
     """Decode-cache row for pc, decoding on a miss; -1 after a fetch fault or illegal insn."""
     s = (pc >> 1) & (DC_SIZE - 1)
     if dc[s, DC_PC] == pc:
         return s
+    return fill(m, dc, pc, s)
+
+
+@jit(inline="never")
+def fill(m, dc, pc, s):
     inst = fetch(m, pc)
     if inst < 0:
         return -1
@@ -59,11 +65,12 @@ def lookup(m, dc, pc):
     return s
 
 
-@jit(inline="never")
-def step(r, m, dc, s, pc):
-    """Execute the decoded instruction in row s; returns True if it retired."""
-    npc = execute(dc[s, DC_OP], r, m, pc, dc[s, DC_LEN], dc[s, DC_RD], dc[s, DC_RS1],
-                  dc[s, DC_RS2], dc[s, DC_RS3], dc[s, DC_RM], dc[s, DC_IMM])
+@jit
+def step(r, m, p, dc, s, pc):
+    """Execute the decoded instruction in row s; returns True if it retired.
+    p = raw(r, m): the dispatch below takes raw pointers."""
+    npc = execute_raw(dc[s, DC_OP], p[0], p[1], p[2], pc, dc[s, DC_LEN], dc[s, DC_RD],
+                      dc[s, DC_RS1], dc[s, DC_RS2], dc[s, DC_RS3], dc[s, DC_RM], dc[s, DC_IMM])
     r[PC] = npc
     e = m[4][CTL_EXIT]
     # a faulting or illegal instruction did not retire; a system call or fence.i did
@@ -73,13 +80,14 @@ def step(r, m, dc, s, pc):
 @jit(inline="never")
 def run_interp(r, m, dc, budget):
     ctl = m[4]
+    p = raw(r, m)
     n = 0
     while n < budget:
         pc = r[PC]
         s = lookup(m, dc, pc)
         if s < 0:
             break
-        if step(r, m, dc, s, pc):
+        if step(r, m, p, dc, s, pc):
             n += 1
         if ctl[CTL_EXIT] != 0:
             break
@@ -92,6 +100,7 @@ def run_interp(r, m, dc, budget):
 @jit(inline="never")
 def run_jit(r, m, dc, jt, heat, budget, threshold):
     ctl = m[4]
+    p = raw(r, m)
     n = 0
     while n < budget and ctl[CTL_EXIT] == 0:
         pc = r[PC]
@@ -106,7 +115,7 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
             s = lookup(m, dc, pc2)
             if s < 0:
                 break
-            if step(r, m, dc, s, pc2):
+            if step(r, m, p, dc, s, pc2):
                 n += 1
             if ctl[CTL_EXIT] != 0 or dc[s, DC_END] != 0:
                 break

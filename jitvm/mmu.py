@@ -19,7 +19,7 @@ no state, so the kernel can fix the mapping and re-run it.
 """
 import numpy as np
 
-from jitvm.compiled import carray, jit
+from jitvm.compiled import PURE_PYTHON, carray, jit
 from jitvm.exits import Exit
 
 PAGE_SHIFT = 12
@@ -64,14 +64,29 @@ def machine_tuple(mem8, ctl):
     return (mem8, mem8.view(np.uint16), mem8.view(np.uint32), mem8.view(np.int64), ctl)
 
 
-@jit
-def block_views(rp, mp, cp):
-    """Inside a compiled block: the register array and machine tuple from raw pointers."""
-    ctl = carray(cp, CTL_WORDS)
-    n = ctl[CTL_MEM_SIZE]
-    m = (carray(mp, n, np.uint8), carray(mp, n >> 1, np.uint16), carray(mp, n >> 2, np.uint32),
-         carray(mp, n >> 3, np.int64), ctl)
-    return carray(rp, ctl[CTL_NREGS]), m
+if PURE_PYTHON:
+    def raw(r, m):
+        return r, m, None
+
+    def block_views(rp, mp, cp):
+        return rp, mp
+else:
+    from jitvm.compiled import data_ptr, void_ptr
+
+    @jit
+    def raw(r, m):
+        """(rp, mp, cp): raw pointers to the registers, memory and ctl. Calls that take these
+        instead of the arrays pass scalars, with no reference counting per array per call."""
+        return data_ptr(r), void_ptr(m[0]), data_ptr(m[4])
+
+    @jit
+    def block_views(rp, mp, cp):
+        """The register array and machine tuple again, from raw pointers."""
+        ctl = carray(cp, CTL_WORDS)
+        n = ctl[CTL_MEM_SIZE]
+        m = (carray(mp, n, np.uint8), carray(mp, n >> 1, np.uint16),
+             carray(mp, n >> 2, np.uint32), carray(mp, n >> 3, np.int64), ctl)
+        return carray(rp, ctl[CTL_NREGS]), m
 
 
 @jit(inline="never")

@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 OUT = HERE / "_dispatch.py"
 ARGS = "r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm"
+RAW = "rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm"
 # which module holds the semantics of each extension group of encodings.py
 EXT_MODULE = {"rv_i": "rv_i", "rv64_i": "rv_i", "rv_zifencei": "rv_i", "rv_zicsr": "rv_zicsr",
               "rv_m": "rv_m", "rv64_m": "rv_m", "rv_a": "rv_a", "rv64_a": "rv_a",
@@ -89,7 +90,7 @@ def generate(split=SPLIT):
         '"""',
         "from jitvm.compiled import jit",
         "from jitvm.exits import Exit",
-        "from jitvm.mmu import CTL_EXIT",
+        "from jitvm.mmu import CTL_EXIT, block_views, raw",
     ]
     for mod in MODULES:
         names = [fn for m_, fn in found.values() if m_ == mod]
@@ -118,16 +119,23 @@ def generate(split=SPLIT):
         lo, hi = min(ops), max(ops)
         assert ops == list(range(lo, hi + 1)), f"{mod}'s ops are not contiguous in encodings.py"
         ranges.append((lo, hi, mod))
-        lines += ["", "", '@jit(inline="never")', f"def execute_{mod}(op, {ARGS}):"]
+        lines += ["", "", '@jit(inline="never")', f"def execute_{mod}(op, {RAW}):",
+                  "    r, m = block_views(rp, mp, cp)"]
         lines += tree(lo, hi, leaf, 1)
 
     def top_leaf(i):
-        return f"return execute_{ranges[i][2]}(op, {ARGS})"
+        return f"return execute_{ranges[i][2]}(op, {RAW})"
 
-    lines += ["", "", '@jit(inline="never")', f"def execute(op, {ARGS}):",
-              '    """Run one decoded instruction; returns the next pc."""',
-              f"    if op < {ranges[0][0]} or op > {ranges[-1][1]}:", f"        {illegal}"]
+    lines += ["", "", "@jit", f"def execute_raw(op, {RAW}):",
+              '    """Run one decoded instruction; returns the next pc. The sub-switches take raw',
+              '    pointers (see jitvm.mmu.raw): scalars, so a call costs no reference counting."""',
+              f"    if op < {ranges[0][0]} or op > {ranges[-1][1]}:",
+              "        r, m = block_views(rp, mp, cp)", f"        {illegal}"]
     lines += tree_ranges(ranges, 0, len(ranges) - 1, top_leaf, 1)
+    lines += ["", "", '@jit(inline="never")', f"def execute(op, {ARGS}):",
+              '    """execute_raw for callers holding the arrays (tests, the python tier)."""',
+              "    rp, mp, cp = raw(r, m)",
+              f"    return execute_raw(op, {RAW})"]
     return "\n".join(lines) + "\n", missing
 
 
