@@ -9,6 +9,7 @@ from kernel.context import UserContext
 from kernel.elf import ExecError, build_stack, load
 from kernel.frames import FrameAllocator
 from kernel.process import Process, Thread
+from kernel.sched import Scheduler
 from kernel.syscalls import table
 from kernel.vm import AddressSpace
 
@@ -25,6 +26,7 @@ class Kernel:
         self.unknown_syscalls = set()
         self.strace, self.debug = strace, debug
         self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.sched = Scheduler(self)
 
     def log(self, msg, plain=False):
         self._log(msg if plain else f"jitvm: {msg}")
@@ -55,8 +57,10 @@ class Kernel:
         pid = self.alloc_pid()
         p = Process(pid, 0, mm, fds, fs, comm=name.rsplit("/", 1)[-1][:15], exe=name,
                     argv=argv, pgid=pid, sid=pid)
-        p.threads.append(Thread(pid, p, ctx, kernel=self))
+        t = Thread(pid, p, ctx, kernel=self)
+        p.threads.append(t)
         self.processes[pid] = p
+        self.sched.add(t)
         return p
 
     def read_guest_file(self, path):
@@ -82,17 +86,23 @@ class Kernel:
         self.deliver_default(t.proc, sig)
 
     def _release(self, p):
+        for t in p.threads:
+            self.sched.exit(t)
         p.fds.close_all()
         p.mm.destroy()
 
     # ---- running ------------------------------------------------------------------------------
     def run(self, p):
-        """Run process p to completion on CPU 0; returns its wait status pieces."""
-        cpu = self.machine.cpus[0]
-        t = p.threads[0]
-        mm = p.mm
-        while not p.exited:
-            e = cpu.run_user(t.ctx.regs, mm.pt.root, mm.tlb_gen, mm.code_cache, mm.code_gen,
-                             params.TIME_SLICE)
-            trap.handle(self, t, cpu, e)
+        """Run until process p has exited."""
+        self.sched.run(until=lambda: p.exited)
         return p
+
+    def run_slice(self, cpu, t):
+        """Enter user mode for one time slice of thread t, then handle the trap that ended it."""
+        signal.deliver_pending(self, t)       # on the way back to user mode, as Linux does
+        if t.state != "R" or t.proc.exited:
+            return
+        mm = t.proc.mm
+        e = cpu.run_user(t.ctx.regs, mm.pt.root, mm.tlb_gen, mm.code_cache, mm.code_gen,
+                         params.TIME_SLICE)
+        trap.handle(self, t, cpu, e)

@@ -57,7 +57,7 @@ class Process:
         return self.exit_code is not None or self.term_signal != 0
 
 
-@dataclass
+@dataclass(eq=False)
 class Thread:
     tid: int
     proc: Process
@@ -65,3 +65,8 @@ class Thread:
     kernel: object = None           # the Kernel (machine, process table, clock)
     clear_child_tid: int = 0
     robust_list: int = 0
+    # scheduling state; kernel/sched.py owns these fields
+    state: str = "R"
+    waiting_on: list = field(default_factory=list)
+    deadline: float | None = None
+    restart: dict = field(default_factory=dict)     # progress kept across re-entered calls

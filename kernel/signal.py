@@ -17,3 +17,8 @@ DESCRIPTIONS = {
 }
 NAMES = {v: k for k, v in dict(globals()).items() if k.startswith("SIG") and isinstance(v, int)}
 CORE_DUMPING = {SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV}
+
+
+def deliver_pending(k, t):
+    """Deliver t's pending unblocked signals before it returns to user mode (handlers, frames
+    and masks arrive with the signal stage; until then nothing is ever pending)."""

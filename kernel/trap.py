@@ -11,6 +11,7 @@ from jitvm.exits import Access, Exit
 from kernel import signal
 from kernel.errno import EIO, ENOSYS, Errno
 from kernel.frames import OutOfMemory
+from kernel.sched import WouldBlock
 
 
 class TrapReason(IntEnum):
@@ -74,6 +75,14 @@ def syscall(k, t):
     else:
         try:
             result = fn(t, *args[:fn.__code__.co_argcount - 1])
+        except WouldBlock as wb:
+            # park the thread; it executes the system call again when woken
+            ctx.pc = ctx.pc - k.abi.SYSCALL_INSN_LEN
+            t.restart["_blocked"] = True      # a signal may interrupt it (-EINTR or restart)
+            k.sched.block(t, wb.queues, wb.deadline)
+            if k.strace:
+                k.log(f"[pid {t.proc.pid}] {name}(...) blocks", plain=True)
+            return
         except Errno as e:
             result = -e.errno
         except OSError as e:
@@ -87,5 +96,6 @@ def syscall(k, t):
         from kernel.syscalls.strace import format_call
         done = None if t.proc.exited else result
         k.log(f"[pid {t.proc.pid}] " + format_call(t.proc.mm, name, kinds, args, done), plain=True)
+    t.restart.clear()
     if not t.proc.exited:
         ctx.set_return(result)

@@ -1,13 +1,13 @@
 """Time family: clocks and sleeping.
 
 Implemented: clock_gettime clock_getres gettimeofday nanosleep clock_nanosleep times.
-Sleeping blocks the calling host thread for now (a single guest thread runs); the scheduler stage
-parks the thread on a timer instead.
+Sleeping parks the thread on a timer (kernel/sched.py); the CPU runs others meanwhile.
 """
 import struct
 import time
 
 from kernel.errno import EINVAL, Errno
+from kernel.sched import WouldBlock
 
 CLOCKS = {0: time.CLOCK_REALTIME, 1: time.CLOCK_MONOTONIC, 2: time.CLOCK_PROCESS_CPUTIME_ID,
           3: time.CLOCK_THREAD_CPUTIME_ID, 4: time.CLOCK_MONOTONIC_RAW, 5: time.CLOCK_REALTIME,
@@ -53,24 +53,25 @@ def sys_gettimeofday(t, tv, tz):
     return 0
 
 
-def _sleep(ns):
-    if ns > 0:
-        time.sleep(ns / 1e9)
+def _sleep(t, ns):
+    """Block until ns from the first call (the call is re-entered after each wake-up)."""
+    wake_at = t.restart.setdefault("wake_at", time.monotonic() + ns / 1e9)
+    if time.monotonic() < wake_at:
+        raise WouldBlock(deadline=wake_at)
+    return 0
 
 
 def sys_nanosleep(t, req, rem):
-    _sleep(_read_timespec(t, req))
-    return 0
+    return _sleep(t, _read_timespec(t, req))
 
 
 def sys_clock_nanosleep(t, clock, flags, req, rem):
     ns = _read_timespec(t, req)
     if flags & TIMER_ABSTIME:
-        ns -= _now(clock)
+        ns -= _now(clock) if "wake_at" not in t.restart else 0
     else:
         _now(clock)
-    _sleep(ns)
-    return 0
+    return _sleep(t, max(ns, 0))
 
 
 def sys_times(t, buf):
