@@ -146,8 +146,9 @@ def print_stats(machine, seconds):
     lines = [f"engine: {machine.engine.tier}",
              f"guest run time: {seconds:.3f} s ({cpu.instret / seconds / 1e6:.1f} MIPS)",
              f"instructions retired: {cpu.instret}",
-             f"blocks compiled: {s.blocks_compiled} ({s.compile_seconds:.2f} s compiling), "
-             f"loaded from cache: {s.blocks_from_cache}",
+             f"blocks translated: {s.blocks_compiled} in {s.regions_compiled} regions "
+             f"({s.compile_seconds:.2f} s compiling), loaded from the cache: "
+             f"{s.blocks_from_cache}",
              f"blocks run: compiled {cpu.ctl[41]}, interpreted {cpu.ctl[40]}",
              f"TLB misses: {cpu.ctl[8]}",
              "exits to the kernel: " + ", ".join(f"{k}={v}" for k, v in sorted(s.exits.items()))]

@@ -39,10 +39,10 @@ if PURE_PYTHON:
     def fma64(a, b, c):
         return _exact_fma(float(a), float(b), float(c))
 
-    def call_block(addr, r, mem, ctl):  # pragma: no cover - never reached in python mode
+    def call_block(addr, idx, r, mem, ctl):  # pragma: no cover - never reached in python mode
         raise RuntimeError("compiled blocks do not exist in the python tier")
 
-    block = carray = native = None
+    region = carray = native = None
 else:
     import numba
     from llvmlite import ir
@@ -75,17 +75,18 @@ else:
         return types.float64(types.float64, types.float64, types.float64), codegen
 
     @intrinsic
-    def _call_block(typingctx, addr, r, mem, ctl):
-        """Call a compiled block by address: int64 fn(int64* r, uint8* mem, int64* ctl)."""
-        sig = types.int64(types.int64, r, mem, ctl)
+    def _call_block(typingctx, addr, idx, r, mem, ctl):
+        """Call block `idx` of a compiled region by address:
+        int64 fn(int64 idx, int64* r, uint8* mem, int64* ctl)."""
+        sig = types.int64(types.int64, types.int64, r, mem, ctl)
 
         def codegen(context, builder, sig, args):
             i64 = ir.IntType(64)
-            fnty = ir.FunctionType(i64, [i64.as_pointer(), ir.IntType(8).as_pointer(),
+            fnty = ir.FunctionType(i64, [i64, i64.as_pointer(), ir.IntType(8).as_pointer(),
                                          i64.as_pointer()])
             fptr = builder.inttoptr(args[0], fnty.as_pointer())
-            ptrs = []
-            for ty, val, want in zip(sig.args[1:], args[1:], fnty.args):
+            ptrs = [args[1]]
+            for ty, val, want in zip(sig.args[2:], args[2:], fnty.args[1:]):
                 arr = cgutils.create_struct_proxy(ty)(context, builder, value=val)
                 ptrs.append(builder.bitcast(arr.data, want))
             return builder.call(fptr, ptrs)
@@ -93,11 +94,13 @@ else:
 
     from numba import carray  # noqa: F401  (re-exported for jitvm.mmu.block_views)
 
-    BLOCK_SIG = types.int64(types.CPointer(types.int64), types.voidptr, types.CPointer(types.int64))
+    REGION_SIG = types.int64(types.int64, types.CPointer(types.int64), types.voidptr,
+                             types.CPointer(types.int64))
 
-    def block(fn):
-        """A translated block: compiled ahead of use, called by address from the run loop."""
-        return numba.cfunc(BLOCK_SIG, nopython=True, cache=True)(fn)
+    def region(fn):
+        """Translated blocks, compiled together: fn(idx, r, mem, ctl) runs block idx. Called by
+        address from the run loop."""
+        return numba.cfunc(REGION_SIG, nopython=True, cache=True)(fn)
 
     def native(*argtypes):
         """A C-callable entry point taking raw pointers ("p": int64*, "v": void*, "i": int64).
@@ -156,8 +159,8 @@ else:
         return _fma(np.float64(a), np.float64(b), np.float64(c))
 
     @jit
-    def call_block(addr, r, mem, ctl):
-        return _call_block(addr, r, mem, ctl)
+    def call_block(addr, idx, r, mem, ctl):
+        return _call_block(addr, idx, r, mem, ctl)
 
 
 def _exact_fma(a, b, c):

@@ -27,11 +27,13 @@ from jitvm.exits import Exit
 
 # Tunables (environment variables, for experiments and tests):
 #   JITVM_HOT_THRESHOLD  executions of a block before it is translated (default 500)
-#   JITVM_COMPILE        "async" (default): translate on a background thread while the
-#                        interpreter keeps running the guest; "sync": translate at once (tests use
-#                        it so compiled blocks are certain to run)
+#   JITVM_COMPILE        "sync" (default): translate hot blocks at once, between time slices;
+#                        "async": EXPERIMENTAL, translate on a background thread while the
+#                        interpreter keeps running the guest. Known problem: translations
+#                        finished there often never reach the jump table, and LLVM holds the GIL
+#                        for whole passes, stalling the guest between slices (issue 5).
 HOT_THRESHOLD = int(os.environ.get("JITVM_HOT_THRESHOLD", "500"))
-COMPILE_MODE = os.environ.get("JITVM_COMPILE", "async")
+COMPILE_MODE = os.environ.get("JITVM_COMPILE", "sync")
 TIERS = ("jit", "interp", "python")
 
 
@@ -90,6 +92,7 @@ class Stats:
     blocks_from_cache: int = 0
     compile_seconds: float = 0.0
     compile_failures: int = 0
+    regions_compiled: int = 0
     exits: dict = field(default_factory=dict)
 
 
@@ -98,9 +101,9 @@ class CodeCache:
 
     def __init__(self, loops):
         self.dc = np.full((loops.DC_SIZE, loops.DC_COLS), -1, dtype=np.int64)
-        self.jt = np.full((loops.JT_SIZE, 2), -1, dtype=np.int64)
+        self.jt = np.full((loops.JT_SIZE, 3), -1, dtype=np.int64)
         self.heat = np.zeros(loops.JT_SIZE, dtype=np.int64)
-        self.keep = {}          # pc -> compiled function (keeps its machine code alive)
+        self.keep = {}          # pc -> compiled region (keeps its machine code alive)
         self.gen = 0            # the address space's code_gen these translations belong to
 
     def flush(self):
@@ -154,43 +157,51 @@ class Engine:
             return e
 
     def translate_hot(self, m, cache):
-        """Hand the queued hot blocks to the translator: cached ones are loaded at once, new
-        ones compiled in the background (or at once with JITVM_COMPILE=sync)."""
+        """Hand the queued hot blocks to the translator: those in the persistent cache are
+        loaded at once; the others are compiled together as one region, in the background (or
+        at once with JITVM_COMPILE=sync)."""
         lp, ctl = self.loops, m[4]
+        fresh = []
         for i in range(int(ctl[lp.CTL_HOT_N])):
             pc = int(ctl[lp.CTL_HOT_Q + i])
             insns = blocks.scan(self.isa, m, pc)
             if not insns:
                 continue
-            if COMPILE_MODE == "sync" or blocks.cached(self.isa, insns):
-                self._install(cache, cache.gen, pc, *self._compile(insns))
+            hit = blocks.lookup(self.isa, insns)
+            if hit is not None:
+                self.stats.blocks_from_cache += 1
+                self._install(cache, cache.gen, [(pc, *hit)])
             else:
-                self._background().put((cache, cache.gen, pc, insns))
+                fresh.append((pc, insns))
         ctl[lp.CTL_HOT_N] = 0
+        if not fresh:
+            return
+        if COMPILE_MODE == "sync":
+            self._install(cache, cache.gen, self._compile(fresh))
+        else:
+            self._background().put((cache, cache.gen, fresh))
 
     def install_ready(self):
         """Install what the background translator finished (called between time slices)."""
         while self._done:
             self._install(*self._done.pop())
 
-    def _install(self, cache, gen, pc, addr, fn):
+    def _install(self, cache, gen, entries):
         if cache.gen != gen:            # the code changed meanwhile: the translation is stale
             return
-        h = (pc >> 1) & (self.loops.JT_SIZE - 1)
-        cache.jt[h, 1] = addr
-        cache.jt[h, 0] = pc
-        cache.keep[pc] = fn
+        for pc, addr, idx, keep in entries:
+            h = (pc >> 1) & (self.loops.JT_SIZE - 1)
+            cache.jt[h, 1], cache.jt[h, 2] = addr, idx
+            cache.jt[h, 0] = pc
+            cache.keep[pc] = keep
 
-    def _compile(self, insns):
+    def _compile(self, fresh):
         t = time.perf_counter()
-        fresh = not blocks.cached(self.isa, insns)
-        addr, fn = blocks.compile_block(self.isa, insns)
+        entries = blocks.compile_region(self.isa, [insns for _, insns in fresh])
         self.stats.compile_seconds += time.perf_counter() - t
-        if fresh:
-            self.stats.blocks_compiled += 1
-        else:
-            self.stats.blocks_from_cache += 1
-        return addr, fn
+        self.stats.blocks_compiled += len(fresh)
+        self.stats.regions_compiled += 1
+        return [(pc, *e) for (pc, _), e in zip(fresh, entries)]
 
     def _background(self):
         if self._inbox is None:
@@ -200,10 +211,18 @@ class Engine:
 
     def _translator(self):
         while True:
-            cache, gen, pc, insns = self._inbox.get()
-            try:
-                self._done.append((cache, gen, pc, *self._compile(insns)))
-            except Exception as e:          # a block that fails to compile stays interpreted
-                self.stats.compile_failures += 1
-                if os.environ.get("JITVM_DEBUG"):
-                    print(f"jitvm: block at {pc:#x} failed to compile: {e!r}", file=sys.stderr)
+            groups = {}                     # batch whatever is waiting, per code cache
+            item = self._inbox.get()
+            while True:
+                cache, gen, fresh = item
+                groups.setdefault((id(cache), gen), (cache, gen, []))[2].extend(fresh)
+                if self._inbox.empty():
+                    break
+                item = self._inbox.get()
+            for cache, gen, fresh in groups.values():
+                try:
+                    self._done.append((cache, gen, self._compile(fresh)))
+                except Exception as e:      # blocks that fail to compile stay interpreted
+                    self.stats.compile_failures += 1
+                    if os.environ.get("JITVM_DEBUG"):
+                        print(f"jitvm: region failed to compile: {e!r}", file=sys.stderr)

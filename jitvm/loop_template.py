@@ -5,8 +5,8 @@ they are passed in as arguments -- hence a file per ISA.) Do not import this mod
 
 Two loops share the decode cache `dc` (one row per recently seen pc):
   run_interp -- the interpreter tier: fetch/decode once per pc, then call the ISA's `execute`.
-  run_jit    -- the translating tier: look pc up in the jump table `jt`; a hit calls the compiled
-                block through its address (blocks chain here, without returning to Python); a
+  run_jit    -- the translating tier: look pc up in the jump table `jt` (pc, region address,
+                block index); a hit calls the compiled block through its region's address (blocks chain here, without returning to Python); a
                 miss interprets one basic block and counts its heat; hot blocks are queued for
                 translation and reported with Exit.HOT when the queue fills.
 """
@@ -106,7 +106,7 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
         pc = r[PC]
         h = (pc >> 1) & (JT_SIZE - 1)
         if jt[h, 0] == pc:
-            n += call_block(jt[h, 1], r, m[0], ctl)
+            n += call_block(jt[h, 1], jt[h, 2], r, m[0], ctl)
             ctl[CTL_STAT_BLOCKS_JIT] += 1
             continue
         ctl[CTL_STAT_BLOCKS_INTERP] += 1
@@ -141,5 +141,5 @@ if not PURE_PYTHON:
     @native("p", "v", "p", "p", "p", "p", "i", "i")
     def run_jit_native(rp, mp, cp, dcp, jtp, hp, budget, threshold):
         r, m = block_views(rp, mp, cp)
-        return run_jit(r, m, carray(dcp, (DC_SIZE, DC_COLS)), carray(jtp, (JT_SIZE, 2)),
+        return run_jit(r, m, carray(dcp, (DC_SIZE, DC_COLS)), carray(jtp, (JT_SIZE, 3)),
                        carray(hp, JT_SIZE), budget, threshold)

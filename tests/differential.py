@@ -39,7 +39,7 @@ def run_jitvm(prog, args=(), cwd=None, stdin=b"", engine="interp", rootfs=None, 
     e = dict(ENV, **(env or {}))
     if engine == "jit":
         # translate synchronously and early, so compiled blocks certainly run in the test
-        e.update(JITVM_COMPILE="sync", JITVM_HOT_THRESHOLD="100")
+        e.update(JITVM_COMPILE="sync", JITVM_HOT_THRESHOLD="2000")
     e["JITVM_CACHE"] = os.environ.get("JITVM_CACHE", os.path.expanduser("~/.cache/jitvm"))
     p = subprocess.run(cmd, input=stdin, capture_output=True, cwd=cwd, env=e, timeout=timeout)
     return p.returncode, p.stdout, p.stderr
