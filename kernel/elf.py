@@ -13,6 +13,7 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
 from kernel import params
+from kernel.errno import Errno
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.vm import PAGE, BytesBacking, Vma, page_down, page_up
 
@@ -119,7 +120,7 @@ def load(mm, data, abi, name, read_guest_file):
     if interp:
         try:
             idata = read_guest_file(interp)
-        except OSError:
+        except (OSError, Errno):
             raise ExecError(f"{name}: dynamically linked, and its interpreter {interp} is not in "
                             f"the root file system; link it statically or install its libc", 2)
         ielf, _, iloads, _ = _parse(idata, abi, interp)

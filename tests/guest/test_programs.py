@@ -24,6 +24,7 @@ EXPECTED = {
     "segv": ([], 128 + 11),
     "rofault": ([], 128 + 11),
     "illegal": ([], 128 + 4),
+    "jump_data": ([], 128 + 11),
 }
 
 

@@ -1,0 +1,49 @@
+"""The persistent translation cache: what is in it, clearing it, and warming it.
+
+Two kinds of compiled code live on disk:
+  * the interpreter and run loops of each ISA (compiled once per semantics version, ~1-2 minutes
+    on two cores; Numba keeps the machine code beside the sources and in the cache root), and
+  * translated regions of hot guest blocks (jitvm/blocks.py), under <root>/blocks/<isa>/.
+`warm` compiles the first kind ahead of time, with progress, so the first `jitvm run` or
+`jitvm boot` does not pay for it.
+"""
+import shutil
+import time
+
+from jitvm.blocks import cache_root
+
+
+def _size(path):
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def stats():
+    """Lines describing the cache's contents."""
+    root = cache_root()
+    lines = [f"translation cache: {root}"]
+    blocks = root / "blocks"
+    for isa_dir in sorted(blocks.iterdir()) if blocks.exists() else []:
+        regions = list((isa_dir / "regions").glob("r_*.py"))
+        index = list((isa_dir / "index").glob("*"))
+        lines.append(f"  {isa_dir.name}: {len(index)} blocks in {len(regions)} regions, "
+                     f"{_size(isa_dir) / 1e6:.1f} MB")
+    loops = list((root / "loops").glob("loop_*.py"))
+    lines.append(f"  run loops: {len(loops)} instantiations, {_size(root / 'loops') / 1e6:.1f} MB")
+    return lines
+
+
+def clear():
+    """Remove translated blocks and run loops (the rootfs is kept)."""
+    root = cache_root()
+    for part in ("blocks", "loops"):
+        shutil.rmtree(root / part, ignore_errors=True)
+
+
+def warm(isa="riscv64", progress=print):
+    """Compile the interpreter and run loops of `isa` now (cached on disk afterwards)."""
+    from jitvm.engine import load_loops
+    t = time.perf_counter()
+    progress(f"compiling the {isa} interpreter and run loops (the first time takes a minute or "
+             "two on two cores; cached afterwards) ...")
+    load_loops(isa)          # their C entry points compile, with every semantic function, on import
+    progress(f"interpreter ready in {time.perf_counter() - t:.1f} s")

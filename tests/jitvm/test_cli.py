@@ -1,0 +1,85 @@
+"""`jitvm run` on bad input: one clear line, the right status, never a traceback."""
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.differential import ENV, LAUNCH, run_jitvm
+
+
+def jitvm(*args, **kw):
+    p = subprocess.run([sys.executable, "-c", LAUNCH, *args], capture_output=True, env=ENV,
+                       timeout=600, **kw)
+    assert b"Traceback" not in p.stderr, p.stderr.decode()
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+@pytest.fixture
+def root(rootfs):
+    return str(rootfs)
+
+
+def test_missing_program(root):
+    st, _, err = jitvm("run", "--rootfs", root, "/no/such/program")
+    assert st == 127 and "no such file" in err and len(err.strip().splitlines()) == 1
+
+
+def test_not_an_elf(root, tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text("just text\n")
+    st, _, err = jitvm("run", "--rootfs", root, str(f))
+    assert st == 126 and "not an ELF executable" in err
+
+
+def test_elf_for_another_machine(root):
+    st, _, err = jitvm("run", "--rootfs", root, shutil.which("true") or "/bin/true")
+    assert st == 126 and "ELF for x86_64, not riscv64" in err
+
+
+def test_truncated_elf(root, guest_bin, tmp_path):
+    f = tmp_path / "cut"
+    f.write_bytes(guest_bin("hello").read_bytes()[:5000])
+    st, _, err = jitvm("run", "--rootfs", root, str(f))
+    assert st == 126 and "truncated" in err
+
+
+def test_dynamic_elf_without_interpreter(root, tmp_path):
+    (tmp_path / "d.c").write_text("int main(void) { return 0; }\n")
+    subprocess.run(["riscv64-linux-gnu-gcc", "-o", str(tmp_path / "d"), str(tmp_path / "d.c")],
+                   check=True)
+    st, _, err = jitvm("run", "--rootfs", root, str(tmp_path / "d"))
+    assert st == 126 and "interpreter /lib/ld-linux-riscv64-lp64d.so.1 is not in the root" in err
+
+
+def test_missing_rootfs(tmp_path, guest_bin):
+    st, _, err = jitvm("run", "--rootfs", str(tmp_path / "none"), str(guest_bin("hello")))
+    assert st != 0 and "not a directory" in err
+
+
+@pytest.mark.parametrize("engine", ["interp", "jit"])
+def test_jump_into_data_is_sigsegv(guest_bin, rootfs, engine):
+    st, out, err = run_jitvm(guest_bin("jump_data"), engine=engine, rootfs=rootfs)
+    assert st == 139 and out == b"jumping into data\n"
+    assert b"Segmentation fault" in err and b"execute at" in err
+
+
+def test_out_of_memory_kills_the_guest_not_the_vm(guest_bin, rootfs):
+    st, out, err = run_jitvm(guest_bin("oom"), engine="interp", rootfs=rootfs,
+                             extra=("--mem", "64M"))
+    assert out.startswith(b"allocating\n")
+    assert st == 137 and b"out of memory" in err, err.decode()
+
+
+def test_help_explains_every_option():
+    st, out, _ = jitvm("run", "--help")
+    assert st == 0
+    for opt in ("--arch", "--rootfs", "--engine", "--mem", "--strace", "--stats", "PROGRAM"):
+        assert opt in out
+
+
+def test_strace_decodes_arguments(guest_bin, rootfs):
+    st, out, err = run_jitvm(guest_bin("exitcode"), ["4"], engine="interp", rootfs=rootfs,
+                             extra=("--strace",))
+    assert st == 4
+    assert b"exit_group(4) = ?" in err and b"set_tid_address(0x" in err
