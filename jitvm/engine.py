@@ -29,9 +29,10 @@ from jitvm.exits import Exit
 #   JITVM_HOT_THRESHOLD  executions of a block before it is translated (default 500)
 #   JITVM_COMPILE        "sync" (default): translate hot blocks at once, between time slices;
 #                        "async": EXPERIMENTAL, translate on a background thread while the
-#                        interpreter keeps running the guest. Known problem: translations
-#                        finished there often never reach the jump table, and LLVM holds the GIL
-#                        for whole passes, stalling the guest between slices (issue 5).
+#                        interpreter keeps running the guest. Not the default because Numba and
+#                        LLVM hold the GIL while compiling, so the guest stalls at every slice
+#                        boundary meanwhile and short programs end before their translations
+#                        arrive (a compile process instead of a thread is the fix; issue 5).
 HOT_THRESHOLD = int(os.environ.get("JITVM_HOT_THRESHOLD", "500"))
 COMPILE_MODE = os.environ.get("JITVM_COMPILE", "sync")
 TIERS = ("jit", "interp", "python")
