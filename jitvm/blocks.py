@@ -131,9 +131,12 @@ def lookup(isa, insns):
     except (OSError, ValueError):
         return None
     path = _dir(isa) / "regions" / f"{name}.py"
-    if not any((path.parent / "__pycache__").glob(f"{name}.*.nbi")):
-        return None                   # its machine code never made it to the cache
-    fn = _load(path)
+    if not path.exists() or not any((path.parent / "__pycache__").glob(f"{name}.*.nbi")):
+        return None                   # removed, or its machine code never reached the cache
+    try:
+        fn = _load(path)
+    except Exception:                 # a damaged cache entry: translate the block again
+        return None
     return fn.address, int(idx), fn
 
 

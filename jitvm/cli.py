@@ -1,5 +1,6 @@
 """The `jitvm` command line.
 
+  jitvm boot [options]                    boot the machine: kernel, console, /sbin/init
   jitvm run [options] PROGRAM [ARGS...]   run one guest program, like qemu-riscv64
   jitvm rootfs [--arch A] [--rebuild]     build the default root file system (busybox)
 
@@ -30,12 +31,71 @@ def _mem_size(text):
     return n & ~0xFFF
 
 
+def _paragraphs(*paras):
+    import textwrap
+    return "\n\n".join(textwrap.fill(p, 78) for p in paras)
+
+
+def _cpu_count(text):
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 64:
+        raise argparse.ArgumentTypeError(f"bad CPU count {text!r}; use 1 to 64")
+    return n
+
+
 def parser():
     p = argparse.ArgumentParser(
         prog="jitvm",
         description="A binary-translation VM in Python: runs Linux programs for another ISA on a "
                     "Linux-compatible kernel written in Python, with guest code compiled by Numba.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    b = sub.add_parser(
+        "boot", help="boot the machine on a root file system (a busybox shell by default)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_paragraphs(
+            "Boot a jitvm machine: the kernel prints its boot log, mounts the root file system, "
+            "devfs, procfs and tmpfs, and runs /sbin/init (busybox init: one login shell on the "
+            "console, then power-off) as process 1 on the console."),
+        epilog=_paragraphs(
+            "The console is this terminal, switched to raw mode while the machine runs: echo, "
+            "line editing, ^C, ^Z and ^\\ belong to the guest kernel's tty line discipline, so "
+            "^C interrupts the guest's foreground job, never the VM. The terminal's modes are "
+            "restored however the VM exits. When stdin is not a terminal (a pipe, CI), its "
+            "bytes are typed into the console and its end is ^D on an empty line.",
+            "The machine powers off when init exits or calls reboot(2) (`poweroff -f`); the "
+            "exit status is init's, or 128+N if signal N killed it.") + """
+
+examples:
+  jitvm boot
+  jitvm boot --init /bin/sh
+  jitvm boot --init "/bin/sh -c 'uname -a; exit 3'"     # exits with status 3""")
+    b.add_argument("--arch", default="riscv64", choices=ARCHES,
+                   help="guest ISA (default riscv64)")
+    b.add_argument("--smp", type=_cpu_count, default=1, metavar="N",
+                   help="number of virtual CPUs, reported in the boot log and to the guest "
+                        "(nproc, sched_getaffinity); default 1. Virtual CPUs beyond the first "
+                        "are idle until SMP support lands: every thread runs on CPU 0")
+    b.add_argument("--mem", type=_mem_size, default=None, metavar="SIZE",
+                   help="guest physical memory, e.g. 256M, 1G (default 512M)")
+    b.add_argument("--rootfs", metavar="DIR",
+                   help="host directory mounted as / (default: the one `jitvm rootfs` built). "
+                        "The guest cannot reach anything outside it")
+    b.add_argument("--init", metavar="CMDLINE",
+                   help="the first process instead of /sbin/init: a command line split like "
+                        "a shell would (e.g. \"/bin/sh -c 'echo hi'\"); paths are in the "
+                        "guest. It gets the console as its controlling terminal, so "
+                        "`--init /bin/sh` has job control")
+    b.add_argument("--engine", default="jit", choices=("jit", "interp", "python"),
+                   help="execution tier: jit = compiled interpreter + Numba-compiled hot blocks "
+                        "(default); interp = compiled interpreter only; python = the same "
+                        "semantics in plain CPython (slow; for debugging)")
+    b.add_argument("--strace", action="store_true",
+                   help="print every system call of every process, with decoded arguments and "
+                        "result, to stderr")
 
     r = sub.add_parser("run", help="run one guest program (like qemu-riscv64)",
                        description="Run PROGRAM (a path on the host) on the jitvm kernel. The guest "
@@ -155,6 +215,31 @@ def print_stats(machine, seconds):
     print("\n".join("jitvm stats: " + x for x in lines), file=sys.stderr)
 
 
+def cmd_boot(a):
+    import shlex
+    if a.engine == "python":
+        os.environ["JITVM_ENGINE"] = "python"
+    try:
+        init_argv = shlex.split(a.init) if a.init is not None else None
+    except ValueError as e:
+        die(f"--init: {e}", 2)
+    if init_argv == []:
+        die("--init: empty command line", 2)
+    from jitvm import rootfs as rootfs_mod
+    root = a.rootfs or rootfs_mod.default_path(a.arch)
+    if not os.path.isdir(root):
+        if a.rootfs:
+            die(f"--rootfs {root}: not a directory")
+        die(f"no root file system for {a.arch} yet: run `jitvm rootfs --arch {a.arch}` "
+            f"(or `make rootfs`), or pass --rootfs DIR")
+    from jitvm.machine import Machine
+    from kernel import params
+    from kernel.boot import boot
+    machine = Machine(a.arch, a.mem or params.MEM_SIZE, a.smp, a.engine)
+    return boot(machine, root, init_argv, strace=a.strace,
+                debug=bool(os.environ.get("JITVM_DEBUG")))
+
+
 def cmd_rootfs(a):
     from jitvm import rootfs as rootfs_mod
     path = rootfs_mod.build_rootfs(a.arch, rebuild=a.rebuild)
@@ -165,7 +250,7 @@ def cmd_rootfs(a):
 def main(argv=None):
     a = parser().parse_args(argv)
     try:
-        status = {"run": cmd_run, "rootfs": cmd_rootfs}[a.command](a)
+        status = {"boot": cmd_boot, "run": cmd_run, "rootfs": cmd_rootfs}[a.command](a)
     except KeyboardInterrupt:
         status = 130
     except Exception as e:

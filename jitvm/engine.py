@@ -178,7 +178,10 @@ class Engine:
         if not fresh:
             return
         if COMPILE_MODE == "sync":
-            self._install(cache, cache.gen, self._compile(fresh))
+            try:
+                self._install(cache, cache.gen, self._compile(fresh))
+            except Exception as e:      # these blocks stay interpreted; the guest goes on
+                self._compile_failed(e)
         else:
             self._background().put((cache, cache.gen, fresh))
 
@@ -224,6 +227,10 @@ class Engine:
                 try:
                     self._done.append((cache, gen, self._compile(fresh)))
                 except Exception as e:      # blocks that fail to compile stay interpreted
-                    self.stats.compile_failures += 1
-                    if os.environ.get("JITVM_DEBUG"):
-                        print(f"jitvm: region failed to compile: {e!r}", file=sys.stderr)
+                    self._compile_failed(e)
+
+    def _compile_failed(self, e):
+        self.stats.compile_failures += 1
+        if self.stats.compile_failures == 1 or os.environ.get("JITVM_DEBUG"):
+            print(f"jitvm: a region of hot blocks failed to compile and stays interpreted: "
+                  f"{str(e).splitlines()[0][:200]}", file=sys.stderr)

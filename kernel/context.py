@@ -32,6 +32,11 @@ class UserContext:
         """The system call's result: a value >= 0 or -errno."""
         self._set(self.abi.SYSCALL_RET, value)
 
+    @property
+    def return_value(self):
+        """The value in the return register (rt_sigreturn hands it back unchanged)."""
+        return self._get(self.abi.SYSCALL_RET)
+
     def skip_syscall(self):
         """Return past the system call instruction (the trap left pc on it)."""
         self.pc = self.pc + self.abi.SYSCALL_INSN_LEN

@@ -11,8 +11,9 @@ resolved by FsContext.walk in kernel/vfs.py.
 Owners and permissions. The guest runs as root and sees every file owned by root. Modes are the
 host's. When the VM itself does not run as host root, files the guest creates or chmods keep the
 owner's rw (and x for directories) on the host, so the VM can always reopen what its root made.
-Host device nodes, FIFOs and sockets under the root are never opened (ENXIO): the guest's devices
-come from devfs.
+Host device nodes and sockets under the root are never opened (ENXIO): the guest's devices
+come from devfs. A host FIFO is never opened either: the VFS serves it with the kernel's named
+pipe for that inode (kernel/pipe.py), which mknodat creates FIFOs for.
 """
 import os
 import stat as _stat
@@ -129,6 +130,16 @@ class HostInode(Inode):
         _check_name(name)
         with host_errors():
             os.symlink(target, name, dir_fd=self.dirfd())
+
+    def mknod(self, name, mode, rdev=0):
+        # Only FIFOs: a host FIFO marks the name (ls shows "p"); opening it never touches the
+        # host object -- the kernel's named pipe serves it (kernel/pipe.py).
+        _check_name(name)
+        if not _stat.S_ISFIFO(mode):
+            raise Errno(EPERM)
+        with host_errors():
+            os.mkfifo(name, 0o600, dir_fd=self.dirfd())
+        self.lookup(name).chmod(mode)
 
     def link(self, name, inode):
         _check_name(name)

@@ -1,17 +1,23 @@
 """The Kernel: state every system call may need -- the machine, physical frames, the process
-table, the root file system, the clock -- and the loop that runs user threads on a CPU.
+table, the root file system, the clock -- the lifecycle of processes (spawn, exit, reparent,
+reap; clone is kernel/fork.py, execve kernel/exec.py) and the loop that runs user threads.
 """
 import sys
 import time
 
 from kernel import params, signal, trap
 from kernel.context import UserContext
-from kernel.elf import ExecError, build_stack, load
+from kernel.elf import ExecError
+from kernel.exec import new_image
+from kernel.errno import EAGAIN
 from kernel.frames import FrameAllocator
-from kernel.process import Process, Thread
+from kernel.futex import FutexTable
+from kernel.process import RLIMIT_CORE, Process, Thread, unshare
 from kernel.sched import Scheduler
 from kernel.syscalls import table
-from kernel.vm import AddressSpace
+
+PID_MAX = 32768         # /proc/sys/kernel/pid_max's classic default
+PID_WRAP = 300          # ids below this are not reused after a wrap (Linux's RESERVED_PIDS)
 
 
 class Kernel:
@@ -19,8 +25,10 @@ class Kernel:
         self.machine, self.abi = machine, machine.abi
         self.frames = FrameAllocator(machine.mem8)
         self.root = root                        # the root file system (kernel.vfs)
-        self.processes = {}
-        self.next_pid = 1
+        self.processes = {}                     # pid -> Process, zombies included
+        self.threads = {}                       # tid -> live Thread
+        self.next_pid, self.pid_wrapped = 1, False
+        self.futexes = FutexTable(self)
         self.boot_time = time.monotonic()
         self.syscalls = table.build(self.abi)
         self.unknown_syscalls = set()
@@ -35,61 +43,180 @@ class Kernel:
         return time.monotonic() - self.boot_time
 
     def alloc_pid(self):
-        if len(self.processes) >= params.MAX_PROCESSES:
+        """A free id for a process or thread (one id space, as in Linux), or None when the
+        table is full. Ids count up to PID_MAX, then wrap to PID_WRAP (Linux's RESERVED_PIDS)."""
+        if len(self.threads) + len(self.processes) >= PID_MAX - PID_WRAP:
             return None
-        pid = self.next_pid
-        self.next_pid += 1
-        return pid
+        while True:
+            pid = self.next_pid
+            self.next_pid = pid + 1
+            if self.next_pid >= PID_MAX:
+                self.next_pid, self.pid_wrapped = PID_WRAP, True
+            # after a wrap, an id still naming a process group or session is not reused either
+            if pid not in self.processes and pid not in self.threads and not (
+                    self.pid_wrapped and any(q.pgid == pid or q.sid == pid
+                                             for q in self.processes.values())):
+                return pid
+
+    def can_fork(self):
+        """A guest fork bomb meets EAGAIN here and the rest of the system stays usable."""
+        return len(self.processes) < params.MAX_PROCESSES
+
+    def can_add_thread(self):
+        return len(self.threads) < params.MAX_THREADS
 
     # ---- creating and ending processes --------------------------------------------------------
-    def spawn(self, image, name, argv, envp, fds, fs):
+    def spawn(self, image, name, argv, envp, fds, fs, parent=None):
         """A new process running ELF `image` (bytes); raises ExecError if it cannot run."""
-        mm = AddressSpace(self.frames)
-        mm.code_cache = self.machine.new_code_cache()
-        try:
-            img = load(mm, image, self.abi, name, self.read_guest_file)
-            ctx = UserContext(self.machine.new_regs(), self.abi)
-            ctx.sp = build_stack(mm, img, self.abi, argv, envp, name)
-        except ExecError:
-            mm.destroy()
-            raise
-        ctx.pc = img.entry
+        mm, entry, sp = new_image(self, image, name, argv, envp)
+        ctx = UserContext(self.machine.new_regs(), self.abi)
+        ctx.pc, ctx.sp = entry, sp
         pid = self.alloc_pid()
-        p = Process(pid, 0, mm, fds, fs, comm=name.rsplit("/", 1)[-1][:15], exe=name,
-                    argv=argv, pgid=pid, sid=pid)
-        t = Thread(pid, p, ctx, kernel=self)
-        p.threads.append(t)
+        if pid is None:
+            self.release_mm(mm)
+            raise ExecError("too many processes", EAGAIN)
+        p = Process(pid, parent, mm, fds, fs, comm=name.rsplit("/", 1)[-1][:15], exe=name,
+                    argv=list(argv), pgid=pid, sid=pid, start_time=self.uptime())
+        if parent is not None:
+            p.pgid, p.sid = parent.pgid, parent.sid
+            parent.children.append(p)
+        self.add_thread(Thread(pid, p, ctx, kernel=self))
         self.processes[pid] = p
-        self.sched.add(t)
         return p
+
+    def add_thread(self, t):
+        t.proc.threads.append(t)
+        self.threads[t.tid] = t
+        self.sched.add(t)
 
     def read_guest_file(self, path):
         """Whole contents of a file in the guest's root file system (for PT_INTERP)."""
         return self.root.read_file(path)
 
-    def exit_process(self, p, code):
-        if not p.exited:
-            p.exit_code = code
-            self._release(p)
+    def exit_thread(self, t, code):
+        """exit(2): one thread ends; the last one ends the process."""
+        if len(t.proc.threads) <= 1:
+            self.exit_process(t.proc, code)
+        else:
+            self.end_thread(t, tell_memory=True)
 
-    def deliver_default(self, p, sig):
-        """The default action of `sig` (handlers arrive with the signal stage)."""
-        if sig in (signal.SIGCHLD, signal.SIGCONT, 23, 28):     # SIGURG, SIGWINCH: ignored
+    def exit_process(self, p, code=0, sig=0, core=False):
+        """The one way a process ends (exit_group, a fatal signal, a fault): its threads stop,
+        its memory and files are released, its children go to init, and it stays a zombie
+        holding its wait status until the parent reaps it."""
+        if p.exited:
             return
-        if not p.exited:
-            p.term_signal = sig
-            p.core_dumped = sig in signal.CORE_DUMPING
-            self._release(p)
+        if sig:
+            # like Linux with core_pattern a file: no core (and no WCOREDUMP) under RLIMIT_CORE 0
+            p.term_signal, p.core_dumped = sig, core and p.rlimits[RLIMIT_CORE][0] > 0
+        else:
+            p.exit_code = code & 0xFF
+        shared_mm = p.mm is not None and p.mm.users > 1
+        for t in list(p.threads):
+            self.end_thread(t, tell_memory=shared_mm)
+        self._release(p)
+        p.zombie, p.stopped = True, False
+        self.release_vfork_parent(p)
+        self._reparent_children(p)
+        self.notify_parent(p)
 
-    def kill_on_fault(self, t, sig, why):
-        self.log(f"pid {t.proc.pid} ({t.proc.comm}) killed by {signal.NAMES.get(sig, sig)}: {why}")
-        self.deliver_default(t.proc, sig)
+    def end_thread(self, t, tell_memory):
+        """A thread leaves: robust futexes it held are marked owner-died, and (when someone
+        else still uses the memory) its clear_child_tid word is zeroed and woken -- that is how
+        pthread_join learns of the exit."""
+        p = t.proc
+        if p.mm is not None:
+            self.futexes.exit_robust_list(t)
+            if t.clear_child_tid and tell_memory:
+                self.futexes.clear_child_tid(t)
+        t.clear_child_tid = t.robust_list = 0
+        self.sched.exit(t)
+        if t in p.threads:
+            p.threads.remove(t)
+        self.threads.pop(t.tid, None)
 
     def _release(self, p):
+        """Free what a zombie no longer needs; its mm and fds become None."""
+        if p.fds is not None and unshare(p.fds):
+            p.fds.close_all()
+        p.fds = None
+        if p.mm is not None:
+            self.release_mm(p.mm)
+        p.mm = None
+
+    def release_mm(self, mm):
+        if unshare(mm):
+            mm.destroy()
+
+    def release_vfork_parent(self, p):
+        if not p.vfork_done:
+            p.vfork_done = True
+            p.vfork_wait.wake_all()
+
+    def _reparent_children(self, p):
+        """Orphans go to init (pid 1), or to nobody if there is none; a zombie without a parent
+        is reaped at once."""
+        init = self.processes.get(1)
+        if init is p or (init is not None and init.exited):
+            init = None
+        for c in p.children:
+            c.parent = init
+            if init is not None:
+                init.children.append(c)
+        orphans, p.children = p.children, []
+        for c in orphans:
+            if c.zombie:
+                self.notify_parent(c)
+
+    def notify_parent(self, p):
+        """p exited: tell its parent (the signal stage sends the exit signal) and wake its
+        wait4/waitid; reap p at once if nobody will (no parent, or SIGCHLD ignored)."""
+        parent = p.parent
+        autoreap = parent is None or parent.exited
+        if not autoreap:
+            child_exited = getattr(signal, "child_exited", None)
+            autoreap = bool(child_exited and child_exited(self, p))
+            parent.child_wait.wake_all()
+        if autoreap:
+            self.reap(p)
+
+    def reap(self, p):
+        """Remove a zombie from the process table (wait4 collected it)."""
+        self.processes.pop(p.pid, None)
+        if p.parent is not None and p in p.parent.children:
+            p.parent.children.remove(p)
+
+    def stop_process(self, p, sig):
+        """Job-control stop: every thread off the CPU until continue_process; a WUNTRACED wait
+        reports it. (The signal stage sends the parent SIGCHLD.)"""
+        if p.exited or p.stopped:
+            return
+        p.stopped, p.stop_report, p.cont_report = True, sig, False
         for t in p.threads:
-            self.sched.exit(t)
-        p.fds.close_all()
-        p.mm.destroy()
+            self.sched.stop(t)
+        if p.parent is not None:
+            p.parent.child_wait.wake_all()
+
+    def continue_process(self, p):
+        if p.exited or not p.stopped:
+            return
+        p.stopped, p.stop_report, p.cont_report = False, 0, True
+        for t in p.threads:
+            self.sched.cont(t)
+        if p.parent is not None:
+            p.parent.child_wait.wake_all()
+
+    def send_signal(self, target, sig):
+        """A kernel-generated signal for a Thread (SIGPIPE from a pipe write) or a whole Process;
+        generation and delivery are kernel/signal.py's."""
+        if isinstance(target, Thread):
+            signal.send_thread(self, target, sig)
+        else:
+            signal.send(self, target, sig)
+
+    def deliver_default(self, p, sig):
+        """Older callers' way to send a signal; the signal stage decides what it does."""
+        signal.send(self, p, sig)
 
     # ---- running ------------------------------------------------------------------------------
     def run(self, p):
@@ -103,6 +230,8 @@ class Kernel:
         if t.state != "R" or t.proc.exited:
             return
         mm = t.proc.mm
+        before = cpu.instret
         e = cpu.run_user(t.ctx.regs, mm.pt.root, mm.tlb_gen, mm.code_cache, mm.code_gen,
                          params.TIME_SLICE)
+        t.proc.utime_insns += cpu.instret - before
         trap.handle(self, t, cpu, e)

@@ -129,11 +129,18 @@ class Scheduler:
         for fd in ready:
             self.host_fds[fd]()
 
+    def call_at(self, deadline, fn):
+        """Run fn() at `deadline` (an interval timer: kernel/signal.py's alarm); the idle CPU
+        sleeps no longer than the earliest of these and the blocked threads' deadlines."""
+        heapq.heappush(self.timers, (deadline, next(self._seq), fn))
+
     def fire_timers(self):
         now = time.monotonic()
         while self.timers and self.timers[0][0] <= now:
             _, _, t = heapq.heappop(self.timers)
-            if t.state == BLOCKED and t.deadline is not None and t.deadline <= now:
+            if callable(t):
+                t()
+            elif t.state == BLOCKED and t.deadline is not None and t.deadline <= now:
                 self.wake(t)
 
     # ---- the CPU loop -------------------------------------------------------------------------

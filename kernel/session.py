@@ -1,5 +1,6 @@
 """Running one program on a fresh kernel (what `jitvm run` does): the user-mode-emulation
-counterpart of booting, with the host's standard streams as the guest's."""
+counterpart of booting (kernel/boot.py), with the host's standard streams as the guest's.
+Reading them never stalls the other guest threads: see HostStream in kernel/devfs.py."""
 from kernel import signal
 from kernel.kernel import Kernel
 
@@ -10,6 +11,8 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     from kernel.vfs import FsContext, make_root
     root = make_root(rootfs)
     k = Kernel(machine, root, strace=strace, debug=debug)
+    from kernel.procfs import ProcFS
+    root.mount("/proc", ProcFS(k))
     fs = FsContext(root)
     try:
         fs.chdir(cwd)
@@ -18,9 +21,12 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     from kernel.devfs import restore_host_terminals
     p = k.spawn(image, name, argv, envp, FdTable.with_stdio(), fs)
     try:
-        k.run(p)
+        # until the program exits, or reboot(2) stops the machine (kernel/syscalls/misc.py)
+        k.sched.run(until=lambda: p.exited or getattr(k, "reboot_cmd", None) is not None)
     finally:
         restore_host_terminals()
+    if not p.exited:
+        return 0, p
     if p.term_signal:
         desc = signal.DESCRIPTIONS.get(p.term_signal, f"Signal {p.term_signal}")
         import sys

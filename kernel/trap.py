@@ -35,13 +35,17 @@ def handle(k, t, cpu, exit):
         syscall(k, t)
     elif reason == TrapReason.PAGE_FAULT:
         page_fault(k, t, cpu)
+    # faults become signals (kernel/signal.py): a handler runs, or the process dies with a log
     elif reason == TrapReason.ILLEGAL_INSTRUCTION:
-        k.kill_on_fault(t, signal.SIGILL, f"illegal instruction at pc {t.ctx.pc:#x}: "
-                        f"{k.machine.disasm_at(cpu, t.ctx.pc)}")
+        pc = t.ctx.pc
+        signal.force_fault(k, t, signal.SIGILL, signal.ILL_ILLOPC, pc,
+                           f"illegal instruction at pc {pc:#x}: {k.machine.disasm_at(cpu, pc)}")
     elif reason == TrapReason.BREAKPOINT:
-        k.kill_on_fault(t, signal.SIGTRAP, f"breakpoint at pc {t.ctx.pc:#x}")
+        pc = t.ctx.pc
+        signal.force_fault(k, t, signal.SIGTRAP, signal.TRAP_BRKPT, pc, f"breakpoint at pc {pc:#x}")
     elif reason == TrapReason.MISALIGNED:
-        k.kill_on_fault(t, signal.SIGBUS, f"misaligned atomic access at pc {t.ctx.pc:#x}")
+        signal.force_fault(k, t, signal.SIGBUS, signal.BUS_ADRALN, cpu.fault_addr,
+                           f"misaligned atomic access to {cpu.fault_addr:#x} at pc {t.ctx.pc:#x}")
     # TIMER: the time slice ended; the scheduler decides who runs next.
 
 
@@ -51,15 +55,16 @@ def page_fault(k, t, cpu):
         if t.proc.mm.fault(addr, int(access)):
             return
     except OutOfMemory:
-        k.kill_on_fault(t, signal.SIGKILL, "out of memory: no free page frames "
-                        "(raise --mem or free memory in the guest)")
+        signal.force_fault(k, t, signal.SIGKILL, signal.SI_KERNEL, 0, "out of memory: no free "
+                           "page frames (raise --mem or free memory in the guest)")
         return
     where = f"pc {t.ctx.pc:#x}"
     if access != Access.EXEC:
         where += f": {k.machine.disasm_at(cpu, t.ctx.pc)}"
-    kind = "unmapped" if t.proc.mm.find(addr) is None else "protected"
-    k.kill_on_fault(t, signal.SIGSEGV,
-                    f"{ACCESS_WORDS[access]} {kind} address {addr:#x} at {where}")
+    mapped = t.proc.mm.find(addr) is not None
+    signal.force_fault(k, t, signal.SIGSEGV, signal.SEGV_ACCERR if mapped else signal.SEGV_MAPERR,
+                       addr, f"{ACCESS_WORDS[access]} {'protected' if mapped else 'unmapped'} "
+                       f"address {addr:#x} at {where}")
 
 
 def syscall(k, t):

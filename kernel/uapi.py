@@ -180,3 +180,15 @@ DEFAULT_TERMIOS = Termios(iflag=0o2400, oflag=0o5, cflag=0o2277, lflag=0o105073,
 
 def pack_winsize(rows, cols):
     return struct.pack("<HHHH", rows, cols, 0, 0)
+
+# ---- poll(2), epoll(7), eventfd(2) (asm-generic/poll.h, uapi/linux/eventpoll.h) ---------------
+POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL = 0x1, 0x2, 0x4, 0x8, 0x10, 0x20
+POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND, POLLRDHUP = 0x40, 0x80, 0x100, 0x200, 0x2000
+EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD = 1, 2, 3
+EPOLLEXCLUSIVE, EPOLLWAKEUP, EPOLLONESHOT, EPOLLET = 1 << 28, 1 << 29, 1 << 30, 1 << 31
+EFD_SEMAPHORE = 1
+
+# ---- fcntl(2) record locks and pipes (asm-generic/fcntl.h, linux/fcntl.h) ----------------------
+F_RDLCK, F_WRLCK = 0, 1
+F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW = 36, 37, 38
+F_SETPIPE_SZ, F_GETPIPE_SZ = 1031, 1032

@@ -40,8 +40,9 @@ from dataclasses import dataclass
 from kernel.errno import (EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTTY,
                           EPERM, EROFS, ESPIPE, Errno)
 from kernel.uapi import (O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_PATH,
-                         O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, SEEK_CUR, SEEK_END,
-                         SEEK_SET, Stat, dtype, pack_dirent64)
+                         O_RDONLY, O_TRUNC, O_WRONLY, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM,
+                         S_IFDIR, S_IFIFO, S_IFLNK,
+                         S_IFMT, SEEK_CUR, SEEK_END, SEEK_SET, Stat, dtype, pack_dirent64)
 
 MAXSYMLINKS = 40        # Linux's limit on links followed in one walk (include/linux/namei.h)
 PATH_MAX = 4096
@@ -104,6 +105,10 @@ class Inode:
 
     def symlink(self, name, target):
         raise Errno(EROFS)
+
+    def mknod(self, name, mode, rdev=0):
+        """Create a special file (mknodat; only S_IFIFO is asked for so far)."""
+        raise Errno(EPERM)
 
     def link(self, name, inode):
         raise Errno(EPERM)
@@ -179,6 +184,11 @@ class File:
     def stat(self) -> Stat:
         return self.loc.inode.getattr() if self.loc else Stat()
 
+    def identity(self):
+        """(st_dev, st_ino): what record locks and the shared-mapping page cache key files by."""
+        st = self.stat()
+        return (st.dev, st.ino)
+
     def read(self, n):
         data = self.pread(n, self.offset)
         self.offset += len(data)
@@ -211,6 +221,27 @@ class File:
 
     def getdents(self, count):
         raise Errno(ENOTDIR)
+
+    # Calls made on behalf of a thread. A stream that may block (pipes, terminals) overrides these
+    # to raise sched.WouldBlock, keep partial progress in t.restart, or signal t (SIGPIPE, SIGTTIN).
+    def read_for(self, t, n):
+        return self.read(n)
+
+    def write_for(self, t, data):
+        return self.write(data)
+
+    # Readiness (poll, select, epoll; kernel/poll.py). poll_mask() -> POLLIN/POLLOUT/POLLHUP/POLLERR
+    # bits that hold now; wait_queues() -> the WaitQueues woken when they may change, or None if
+    # nothing will wake a poller (a host fd: the poller then looks again after a short while).
+    # poll_gen counts state changes, so edge-triggered epoll can see "new data" on a file that
+    # was already readable. Regular files are always ready, as on Linux.
+    poll_gen = 0
+
+    def poll_mask(self):
+        return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM     # DEFAULT_POLLMASK, whatever the mode
+
+    def wait_queues(self):
+        return ()
 
     def ioctl(self, t, request, arg):
         raise Errno(ENOTTY)
@@ -427,12 +458,17 @@ class FsContext:
             raise Errno(ENOTDIR)
         return d, name, trailing
 
-    def open_location(self, loc, flags):
+    def open_location(self, loc, flags, t=None):
         """Open what `loc` names. Directories become a DirFile listing mountpoints too. The
-        description keeps the access mode and status flags; open-time-only flags are dropped."""
+        description keeps the access mode and status flags; open-time-only flags are dropped.
+        A FIFO, whatever file system it lives in, opens the kernel's named pipe for it (the open
+        may block until the other end arrives: `t` is the opening thread)."""
         kept = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)
         if flags & O_PATH:
             return PathFile(kept, loc)
+        if loc.inode.mode & S_IFMT == S_IFIFO:
+            from kernel.pipe import open_fifo       # pipe builds on this module
+            return open_fifo(t, loc, kept)
         if loc.inode.is_dir:
             if flags & O_ACCMODE != O_RDONLY or flags & O_CREAT:
                 raise Errno(EISDIR)

@@ -5,17 +5,30 @@ are only allocated when first touched, by `fault`. Whenever a mapping is removed
 permissions, `tlb_gen` is bumped (as Linux's mm->context.tlb_gen) and every CPU that runs this
 address space flushes its TLB before it next enters guest code; `code_gen` is bumped likewise when
 executable memory goes away, so stale translations are dropped.
+
+fork() copies an address space lazily: private pages become read-only in both and share one
+frame (a reference each); the first write faults and copies (`fault`). Shared anonymous memory
+(MAP_SHARED|MAP_ANONYMOUS) lives in a SharedPages object that every VMA over it references, so a
+page first touched after the fork is still the same page for parent and child.
 """
 import bisect
-from dataclasses import dataclass, field
+import itertools
+from dataclasses import dataclass, field, replace
 
+import numpy as np
+
+from jitvm.mmu import PTE_ADDR_MASK
 from kernel import params
 from kernel.errno import EFAULT, EINVAL, ENOMEM, Errno
 from kernel.frames import OutOfMemory
-from kernel.pagetable import PTE_R, PTE_W, PTE_X, PageTable
+from kernel.pagetable import PTE_R, PTE_V, PTE_W, PTE_X, PageTable
 
 PAGE = params.PAGE_SIZE
 PERM_RWX = PTE_R | PTE_W | PTE_X
+# Every address space starts its tlb_gen in its own range: a CPU decides whether to flush its TLB
+# by comparing (page-table root, tlb_gen), and a new address space may get the root frame of one
+# that just died -- with a generation of its own, the pair never matches a stale TLB.
+_GENERATIONS = itertools.count(1)
 
 
 def page_down(x):
@@ -36,6 +49,36 @@ class BytesBacking:
         return self.data[offset:offset + size]
 
 
+class SharedPages:
+    """The memory object behind a shared anonymous mapping (Linux's shmem file): page index ->
+    frame. It holds one reference per frame; each page-table mapping holds another. `users`
+    counts the VMAs over it; the frames are released with the last."""
+
+    name = "/dev/zero (deleted)"
+
+    def __init__(self, frames):
+        self.frames, self.pages, self.users = frames, {}, 1
+
+    def frame(self, index):
+        """The frame of page `index`, allocated zero-filled on first use."""
+        pa = self.pages.get(index)
+        if pa is None:
+            pa = self.pages[index] = self.frames.alloc()
+        return pa
+
+    def detach(self):
+        self.users -= 1
+        if self.users == 0:
+            for pa in self.pages.values():
+                self.frames.put(pa)
+            self.pages = {}
+
+
+def _attach(backing):
+    if isinstance(backing, SharedPages):
+        backing.users += 1
+
+
 @dataclass
 class Vma:
     start: int
@@ -52,6 +95,7 @@ class Vma:
         delta = at - self.start
         hi = Vma(at, self.end, self.perm, self.backing, self.offset + delta,
                  max(0, self.file_bytes - delta), self.shared, self.name)
+        _attach(self.backing)
         self.end = at
         self.file_bytes = min(self.file_bytes, delta)
         return hi
@@ -66,9 +110,12 @@ class AddressSpace:
     mmap_top: int = params.MMAP_BASE
     tlb_gen: int = 0
     code_gen: int = 0
+    users: int = 1          # processes using it (CLONE_VM without CLONE_THREAD: vfork)
 
     def __post_init__(self):
         self.pt = PageTable(self.frames)
+        self.tlb_gen = next(_GENERATIONS) << 32
+        self.code_cache = None      # the engine's translations for this address space
 
     # ---- the VMA list ------------------------------------------------------------------------
     def find(self, va):
@@ -102,13 +149,17 @@ class AddressSpace:
             return False
         page = page_down(va)
         cur = self.pt.lookup(page)
-        if cur is None:
+        if cur is None and isinstance(vma.backing, SharedPages):
+            pa = vma.backing.frame((vma.offset + page - vma.start) // PAGE)
+            self.frames.get(pa)
+            self.pt.map(page, pa, vma.perm)
+        elif cur is None:
             pa = self.frames.alloc(zero=False)
             self._fill(vma, page, pa)
             self.pt.map(page, pa, vma.perm)
         elif access == PTE_W and not (cur[1] & PTE_W):
             pa = cur[0]
-            if self.frames.shared(pa):                 # copy-on-write
+            if self.frames.shared(pa) and not vma.shared:      # copy-on-write
                 new = self.frames.alloc(zero=False)
                 m = self.frames.mem8
                 m[new:new + PAGE] = m[pa:pa + PAGE]
@@ -151,6 +202,11 @@ class AddressSpace:
             yield cur[0] + off, chunk
             va += chunk
             n -= chunk
+
+    def physical(self, va, access=PTE_R):
+        """The physical address of user address va (faulting its page in): futex keys."""
+        pa, _ = next(self._pages(va, 1, access))
+        return pa
 
     def read(self, va, n):
         m = self.frames.mem8
@@ -220,6 +276,8 @@ class AddressSpace:
             raise Errno(EINVAL)
         length = page_up(length)
         start = addr if fixed else self.free_area(length, addr)
+        if shared and backing is None:
+            backing, offset = SharedPages(self.frames), 0
         self.add(Vma(start, start + length, perm, backing, offset, shared=shared, name=name))
         return start
 
@@ -229,10 +287,12 @@ class AddressSpace:
             return
         for v in gone:
             self.vmas.remove(v)
-            for page in range(v.start, v.end, PAGE):
-                pa = self.pt.unmap(page)
-                if pa is not None:
-                    self.frames.put(pa)
+            mem64 = self.pt.mem64
+            for page, slot in self.present(v.start, v.end):
+                self.frames.put(int(mem64[slot]) & PTE_ADDR_MASK)
+                mem64[slot] = 0
+            if isinstance(v.backing, SharedPages):
+                v.backing.detach()
             if v.perm & PTE_X:
                 self.code_gen += 1
         self.tlb_gen += 1
@@ -253,11 +313,10 @@ class AddressSpace:
             if v.perm & PTE_X and not perm & PTE_X:
                 self.code_gen += 1
             v.perm = perm
-            for page in range(v.start, v.end, PAGE):
-                cur = self.pt.lookup(page)
-                if cur is not None:
-                    keep_cow = self.frames.shared(cur[0]) and not v.shared
-                    self.pt.protect(page, perm & ~PTE_W if keep_cow else perm)
+            for page, slot in self.present(v.start, v.end):
+                keep_cow = self.frames.shared(int(self.pt.mem64[slot]) & PTE_ADDR_MASK) \
+                    and not v.shared
+                self.pt.protect(page, perm & ~PTE_W if keep_cow else perm)
         self.tlb_gen += 1
 
     def set_brk(self, new):
@@ -277,6 +336,55 @@ class AddressSpace:
             self._unmap_range(new_top, old_top)
         self.brk = new
         return new
+
+    # ---- the page table, page by page -------------------------------------------------------
+    def present(self, start, end):
+        """[(page address, index of its PTE in mem64)] for every mapped page in [start, end),
+        found by walking only the page-table entries that exist (a sparse 8 MiB stack or a
+        reserved arena costs what is mapped, not what is reserved)."""
+        mem64, out = self.pt.mem64, []
+
+        def walk(table, level, base):
+            span = 1 << (12 + 9 * level)
+            lo = max(0, (start - base) // span)
+            hi = min(512, -(-(end - base) // span))
+            if lo >= hi:
+                return
+            first = (table >> 3) + lo
+            entries = mem64[first:first + hi - lo]
+            for i in np.flatnonzero(entries & PTE_V):
+                va = base + (lo + int(i)) * span
+                if level == 0:
+                    out.append((va, first + int(i)))
+                else:
+                    walk(int(entries[i]) & PTE_ADDR_MASK, level - 1, va)
+        walk(self.pt.root, 3, 0)
+        return out
+
+    def fork(self):
+        """A copy-on-write copy for fork(): private pages are shared read-only (a frame reference
+        per mapping); shared mappings stay shared and writable. Both sides' TLBs are invalid."""
+        child = AddressSpace(self.frames, brk_start=self.brk_start, brk=self.brk,
+                             mmap_top=self.mmap_top, code_gen=self.code_gen)
+        mem64 = self.pt.mem64
+        try:
+            for v in self.vmas:
+                child.vmas.append(replace(v))
+                _attach(v.backing)
+                for va, slot in self.present(v.start, v.end):
+                    pte = int(mem64[slot])
+                    pa, perm = pte & PTE_ADDR_MASK, pte & PERM_RWX
+                    if not v.shared and perm & PTE_W:
+                        perm &= ~PTE_W
+                        mem64[slot] = pte & ~PTE_W
+                    self.frames.get(pa)
+                    child.pt.map(va, pa, perm)
+        except OutOfMemory:             # page-table frames for the child
+            child.destroy()
+            raise
+        finally:
+            self.tlb_gen += 1
+        return child
 
     def destroy(self):
         self._unmap_range(0, 1 << 48)

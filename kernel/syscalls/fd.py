@@ -6,21 +6,29 @@ Implemented:
   fstat     fstatfs, getdents64 ("." and ".." first; d_off stable across calls)
   fchmod    fchown (accepted, nothing stored), ftruncate, fsync, fdatasync
   dup       dup2, dup3
-  fcntl     F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL
+  fcntl     F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL, record locks
+            F_GETLK/F_SETLK/F_SETLKW and F_OFD_GETLK/F_OFD_SETLK/F_OFD_SETLKW (kernel/locks.py;
+            no EDEADLK detection), F_GETPIPE_SZ/F_SETPIPE_SZ
   ioctl     FIOCLEX/FIONCLEX/FIONBIO here; the rest by the file (terminals: TCGETS, TCSETS*,
             TIOCGWINSZ, ...); anything else ENOTTY
 Stubs:
-  fcntl F_SETLK/F_SETLKW -> 0 and F_GETLK -> F_UNLCK (no other lock holder is ever reported);
-  F_SETOWN -> 0, F_GETOWN -> 0
+  fcntl F_SETOWN -> 0, F_GETOWN -> 0
+Reads and writes go through File.read_for/write_for, so a pipe or terminal can block (WouldBlock)
+and keep partial progress in t.restart.
 """
 import struct
+import time
 
-from kernel.errno import EBADF, EINVAL, Errno
+from kernel import locks
+from kernel.errno import EAGAIN, EBADF, EINVAL, Errno
+from kernel.sched import WouldBlock
 from kernel.syscalls.fs import U32
-from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_GETOWN, F_SETFD,
-                         F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_UNLCK, FD_CLOEXEC, FIOCLEX,
-                         FIONBIO, FIONCLEX, O_CLOEXEC, O_NONBLOCK, O_PATH, SETFL_MASK, SEEK_HOLE,
-                         as_int, pack_stat, pack_statfs, unpack_iovecs)
+from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_GETOWN,
+                         F_GETPIPE_SZ, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_RDLCK, F_SETFD,
+                         F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_SETPIPE_SZ, F_UNLCK, F_WRLCK,
+                         FD_CLOEXEC, FIOCLEX, FIONBIO, FIONCLEX, O_CLOEXEC, O_NONBLOCK, O_PATH,
+                         SEEK_CUR, SEEK_END, SEEK_HOLE, SEEK_SET, SETFL_MASK, as_int, pack_stat,
+                         pack_statfs, unpack_iovecs)
 
 # Linux caps one read/write at MAX_RW_COUNT (2 GiB - 4 KiB); we cap lower so a huge count cannot
 # make the kernel allocate gigabytes. Callers loop on short counts, as POSIX allows.
@@ -83,13 +91,17 @@ def _gather(t, vecs):
 
 # ---- I/O ---------------------------------------------------------------------------------------
 def sys_close(t, fd):
+    f = t.proc.fds.get(fd)
+    table = locks.table_of(getattr(t, "kernel", None))
+    if table and f.loc is not None:      # POSIX: any close drops the process's locks on the file
+        table.release_owner(f.identity(), t.proc)
     t.proc.fds.close(fd)
     return 0
 
 
 def sys_read(t, fd, buf, count):
     f = _readable(t, fd)
-    data = f.read(_count(count)) if count else b""
+    data = f.read_for(t, _count(count)) if count else b""
     if data:
         t.proc.mm.write(buf, data)
     return len(data)
@@ -98,14 +110,14 @@ def sys_read(t, fd, buf, count):
 def sys_write(t, fd, buf, count):
     f = _writable(t, fd)
     n = _count(count)
-    return f.write(t.proc.mm.read(buf, n)) if n else 0
+    return f.write_for(t, t.proc.mm.read(buf, n)) if n else 0
 
 
 def sys_readv(t, fd, iov, iovcnt):
     f = _readable(t, fd)
     vecs = _iovecs(t, iov, iovcnt)
     total = min(sum(n for _, n in vecs), MAX_IO)
-    data = f.read(total) if total else b""     # one read: a terminal line lands in one go
+    data = f.read_for(t, total) if total else b""     # one read: a terminal line lands in one go
     _scatter(t, vecs, data)
     return len(data)
 
@@ -113,7 +125,7 @@ def sys_readv(t, fd, iov, iovcnt):
 def sys_writev(t, fd, iov, iovcnt):
     f = _writable(t, fd)
     data = _gather(t, _iovecs(t, iov, iovcnt))
-    return f.write(data) if data else 0     # one write: atomic on pipes and terminals
+    return f.write_for(t, data) if data else 0     # one write: atomic on pipes and terminals
 
 
 def sys_pread64(t, fd, buf, count, offset):
@@ -248,14 +260,69 @@ def sys_fcntl(t, fd, cmd, arg):
     if cmd == F_SETFL:
         f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK)
         return 0
-    if cmd == F_GETLK:      # struct flock starts with short l_type
-        t.proc.mm.write(arg, struct.pack("<h", F_UNLCK))
-        return 0
-    if cmd in (F_SETLK, F_SETLKW, F_SETOWN):
-        return 0
-    if cmd == F_GETOWN:
+    if cmd in _LOCK_CMDS:
+        return _fcntl_lock(t, f, cmd, arg)
+    if cmd in (F_GETPIPE_SZ, F_SETPIPE_SZ):
+        if not hasattr(f, "set_size"):
+            raise Errno(EBADF)
+        return f.pipe.capacity if cmd == F_GETPIPE_SZ else f.set_size(as_int(arg))
+    if cmd in (F_SETOWN, F_GETOWN):
         return 0
     raise Errno(EINVAL)
+
+
+# struct flock (asm-generic, 64-bit): short l_type, l_whence; off_t l_start, l_len; pid_t l_pid
+_FLOCK = struct.Struct("<hh4xqqi4x")
+_LOCK_CMDS = (F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW)
+
+
+def _lock_range(f, whence, start, length):
+    """l_whence/l_start/l_len -> [start, end) with end None for "to end of file"."""
+    if whence == SEEK_SET:
+        base = 0
+    elif whence == SEEK_CUR:
+        base = f.offset
+    elif whence == SEEK_END:
+        base = f.size()
+    else:
+        raise Errno(EINVAL)
+    start += base
+    end = None
+    if length > 0:
+        end = start + length
+    elif length < 0:
+        start, end = start + length, start
+    if start < 0:
+        raise Errno(EINVAL)
+    return start, end
+
+
+def _fcntl_lock(t, f, cmd, arg):
+    ofd = cmd in (F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW)
+    kind, whence, start, length, pid = _FLOCK.unpack(t.proc.mm.read(arg, _FLOCK.size))
+    if kind not in (F_RDLCK, F_WRLCK, F_UNLCK) or ofd and pid != 0:
+        raise Errno(EINVAL)
+    start, end = _lock_range(f, whence, start, length)
+    table, key = locks.table_of(getattr(t, "kernel", None)), f.identity()
+    owner = f if ofd else t.proc
+    if cmd in (F_GETLK, F_OFD_GETLK):
+        if kind == F_UNLCK:
+            raise Errno(EINVAL)
+        lk = table.conflict(key, owner, kind, start, end)
+        if lk is None:      # only l_type changes
+            t.proc.mm.write(arg, struct.pack("<h", F_UNLCK))
+        else:
+            t.proc.mm.write(arg, _FLOCK.pack(lk.kind, SEEK_SET, lk.start,
+                                             0 if lk.end is None else lk.end - lk.start, lk.pid))
+        return 0
+    if kind == F_RDLCK and not f.readable or kind == F_WRLCK and not f.writable:
+        raise Errno(EBADF)
+    if kind != F_UNLCK and table.conflict(key, owner, kind, start, end):
+        if cmd in (F_SETLK, F_OFD_SETLK):
+            raise Errno(EAGAIN)
+        raise WouldBlock(table.q, deadline=time.monotonic() + locks.RECHECK)
+    table.set(key, owner, kind, start, end, -1 if ofd else t.proc.pid)
+    return 0
 
 
 def sys_ioctl(t, fd, request, arg):

@@ -7,6 +7,8 @@ Implemented:
   getcwd       chdir, fchdir
   mkdirat      unlinkat (AT_REMOVEDIR), renameat, renameat2 (flags 0 and RENAME_NOREPLACE)
   symlinkat    linkat (AT_SYMLINK_FOLLOW, AT_EMPTY_PATH; both names resolved inside the root)
+  mknodat      S_IFIFO (a named pipe: kernel/pipe.py) and S_IFREG; device nodes -> EPERM (the
+               guest's devices come from devfs)
   fchmodat     fchownat (checks the path, stores nothing: everything is owned by root)
   utimensat    UTIME_NOW/UTIME_OMIT, NULL path = the dirfd itself (futimens)
   truncate     newfstatat, statx (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW; statx fills the basic stats)
@@ -23,7 +25,8 @@ from kernel.errno import (EACCES, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, 
 from kernel.uapi import (AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR,
                          AT_STATX_SYNC_TYPE, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_CLOEXEC,
                          O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TMPFILE,
-                         RENAME_NOREPLACE, STATX__RESERVED, UTIME_NOW, UTIME_OMIT, X_OK,
+                         RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG,
+                         S_IFSOCK, STATX__RESERVED, UTIME_NOW, UTIME_OMIT, X_OK,
                          as_int, pack_stat, pack_statfs, pack_statx, unpack_timespec)
 from kernel.vfs import MAXSYMLINKS, PATH_MAX, Location
 
@@ -101,7 +104,7 @@ def sys_openat(t, dirfd, pathname, flags, mode):
         raise Errno(ELOOP)      # O_NOFOLLOW met a symlink
     if flags & O_DIRECTORY and not loc.inode.is_dir:
         raise Errno(ENOTDIR)
-    f = fs.open_location(loc, flags)
+    f = fs.open_location(loc, flags, t)     # a FIFO may block here until its other end opens
     return t.proc.fds.install(f, cloexec=bool(flags & O_CLOEXEC))
 
 
@@ -241,6 +244,21 @@ def sys_symlinkat(t, target, newdirfd, linkpath):
     return 0
 
 
+def sys_mknodat(t, dirfd, pathname, mode, dev):
+    kind = mode & S_IFMT
+    if kind not in (0, S_IFREG, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK):
+        raise Errno(EPERM if kind == S_IFDIR else EINVAL)
+    d, name, trailing = _parent(t, dirfd, pathname)
+    if name in ("", ".", "..") or trailing or _exists(t.proc.fs, d, name):
+        raise Errno(EEXIST)
+    perm = mode & ~t.proc.umask & 0o7777
+    if kind in (0, S_IFREG):
+        d.inode.create(name, perm)
+    else:
+        d.inode.mknod(name, kind | perm, dev)
+    return 0
+
+
 def sys_linkat(t, olddirfd, oldpath, newdirfd, newpath, flags):
     if flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH):
         raise Errno(EINVAL)
@@ -361,6 +379,7 @@ SYSCALLS = {
     "renameat": (sys_renameat, "dirfd path dirfd path"),
     "renameat2": (sys_renameat2, "dirfd path dirfd path uint"),
     "symlinkat": (sys_symlinkat, "str dirfd path"),
+    "mknodat": (sys_mknodat, "dirfd path mode hex"),
     "linkat": (sys_linkat, "dirfd path dirfd path atflags"),
     "fchmodat": (sys_fchmodat, "dirfd path mode"),
     "fchownat": (sys_fchownat, "dirfd path int int atflags"),

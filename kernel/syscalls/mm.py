@@ -1,10 +1,13 @@
 """Memory family: the program break and memory mappings.
 
 Implemented: brk mmap munmap mprotect mremap madvise msync mlock munlock mlockall munlockall.
-Partial: MAP_SHARED file mappings are private copies (writes do not reach the file yet).
-Stubs: madvise, msync, mlock* -> 0.
+MAP_SHARED file mappings go through the page cache (kernel/pagecache.py): every mapping of a file
+page shares one frame, and the data is written back on msync, munmap and the last unmap (exit).
+Partial: mremap of a shared file mapping grows or moves it as anonymous memory.
+Stubs: madvise, mlock* -> 0.
 """
-from kernel.errno import EBADF, EEXIST, EINVAL, ENOMEM, Errno
+from kernel.errno import EACCES, EEXIST, EINVAL, ENODEV, ENOMEM, Errno
+from kernel.pagecache import SharedFileBacking
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.vm import PAGE, page_up
 
@@ -12,6 +15,7 @@ PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
 MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS = 0x1, 0x2, 0x10, 0x20
 MAP_FIXED_NOREPLACE = 0x100000
 MREMAP_MAYMOVE, MREMAP_FIXED = 1, 2
+MS_ASYNC, MS_INVALIDATE, MS_SYNC = 1, 2, 4
 
 
 def perm_of(prot):
@@ -46,20 +50,35 @@ def sys_mmap(t, addr, length, prot, flags, fd, offset):
     if page_up(length) > (1 << 46):
         raise Errno(ENOMEM)
     backing, name = None, ""
+    shared_file = flags & MAP_SHARED and not flags & MAP_ANONYMOUS
     if not flags & MAP_ANONYMOUS:
         f = t.proc.fds.get(fd)
-        if f is None:
-            raise Errno(EBADF)
-        backing = FileBacking(f)
+        if not f.seekable or f.loc is not None and f.loc.inode.is_dir:
+            raise Errno(ENODEV)     # pipes, epoll, directories: nothing to map
+        if not f.readable or shared_file and prot & PROT_WRITE and not f.writable:
+            raise Errno(EACCES)
+        backing = SharedFileBacking(f, mm.frames) if shared_file else FileBacking(f)
         name = backing.name
     fixed = bool(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
     if flags & MAP_FIXED_NOREPLACE and not mm._is_free(addr, page_up(length)):
         raise Errno(EEXIST)
-    shared = bool(flags & MAP_SHARED) and backing is None
-    return mm.mmap(addr, length, perm_of(prot), fixed, backing, offset, shared, name)
+    perm = perm_of(prot)
+    start = mm.mmap(addr, length, perm, fixed, backing, offset, bool(flags & MAP_SHARED), name)
+    if shared_file:
+        backing.map_pages(mm, start, start + page_up(length), offset, perm)
+    return start
+
+
+def _sync_shared(mm, start, end):
+    """Write back the shared file mappings that overlap [start, end)."""
+    for v in mm.vmas:
+        if v.start < end and start < v.end and isinstance(v.backing, SharedFileBacking):
+            v.backing.sync()
 
 
 def sys_munmap(t, addr, length):
+    if length > 0:
+        _sync_shared(t.proc.mm, addr, addr + page_up(length))
     t.proc.mm.munmap(addr, length)
     return 0
 
@@ -101,6 +120,14 @@ def sys_madvise(t, addr, length, advice):
 
 
 def sys_msync(t, addr, length, flags):
+    if addr & (PAGE - 1) or flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) or \
+            flags & MS_ASYNC and flags & MS_SYNC:
+        raise Errno(EINVAL)
+    mm, end = t.proc.mm, addr + page_up(length)
+    if sum(min(v.end, end) - max(v.start, addr) for v in mm.vmas
+           if v.start < end and addr < v.end) != end - addr:
+        raise Errno(ENOMEM)         # some of the range is not mapped
+    _sync_shared(mm, addr, end)     # MS_ASYNC too: there is no flusher thread to leave it to
     return 0
 
 

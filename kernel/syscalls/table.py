@@ -1,7 +1,7 @@
 """The system call table: every family listed explicitly, joined with the ABI's numbering."""
-from kernel.syscalls import fd, fs, mm, task, time
+from kernel.syscalls import fd, fs, misc, mm, poll, proc, signal, task, time
 
-FAMILIES = (fs, fd, mm, task, time)
+FAMILIES = (fs, fd, mm, poll, proc, task, signal, time, misc)
 
 
 def by_name():

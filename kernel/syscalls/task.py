@@ -1,28 +1,19 @@
-"""Task family: identity, credentials, limits, exit.
+"""Task family: identity, credentials, process groups and sessions, limits, system info.
 
-Implemented: exit exit_group getpid getppid gettid getuid geteuid getgid getegid getresuid
+Implemented: getpid getppid gettid getuid geteuid getgid getegid getresuid
 getresgid setuid setgid setresuid setresgid setreuid setregid getgroups setgroups setsid getsid
 getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
-umask uname sysinfo getrandom prctl sched_getaffinity sched_yield getcpu kill tgkill tkill.
-Stubs (the signal stage replaces them): rt_sigaction, rt_sigprocmask, sigaltstack -> 0.
+umask uname sysinfo getrandom prctl sched_getaffinity sched_yield getcpu.
+(kill, tkill, tgkill and the rt_sig* calls are the signal family: syscalls/signal.py; clone,
+execve, exit, exit_group, wait4, waitid, futex the process family: syscalls/proc.py.)
 """
 import os
 import struct
 
 from kernel import params
-from kernel.errno import EINVAL, EPERM, ESRCH, Errno
+from kernel.errno import EACCES, EINVAL, EPERM, ESRCH, Errno
 from kernel.process import RLIM_INFINITY, RLIMIT_NAMES
-
-
-def sys_exit(t, status):
-    # single-threaded processes: the last thread's exit ends the process
-    t.kernel.exit_process(t.proc, status & 0xFF)
-    return 0
-
-
-def sys_exit_group(t, status):
-    t.kernel.exit_process(t.proc, status & 0xFF)
-    return 0
+from kernel.uapi import as_int
 
 
 def sys_getpid(t):
@@ -117,10 +108,15 @@ def sys_setgroups(t, size, lst):
 
 
 def sys_setsid(t):
-    p = t.proc
-    if p.pgid == p.pid:
+    """A new session and process group led by the caller -- unless it already leads a group
+    (any process has pgid == its pid), so that a group never spans two sessions."""
+    p, k = t.proc, t.kernel
+    if any(q.pgid == p.pid for q in k.processes.values()):
         raise Errno(EPERM)
     p.sid = p.pgid = p.pid
+    detach = getattr(k, "detach_ctty", None)    # the tty stage forgets the controlling terminal
+    if detach is not None:
+        detach(p)
     return p.sid
 
 
@@ -133,16 +129,37 @@ def sys_getpgid(t, pid):
 
 
 def sys_setpgid(t, pid, pgid):
-    p = _proc(t, pid)
-    p.pgid = pgid or p.pid
+    """Move the caller or one of its children into a process group of the caller's session
+    (Linux's rules: ESRCH not ours, EACCES child has exec'd, EPERM session leader, other session,
+    or no such group in the session)."""
+    me, k = t.proc, t.kernel
+    pid, pgid = as_int(pid), as_int(pgid)
+    if pgid < 0:
+        raise Errno(EINVAL)
+    target = me if pid in (0, me.pid) else k.processes.get(pid)
+    if target is None or target.zombie or (target is not me and target.parent is not me):
+        raise Errno(ESRCH)
+    if target is not me:
+        if target.sid != me.sid:
+            raise Errno(EPERM)
+        if target.did_exec:
+            raise Errno(EACCES)
+    if target.sid == target.pid:
+        raise Errno(EPERM)
+    pgid = pgid or target.pid
+    if pgid != target.pid and not any(q.pgid == pgid and q.sid == me.sid and not q.zombie
+                                      for q in k.processes.values()):
+        raise Errno(EPERM)
+    target.pgid = pgid
     return 0
 
 
 def _proc(t, pid):
+    pid = as_int(pid)
     if pid == 0:
         return t.proc
     p = t.kernel.processes.get(pid)
-    if p is None:
+    if p is None or pid < 0:
         raise Errno(ESRCH)
     return p
 
@@ -160,7 +177,11 @@ def sys_set_robust_list(t, head, length):
 
 
 def sys_get_robust_list(t, pid, head_ptr, len_ptr):
-    t.proc.mm.write_u64(head_ptr, t.robust_list)
+    pid = as_int(pid)
+    target = t if pid == 0 else t.kernel.threads.get(pid)
+    if target is None:
+        raise Errno(ESRCH)
+    t.proc.mm.write_u64(head_ptr, target.robust_list)
     t.proc.mm.write_u64(len_ptr, 24)
     return 0
 
@@ -262,49 +283,7 @@ def sys_getcpu(t, cpu, node, cache):
     return 0
 
 
-def _signal(t, pid, sig):
-    if not 0 <= sig <= 64:
-        raise Errno(EINVAL)
-    p = t.kernel.processes.get(pid)
-    if p is None:
-        raise Errno(ESRCH)
-    if sig:
-        t.kernel.deliver_default(p, sig)
-    return 0
-
-
-def sys_kill(t, pid, sig):
-    return _signal(t, t.proc.pid if pid in (0, -1) else abs(pid), sig)
-
-
-def sys_tgkill(t, tgid, tid, sig):
-    return _signal(t, tgid, sig)
-
-
-def sys_tkill(t, tid, sig):
-    return _signal(t, t.proc.pid, sig)
-
-
-def sys_rt_sigaction(t, sig, act, oldact, sigsetsize):
-    if oldact:
-        t.proc.mm.write(oldact, bytes(32))
-    return 0
-
-
-def sys_rt_sigprocmask(t, how, nset, oset, sigsetsize):
-    if oset:
-        t.proc.mm.write(oset, bytes(8))
-    return 0
-
-
-def sys_sigaltstack(t, ss, old_ss):
-    if old_ss:
-        t.proc.mm.write(old_ss, struct.pack("<QiiQ", 0, 2, 0, 0))    # SS_DISABLE
-    return 0
-
-
 SYSCALLS = {
-    "exit": (sys_exit, "int"), "exit_group": (sys_exit_group, "int"),
     "getpid": (sys_getpid, ""), "getppid": (sys_getppid, ""), "gettid": (sys_gettid, ""),
     "getuid": (sys_getuid, ""), "geteuid": (sys_geteuid, ""), "getgid": (sys_getgid, ""),
     "getegid": (sys_getegid, ""), "getresuid": (sys_getresuid, "ptr ptr ptr"),
@@ -324,10 +303,4 @@ SYSCALLS = {
     "getrandom": (sys_getrandom, "ptr size hex"), "prctl": (sys_prctl, "int hex hex hex hex"),
     "sched_getaffinity": (sys_sched_getaffinity, "int size ptr"),
     "sched_yield": (sys_sched_yield, ""), "getcpu": (sys_getcpu, "ptr ptr ptr"),
-    "kill": (sys_kill, "int int"), "tgkill": (sys_tgkill, "int int int"),
-    "tkill": (sys_tkill, "int int"),
-    # stubs until signal delivery exists
-    "rt_sigaction": (sys_rt_sigaction, "int ptr ptr size"),
-    "rt_sigprocmask": (sys_rt_sigprocmask, "int ptr ptr size"),
-    "sigaltstack": (sys_sigaltstack, "ptr ptr"),
 }

@@ -126,9 +126,21 @@ def test_file_inode_has_no_children(fs):
 
 
 def test_host_special_files_are_not_opened(fs, root):
-    os.mkfifo(root / "fifo")
+    import socket
     from kernel.errno import ENXIO
-    assert errno_of(fs.open, "/fifo") == ENXIO
+    from kernel.pipe import PipeEnd
+    from kernel.sched import WouldBlock
+    from kernel.uapi import O_NONBLOCK
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(root / "sock"))
+        assert errno_of(fs.open, "/sock") == ENXIO
+    # A FIFO is the kernel's named pipe: the host FIFO itself is never opened.
+    os.mkfifo(root / "fifo")
+    with pytest.raises(WouldBlock):
+        fs.open("/fifo")                        # a reader waits for a writer
+    f = fs.open("/fifo", O_RDONLY | O_NONBLOCK)
+    assert isinstance(f, PipeEnd) and f.read(10) == b""
+    f.put()
 
 
 def test_stat_reports_root_ownership(fs, root):

@@ -3,6 +3,7 @@ never names a riscv64 register itself.
 """
 from translators.asm_generic import SYSCALL_NAMES as _GENERIC
 from translators.riscv64 import cpu
+from translators.riscv64 import signal as sigframe   # rt_sigframe layout, build/restore
 
 ELF_MACHINE = 243            # EM_RISCV
 ELF_CLASS = 64

@@ -1,0 +1,85 @@
+"""Pipes, readiness, shared file mappings and /proc, from guest programs.
+
+pipe_basic, poll_basic and mmap_shared are compared with qemu-riscv64-static (the host kernel is a
+fair oracle for them). procfs_self and the busybox applets that read /proc run under jitvm only:
+qemu-user shows the host's /proc (partly faked), so those assert what proc(5) documents.
+pipe_basic needs fork (the process stage).
+"""
+import re
+
+import pytest
+
+from tests.differential import compare, run_jitvm
+
+ENGINES = ["interp", "jit"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", ["pipe_basic", "poll_basic", "mmap_shared"])
+def test_matches_qemu(guest_bin, rootfs, engine, name):
+    status, out = compare(guest_bin(name), engine=engine, rootfs=rootfs, cwd=rootfs)
+    assert status == 0 and b"FAIL" not in out and out.endswith(b"all ok\n")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_procfs_self(guest_bin, rootfs, engine):
+    prog = guest_bin("procfs_self")
+    # Run it from inside the root so that /proc/self/exe has a guest path to show.
+    inside = rootfs / "tmp" / "procfs_self"
+    inside.write_bytes(prog.read_bytes())
+    inside.chmod(0o755)
+    rc, out, err = run_jitvm(inside, engine=engine, rootfs=rootfs, cwd=rootfs)
+    assert rc == 0, out.decode(errors="replace") + err.decode(errors="replace")
+    assert b"FAIL" not in out and out.endswith(b"all ok\n")
+
+
+def busybox(rootfs, *argv):
+    rc, out, err = run_jitvm(rootfs / "bin" / "busybox", argv, rootfs=rootfs, cwd=rootfs)
+    assert rc == 0, (f"{argv}: status {rc}\n{out.decode(errors='replace')}"
+                     f"{err.decode(errors='replace')}")
+    return out.decode()
+
+
+def test_busybox_ps(rootfs):
+    lines = busybox(rootfs, "ps").splitlines()
+    assert lines[0].split()[:2] == ["PID", "USER"]
+    assert any(re.match(r"\s*1 root\s", line) and "ps" in line for line in lines[1:])
+
+
+def test_busybox_top(rootfs):
+    out = busybox(rootfs, "top", "-b", "-n", "1")
+    assert re.search(r"^Mem: \d+K used, \d+K free", out, re.M)
+    assert re.search(r"^CPU:.*idle", out, re.M) and "Load average:" in out
+    assert re.search(r"^\s*PID\s+PPID\s+USER", out, re.M) and "top -b -n 1" in out
+
+
+def test_busybox_free(rootfs):
+    out = busybox(rootfs, "free")
+    m = re.search(r"^Mem:\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M)
+    assert m and int(m.group(1)) > 0 and int(m.group(1)) >= int(m.group(3)) > 0
+    assert re.search(r"^Swap:\s+0", out, re.M)
+
+
+def test_busybox_uptime(rootfs):
+    assert re.search(r"up .*load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d",
+                     busybox(rootfs, "uptime"))
+
+
+def test_busybox_mount_and_df(rootfs):
+    mounts = busybox(rootfs, "mount")
+    assert "on / type ext4" in mounts and "proc on /proc type proc" in mounts
+    assert "on /dev type devtmpfs" in mounts
+    df = busybox(rootfs, "df").splitlines()
+    assert df[0].startswith("Filesystem") and any(line.endswith(" /") for line in df[1:])
+
+
+def test_busybox_cat_proc(rootfs):
+    cpuinfo = busybox(rootfs, "cat", "/proc/cpuinfo")
+    assert "processor\t: 0" in cpuinfo and "isa\t\t: rv64imafdc" in cpuinfo
+    assert busybox(rootfs, "readlink", "/proc/self/exe").strip() == "/bin/busybox"
+    assert busybox(rootfs, "cat", "/proc/self/comm").strip() == "busybox"
+
+
+def test_busybox_shell_pipeline(rootfs):
+    out = busybox(rootfs, "sh", "-c", "seq 1 2000 | sort -rn | head -n 3; echo hi | cat /dev/stdin")
+    assert out == "2000\n1999\n1998\nhi\n"
