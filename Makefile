@@ -16,7 +16,7 @@ APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross ma
                dpkg-dev tmux
 say          = @printf '\n==> %s\n' "$(1)"
 
-.PHONY: deps deps-apt deps-pip rootfs guest boot test test-slow clean-guest
+.PHONY: deps deps-apt deps-pip rootfs guest oracle boot test test-slow clean-guest
 
 deps: deps-apt deps-pip
 
@@ -73,7 +73,12 @@ boot: deps rootfs
 	$(call say,booting: python -m jitvm boot $(BOOT_ARGS))
 	@$(PYTHON) -m jitvm boot $(BOOT_ARGS)
 
-test: deps rootfs guest
+# qemu-user as the oracle for guest shells: the host runs riscv64 ELFs through qemu (binfmt_misc)
+oracle:
+	$(call say,qemu oracle: binfmt_misc for riscv64)
+	@$(SUDO) bash tests/guest/oracle_binfmt.sh
+
+test: deps rootfs guest oracle
 	$(call say,tests: pytest -q -m 'not slow' $(PYTEST_ARGS))
 	@$(PYTHON) -m pytest -q -m 'not slow' $(PYTEST_ARGS)
 

@@ -22,11 +22,35 @@ def status_of(rc):
     return 128 - rc if rc < 0 else rc
 
 
-def run_qemu(prog, args=(), cwd=None, stdin=b"", arch="riscv64", timeout=120):
+def oracle_path(rootfs):
+    """PATH for qemu runs: qemu-user resolves a guest shell's commands on the *host*, so /bin
+    would find host coreutils. This host directory links every applet name of the rootfs to its
+    busybox, so the shell under qemu runs the same programs as under jitvm."""
+    import hashlib
+    import tempfile
+    rootfs = Path(rootfs).resolve()
+    d = Path(tempfile.gettempdir()) / ("jitvm-oracle-" + hashlib.sha1(bytes(rootfs)).hexdigest()[:10])
+    if not d.exists():
+        tmp = Path(tempfile.mkdtemp(dir=d.parent))
+        for sub in ("bin", "sbin", "usr/bin", "usr/sbin"):
+            for link in (rootfs / sub).iterdir() if (rootfs / sub).is_dir() else []:
+                if link.is_symlink() and not (tmp / link.name).exists():
+                    target = os.readlink(link)
+                    host = rootfs / target.lstrip("/") if target.startswith("/") else link.parent / target
+                    (tmp / link.name).symlink_to(host)
+        try:
+            tmp.rename(d)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)     # another test built it meanwhile
+    return str(d)
+
+
+def run_qemu(prog, args=(), cwd=None, stdin=b"", arch="riscv64", timeout=120, rootfs=None):
     exe = shutil.which(QEMU[arch])
     assert exe, f"{QEMU[arch]} missing: run `make deps`"
+    env = dict(ENV, PATH=oracle_path(rootfs)) if rootfs else ENV
     p = subprocess.run([exe, str(prog), *map(str, args)], input=stdin, capture_output=True,
-                       cwd=cwd, env=ENV, timeout=timeout)
+                       cwd=cwd, env=env, timeout=timeout)
     return status_of(p.returncode), p.stdout, p.stderr
 
 
@@ -47,7 +71,7 @@ def run_jitvm(prog, args=(), cwd=None, stdin=b"", engine="interp", rootfs=None, 
 
 def compare(prog, args=(), engine="interp", rootfs=None, cwd=None, stdin=b"", arch="riscv64"):
     """Run under both; assert identical stdout and status; return (status, stdout)."""
-    qs, qout, qerr = run_qemu(prog, args, cwd, stdin, arch)
+    qs, qout, qerr = run_qemu(prog, args, cwd, stdin, arch, rootfs=rootfs)
     js, jout, jerr = run_jitvm(prog, args, cwd, stdin, engine, rootfs)
     assert b"Traceback" not in jerr, jerr.decode(errors="replace")
     assert jout == qout, (f"stdout differs for {prog} {list(args)} ({engine})\n--- qemu\n"

@@ -128,6 +128,23 @@ def sys_writev(t, fd, iov, iovcnt):
     return f.write_for(t, data) if data else 0     # one write: atomic on pipes and terminals
 
 
+def sys_sendfile(t, out_fd, in_fd, offset_ptr, count):
+    """Copy from in_fd (at *offset_ptr, or its file offset) to out_fd, through the kernel."""
+    src, dst = _readable(t, in_fd), _writable(t, out_fd)
+    n = min(_count(count), 1 << 20)          # a short count is allowed; callers loop
+    if offset_ptr:
+        off = t.proc.mm.read_u64(offset_ptr)
+        if off < 0:
+            raise Errno(EINVAL)
+        data = src.pread(n, off)
+    else:
+        data = src.read_for(t, n)
+    done = dst.write_for(t, data) if data else 0
+    if offset_ptr:
+        t.proc.mm.write_u64(offset_ptr, off + done)
+    return done
+
+
 def sys_pread64(t, fd, buf, count, offset):
     f = _readable(t, fd)
     if offset < 0:
@@ -345,6 +362,7 @@ SYSCALLS = {
     "readv": (sys_readv, "fd ptr int"),
     "writev": (sys_writev, "fd ptr int"),
     "pread64": (sys_pread64, "fd buf:2 size int"),
+    "sendfile": (sys_sendfile, "fd fd ptr size"),
     "pwrite64": (sys_pwrite64, "fd buf:2 size int"),
     "preadv": (sys_preadv, "fd ptr int int int"),
     "pwritev": (sys_pwritev, "fd ptr int int int"),
