@@ -16,7 +16,7 @@ APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross ma
                dpkg-dev tmux
 say          = @printf '\n==> %s\n' "$(1)"
 
-.PHONY: deps deps-apt deps-pip rootfs guest oracle boot test test-slow clean-guest
+.PHONY: deps deps-apt deps-pip rootfs warm guest oracle boot test test-slow clean-guest
 
 deps: deps-apt deps-pip
 
@@ -65,11 +65,17 @@ rootfs:
 	$(call say,riscv64 rootfs (python -m jitvm.rootfs))
 	@$(PYTHON) -m jitvm.rootfs --arch riscv64
 
+# The interpreter is compiled once per semantics version (a minute or two); do it here, with
+# progress, rather than inside the first run or test.
+warm:
+	$(call say,compiling the interpreter (python -m jitvm cache --warm))
+	@$(PYTHON) -m jitvm cache --warm
+
 guest:
 	$(call say,guest test programs (tests/guest/build.py))
 	@$(PYTHON) tests/guest/build.py
 
-boot: deps rootfs
+boot: deps rootfs warm
 	$(call say,booting: python -m jitvm boot $(BOOT_ARGS))
 	@$(PYTHON) -m jitvm boot $(BOOT_ARGS)
 
@@ -78,7 +84,7 @@ oracle:
 	$(call say,qemu oracle: binfmt_misc for riscv64)
 	@$(SUDO) bash tests/guest/oracle_binfmt.sh
 
-test: deps rootfs guest oracle
+test: deps rootfs warm guest oracle
 	$(call say,tests: pytest -q -m 'not slow' $(PYTEST_ARGS))
 	@$(PYTHON) -m pytest -q -m 'not slow' $(PYTEST_ARGS)
 

@@ -120,6 +120,18 @@ examples:
     r.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                    help="arguments passed to PROGRAM")
 
+    c = sub.add_parser("cache", help="inspect, clear or warm the persistent translation cache",
+                       description="The translation cache holds the compiled interpreter of each "
+                                   "ISA and the translated regions of hot guest blocks "
+                                   "(JITVM_CACHE, default ~/.cache/jitvm).")
+    c.add_argument("--stats", action="store_true", help="show what the cache holds (default)")
+    c.add_argument("--clear", action="store_true",
+                   help="delete translated blocks and run loops (the rootfs is kept)")
+    c.add_argument("--warm", action="store_true",
+                   help="compile the interpreter now (a minute or two the first time), so the "
+                        "first run or boot does not wait for it")
+    c.add_argument("--arch", default="riscv64", choices=ARCHES, help="ISA to warm (default riscv64)")
+
     f = sub.add_parser("rootfs", help="build the default root file system (static busybox)",
                        description="Build, once, a root file system with a static busybox built "
                                    "from Debian's source with a cross compiler. Prints its path "
@@ -240,6 +252,18 @@ def cmd_boot(a):
                 debug=bool(os.environ.get("JITVM_DEBUG")))
 
 
+def cmd_cache(a):
+    from jitvm import cache
+    if a.clear:
+        cache.clear()
+        print("translation cache cleared")
+    if a.warm:
+        cache.warm(a.arch)
+    if a.stats or not (a.clear or a.warm):
+        print("\n".join(cache.stats()))
+    return 0
+
+
 def cmd_rootfs(a):
     from jitvm import rootfs as rootfs_mod
     path = rootfs_mod.build_rootfs(a.arch, rebuild=a.rebuild)
@@ -250,7 +274,8 @@ def cmd_rootfs(a):
 def main(argv=None):
     a = parser().parse_args(argv)
     try:
-        status = {"boot": cmd_boot, "run": cmd_run, "rootfs": cmd_rootfs}[a.command](a)
+        status = {"boot": cmd_boot, "run": cmd_run, "rootfs": cmd_rootfs,
+                  "cache": cmd_cache}[a.command](a)
     except KeyboardInterrupt:
         status = 130
     except Exception as e:

@@ -66,7 +66,7 @@ ETC = {
         "# The leading '-' makes it a login shell and has init try TIOCSCTTY on the console.\n"
         "::sysinit:/bin/hostname -F /etc/hostname\n"
         "::wait:-/bin/sh\n"
-        "::wait:/bin/poweroff -f\n"
+        "::wait:/sbin/poweroff -f\n"
     ),
 }
 EMPTY_DIRS = ["tmp", "dev", "proc", "sys", "root", "home", "etc", "bin", "sbin", "usr/bin",
@@ -82,8 +82,21 @@ def default_path(arch: str = "riscv64") -> Path:
 
 
 def _config_hash() -> str:
-    text = json.dumps([sorted(CONFIG_CHANGES.items()), LAYOUT_VERSION, ETC, EMPTY_DIRS])
+    """What the busybox binary depends on (a change means rebuilding it)."""
+    return hashlib.sha256(json.dumps(sorted(CONFIG_CHANGES.items())).encode()).hexdigest()[:16]
+
+
+def _layout_hash() -> str:
+    """What the files around busybox depend on (a change means rewriting them only)."""
+    text = json.dumps([LAYOUT_VERSION, ETC, EMPTY_DIRS])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _refresh_layout(out):
+    for d in EMPTY_DIRS:
+        (out / d).mkdir(parents=True, exist_ok=True)
+    for name, body in ETC.items():
+        (out / "etc" / name).write_text(body)
 
 
 class _Progress:
@@ -252,12 +265,16 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
         raise ValueError(f"unsupported arch {arch!r}; known: {', '.join(CROSS)}")
     out = default_path(arch)
     stamp = out.with_name(arch + ".stamp")
-    want = {"config": _config_hash()}
+    want = {"config": _config_hash(), "layout": _layout_hash()}
     if not rebuild and stamp.exists() and (out / "bin" / "busybox").exists():
         have = json.loads(stamp.read_text())
         srcs = sorted((cache_root() / "src" / "busybox").glob("busybox-*/Makefile"))
         cached = busybox_version(srcs[-1].parent) if srcs else have.get("busybox")
         if have.get("config") == want["config"] and have.get("busybox") == cached:
+            if have.get("layout") != want["layout"]:
+                progress(f"updating /etc and directories in {out}")
+                _refresh_layout(out)
+                stamp.write_text(json.dumps(dict(have, layout=want["layout"])) + "\n")
             return out
     p = _Progress(progress, 4)
     p.step("fetching busybox source")

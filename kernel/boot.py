@@ -25,7 +25,15 @@ from kernel.syscalls.misc import CMD_HALT, CMD_RESTART, CMD_RESTART2
 from kernel.uapi import O_RDWR
 from kernel.vfs import FsContext, MountTable
 
-VERSION = "0.1.0"
+
+
+def version():
+    """The installed package's version (pyproject.toml), as `uname -v`-ish banner text."""
+    from importlib import metadata
+    try:
+        return metadata.version("jitvm")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 class Panic(Exception):
@@ -99,10 +107,10 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         release_host_exits(previous)
 
 
-# ---- the steps ------------------------------------------------------------------------------------
+# ---- the steps ----------------------------------------------------------------------------------
 def banner(log, machine):
     import platform
-    log(f"jitvm version {VERSION} ({machine.isa_name}) "
+    log(f"jitvm version {version()} ({machine.isa_name}) "
         f"(Python {platform.python_version()}, engine {machine.engine.tier})")
     n = len(machine.cpus)
     log(f"Machine: jitvm virt, {n} CPU{'s' if n != 1 else ''}")
@@ -188,11 +196,11 @@ def init_environment():
 
 
 def stopping(k):
-    return getattr(k, "reboot_cmd", None) is not None
+    return k.reboot_cmd is not None
 
 
 def power_off(log, k, init):
-    cmd = getattr(k, "reboot_cmd", None)
+    cmd = k.reboot_cmd
     status = 0
     if init.exited:
         status = 128 + init.term_signal if init.term_signal else init.exit_code
@@ -207,7 +215,7 @@ def power_off(log, k, init):
     return status
 
 
-# ---- the host side --------------------------------------------------------------------------------
+# ---- the host side ------------------------------------------------------------------------------
 HOST_EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 

@@ -33,6 +33,8 @@ class Kernel:
         self.syscalls = table.build(self.abi)
         self.unknown_syscalls = set()
         self.strace, self.debug = strace, debug
+        self.hostname = params.HOSTNAME          # sethostname/uname
+        self.reboot_cmd = None                   # set by reboot(2): the machine stops
         self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.sched = Scheduler(self)
 

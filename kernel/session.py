@@ -22,7 +22,7 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     p = k.spawn(image, name, argv, envp, FdTable.with_stdio(), fs)
     try:
         # until the program exits, or reboot(2) stops the machine (kernel/syscalls/misc.py)
-        k.sched.run(until=lambda: p.exited or getattr(k, "reboot_cmd", None) is not None)
+        k.sched.run(until=lambda: p.exited or k.reboot_cmd is not None)
     finally:
         restore_host_terminals()
     if not p.exited:

@@ -22,6 +22,7 @@ VTIME's deadline and job control); it may be None for the kernel's own writes.
 """
 import struct
 import time
+import weakref
 
 from kernel import params
 from kernel.errno import EAGAIN, EINVAL, EIO, ENOTTY, EPERM, ESRCH, Errno
@@ -32,20 +33,24 @@ from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, NCCS, TCGETS, TCSETS, TCSETS
 
 # ---- asm-generic termbits.h --------------------------------------------------------------------
 # c_iflag
-IGNBRK, BRKINT, IGNPAR, PARMRK, INPCK, ISTRIP, INLCR, IGNCR = 1, 2, 4, 0o10, 0o20, 0o40, 0o100, 0o200
-ICRNL, IUCLC, IXON, IXANY, IXOFF, IMAXBEL, IUTF8 = 0o400, 0o1000, 0o2000, 0o4000, 0o10000, 0o20000, 0o40000
+IGNBRK, BRKINT, IGNPAR, PARMRK, INPCK, ISTRIP = 1, 2, 4, 0o10, 0o20, 0o40
+INLCR, IGNCR, ICRNL, IUCLC, IXON, IXANY = 0o100, 0o200, 0o400, 0o1000, 0o2000, 0o4000
+IXOFF, IMAXBEL, IUTF8 = 0o10000, 0o20000, 0o40000
 # c_oflag
-OPOST, OLCUC, ONLCR, OCRNL, ONOCR, ONLRET, TABDLY, XTABS = 1, 2, 4, 0o10, 0o20, 0o40, 0o14000, 0o14000
+OPOST, OLCUC, ONLCR, OCRNL, ONOCR, ONLRET = 1, 2, 4, 0o10, 0o20, 0o40
+TABDLY = XTABS = 0o14000
 # c_lflag
-ISIG, ICANON, ECHO, ECHOE, ECHOK, ECHONL, NOFLSH, TOSTOP = 1, 2, 0o10, 0o20, 0o40, 0o100, 0o200, 0o400
-ECHOCTL, ECHOPRT, ECHOKE, FLUSHO, PENDIN, IEXTEN = 0o1000, 0o2000, 0o4000, 0o10000, 0o40000, 0o100000
+ISIG, ICANON, ECHO, ECHOE, ECHOK, ECHONL = 1, 2, 0o10, 0o20, 0o40, 0o100
+NOFLSH, TOSTOP, ECHOCTL, ECHOPRT, ECHOKE = 0o200, 0o400, 0o1000, 0o2000, 0o4000
+FLUSHO, PENDIN, IEXTEN = 0o10000, 0o40000, 0o100000
 # c_cc indexes
 VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC = range(8)
 VSTART, VSTOP, VSUSP, VEOL, VREPRINT, VDISCARD, VWERASE, VLNEXT, VEOL2 = range(8, 17)
 
 # ---- asm-generic ioctls.h (the rest are in kernel/uapi.py) --------------------------------------
 TCSBRK, TCXONC, TCFLSH, TIOCEXCL, TIOCNXCL = 0x5409, 0x540A, 0x540B, 0x540C, 0x540D
-TIOCOUTQ, TIOCNOTTY, TIOCSETD, TIOCGETD, TCSBRKP, TIOCGSID = 0x5411, 0x5422, 0x5423, 0x5424, 0x5425, 0x5429
+TIOCOUTQ, TIOCNOTTY, TIOCSETD, TIOCGETD = 0x5411, 0x5422, 0x5423, 0x5424
+TCSBRKP, TIOCGSID = 0x5425, 0x5429
 TCOOFF, TCOON, TCIOFF, TCION = range(4)             # TCXONC arguments
 TCIFLUSH, TCOFLUSH, TCIOFLUSH = range(3)            # TCFLSH arguments
 N_TTY = 0
@@ -89,6 +94,21 @@ def ignores_or_blocks(t, sig):
     return _handler(t.proc, sig) == 1 or bool(getattr(t, "sigmask", 0) & (1 << (sig - 1)))
 
 
+# Every Tty attached to a kernel, so process exit can find the one a session leader held.
+_ttys = weakref.WeakKeyDictionary()     # Kernel -> [Tty]
+
+
+def session_leader_exited(k, p):
+    """Hook for the process-exit path: a session leader's exit hangs up its controlling
+    terminal -- SIGHUP to the foreground group, and the tty is free (Linux's
+    disassociate_ctty(1) from do_exit)."""
+    if p.pid != p.sid:
+        return
+    for tty in _ttys.get(k, ()):
+        if tty.session == p.sid:
+            tty.disassociate(on_exit=True)
+
+
 def _is_cntrl(c):
     return c < 32 or c == 127
 
@@ -127,6 +147,7 @@ class Tty:
 
     def attach(self, k):
         self.k = k
+        _ttys.setdefault(k, []).append(self)
 
     # ---- termios helpers ------------------------------------------------------------------------
     def cc(self, i):

@@ -3,7 +3,7 @@
 Implemented: getpid getppid gettid getuid geteuid getgid getegid getresuid
 getresgid setuid setgid setresuid setresgid setreuid setregid getgroups setgroups setsid getsid
 getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
-umask uname sysinfo getrandom prctl sched_getaffinity sched_yield getcpu.
+umask uname sethostname sysinfo getrandom prctl sched_getaffinity sched_yield getcpu.
 (kill, tkill, tgkill and the rt_sig* calls are the signal family: syscalls/signal.py; clone,
 execve, exit, exit_group, wait4, waitid, futex the process family: syscalls/proc.py.)
 """
@@ -223,9 +223,18 @@ def sys_umask(t, mask):
 
 def sys_uname(t, buf):
     k = t.kernel
-    fields = ("Linux", params.HOSTNAME, params.KERNEL_RELEASE, "#1 SMP jitvm",
+    fields = ("Linux", k.hostname, params.KERNEL_RELEASE, "#1 SMP jitvm",
               k.abi.UNAME_MACHINE, "(none)")
     t.proc.mm.write(buf, b"".join(f.encode().ljust(65, b"\0") for f in fields))
+    return 0
+
+
+def sys_sethostname(t, name, length):
+    if t.proc.creds.euid != 0:
+        raise Errno(EPERM)
+    if not 0 <= length <= 64:
+        raise Errno(EINVAL)
+    t.kernel.hostname = t.proc.mm.read(name, length).split(b"\0")[0].decode(errors="replace")
     return 0
 
 
@@ -299,7 +308,8 @@ SYSCALLS = {
     "get_robust_list": (sys_get_robust_list, "int ptr ptr"),
     "prlimit64": (sys_prlimit64, "int int ptr ptr"), "getrlimit": (sys_getrlimit, "int ptr"),
     "setrlimit": (sys_setrlimit, "int ptr"), "umask": (sys_umask, "mode"),
-    "uname": (sys_uname, "ptr"), "sysinfo": (sys_sysinfo, "ptr"),
+    "uname": (sys_uname, "ptr"), "sethostname": (sys_sethostname, "str size"),
+    "sysinfo": (sys_sysinfo, "ptr"),
     "getrandom": (sys_getrandom, "ptr size hex"), "prctl": (sys_prctl, "int hex hex hex hex"),
     "sched_getaffinity": (sys_sched_getaffinity, "int size ptr"),
     "sched_yield": (sys_sched_yield, ""), "getcpu": (sys_getcpu, "ptr ptr ptr"),

@@ -1,5 +1,6 @@
 """The N_TTY line discipline in isolation (kernel/tty.py): a Tty whose device output is a
 bytearray, whose signals are recorded, and fake processes standing in for the kernel's."""
+import os
 import struct
 import time
 
@@ -348,3 +349,115 @@ def test_controlling_terminal_rules(term):
     assert term.session == 9
     term.open(newcomer, noctty=False)
     assert term.session == 11
+
+
+# ---- the devices over it (kernel/devfs.py) -------------------------------------------------------
+class FakeSched:
+    def __init__(self):
+        self.host_fds, self.current = {}, None
+
+    def watch_host_fd(self, fd, callback):
+        self.host_fds[fd] = callback
+
+
+@pytest.fixture
+def pipes():
+    fds = []
+
+    def make():
+        r, w = os.pipe()
+        fds.extend((r, w))
+        return r, w
+    yield make
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def test_console_driver_feeds_host_input_to_the_line_discipline(pipes):
+    from kernel.devfs import ConsoleDriver
+    (kin, host_kbd), (host_screen, kout) = pipes(), pipes()
+    k = FakeKernel()
+    k.sched = FakeSched()
+    con = ConsoleDriver(kin, kout)
+    con.start(k)
+    assert con.tty.winsize == (24, 80)                 # not a terminal: the default size
+    os.write(host_kbd, b"ls\r")
+    k.sched.host_fds[kin]()                            # the scheduler saw fd kin readable
+    assert os.read(host_screen, 100) == b"ls\r\n"      # echoed through OPOST
+    assert con.tty.read(None, 100) == b"ls\n"
+    os.close(host_kbd)                                 # host EOF: the guest's end of file
+    k.sched.host_fds[kin]()
+    assert kin not in k.sched.host_fds and con.tty.read(None, 100) == b""
+    con.stop()
+
+
+def test_console_driver_stops_reading_while_the_tty_is_full(pipes):
+    from kernel import params
+    from kernel.devfs import ConsoleDriver
+    (kin, host_kbd), (_, kout) = pipes(), pipes()
+    k = FakeKernel()
+    k.sched = FakeSched()
+    con = ConsoleDriver(kin, kout)
+    con.start(k)
+    con.tty.set_termios(Termios(0, 0, con.tty.tio.cflag, 0, 0, con.tty.tio.cc))   # raw
+    os.write(host_kbd, b"x" * (params.TTY_BUF_SIZE + 100))
+    k.sched.host_fds[kin]()
+    k.sched.host_fds[kin]()                            # no room: stops watching, loses nothing
+    assert kin not in k.sched.host_fds
+    assert len(con.tty.read(None, 1 << 20)) == params.TTY_BUF_SIZE
+    assert kin in k.sched.host_fds                     # reading made room: watching again
+    k.sched.host_fds[kin]()
+    assert con.tty.read(None, 1 << 20) == b"x" * 100
+
+
+def test_dev_tty_is_the_controlling_terminal_and_console_open_acquires_it(pipes):
+    from kernel.devfs import ConsoleDriver, DevFS
+    from kernel.errno import ENXIO
+    (kin, _), (_, kout) = pipes(), pipes()
+    leader = FakeProc(4)
+    k = FakeKernel(leader)
+    k.sched = FakeSched()
+    devfs = DevFS()
+    devfs.console = ConsoleDriver(kin, kout)
+    devfs.console.start(k)
+    k.sched.current = FakeThread(leader)
+    with pytest.raises(Errno) as e:
+        devfs.nodes["tty"].open(0)
+    assert e.value.errno == ENXIO                      # no controlling terminal yet
+    f = devfs.nodes["console"].open(2)                 # O_RDWR by a session leader
+    assert devfs.console.tty.session == 4 and devfs.console.tty.pgrp == 4
+    assert devfs.nodes["tty"].open(2).isatty() and f.isatty()
+    devfs.console.stop()
+
+
+def test_host_stream_reads_wait_for_the_host_fd_without_blocking_the_vm(pipes):
+    from kernel.devfs import HostStream
+    from kernel.uapi import O_RDONLY
+    r, w = pipes()
+    k = FakeKernel()
+    k.sched = FakeSched()
+    t = FakeThread(FakeProc(1))
+    t.kernel = k
+    f = HostStream(r, O_RDONLY)
+    with pytest.raises(WouldBlock):
+        f.read_for(t, 10)
+    assert r in k.sched.host_fds                       # a one-shot watch
+    os.write(w, b"data")
+    k.sched.host_fds[r]()
+    assert r not in k.sched.host_fds
+    assert f.read_for(t, 10) == b"data"
+    f.flags |= 0o4000                                  # O_NONBLOCK
+    with pytest.raises(Errno) as e:
+        f.read_for(t, 10)
+    assert e.value.errno == EAGAIN
+
+
+def test_session_leader_exit_hangs_up_the_terminal(term, job):
+    term.pgrp = 5
+    T.session_leader_exited(term.k, job.proc)          # not a leader: nothing happens
+    assert term.session == 1
+    T.session_leader_exited(term.k, term.shell.proc)
+    assert term.sent == [(5, T.SIGHUP)] and term.session == 0 and term.pgrp == 0
