@@ -267,3 +267,15 @@ def test_jitvm_run_waiting_for_stdin_lets_other_processes_run(rootfs):
         if p.poll() is None:
             p.kill()
             p.wait()
+
+
+def test_history_with_arrow_keys_and_proc_tools(shell):
+    assert b"processor\t: 0" in shell.command(b"cat /proc/cpuinfo")
+    out = shell.command(b"ps")
+    assert re.search(rb"PID +USER +TIME +COMMAND", out) and b"/bin/sh" in out
+    shell.command(b"echo first-entry")
+    shell.command(b"echo second-entry")
+    shell.send(b"\x1b[A\x1b[A")                     # up, up: back to `echo first-entry`
+    shell.expect(b"first-entry")
+    shell.send(b"\r")
+    assert b"first-entry\r\n" in shell.expect(PROMPT)
