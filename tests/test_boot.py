@@ -279,3 +279,12 @@ def test_history_with_arrow_keys_and_proc_tools(shell):
     shell.expect(b"first-entry")
     shell.send(b"\r")
     assert b"first-entry\r\n" in shell.expect(PROMPT)
+
+
+def test_a_crashing_program_does_not_stop_the_shell(rootfs, guest_bin):
+    import shutil
+    shutil.copy(guest_bin("segv"), rootfs / "root" / "jitvm-segv")
+    status, out = boot_piped(rootfs, "--init",
+                             "/bin/sh -c '/root/jitvm-segv; echo status $?; echo shell goes on'")
+    assert "Segmentation fault" in out and "status 139" in out and "shell goes on" in out, out
+    assert status == 0
