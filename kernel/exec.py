@@ -47,11 +47,7 @@ def read_program(fs, loc):
         raise Errno(EACCES)
     f = fs.open_location(loc, O_RDONLY)
     try:
-        chunks, off = [], 0
-        while chunk := f.pread(1 << 20, off):
-            chunks.append(chunk)
-            off += len(chunk)
-        return b"".join(chunks)
+        return f.read_all()
     finally:
         f.put()
 

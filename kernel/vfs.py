@@ -173,6 +173,14 @@ class File:
         self.refs += 1
         return self
 
+    def read_all(self):
+        """The whole contents, from offset 0 (for exec and the ELF loader)."""
+        chunks, off = [], 0
+        while chunk := self.pread(1 << 20, off):
+            chunks.append(chunk)
+            off += len(chunk)
+        return b"".join(chunks)
+
     def put(self):
         self.refs -= 1
         if self.refs == 0:
@@ -334,11 +342,7 @@ class MountTable:
         """Whole contents of a file by absolute guest path (the ELF loader's PT_INTERP)."""
         f = FsContext(self).open(path)
         try:
-            chunks, off = [], 0
-            while chunk := f.pread(1 << 20, off):
-                chunks.append(chunk)
-                off += len(chunk)
-            return b"".join(chunks)
+            return f.read_all()
         finally:
             f.put()
 
