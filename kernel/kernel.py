@@ -216,10 +216,6 @@ class Kernel:
         else:
             signal.send(self, target, sig)
 
-    def deliver_default(self, p, sig):
-        """Older callers' way to send a signal; the signal stage decides what it does."""
-        signal.send(self, p, sig)
-
     # ---- running ------------------------------------------------------------------------------
     def run(self, p):
         """Run until process p has exited."""

@@ -195,12 +195,8 @@ class PipeEnd(File):
 
 
 def send_sigpipe(t):
-    """SIGPIPE to the writer: through the signal stage if it is there, else its default action."""
-    k = t.kernel
-    if hasattr(k, "send_signal"):
-        k.send_signal(t, SIGPIPE)
-    else:
-        k.deliver_default(t.proc, SIGPIPE)
+    """SIGPIPE to the writer thread."""
+    t.kernel.send_signal(t, SIGPIPE)
 
 
 def make_pipe(flags=0):
