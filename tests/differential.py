@@ -45,10 +45,12 @@ def oracle_path(rootfs):
     return str(d)
 
 
-def run_qemu(prog, args=(), cwd=None, stdin=b"", arch="riscv64", timeout=120, rootfs=None):
+def run_qemu(prog, args=(), cwd=None, stdin=b"", arch="riscv64", timeout=120, shell_root=None):
+    """shell_root: the rootfs whose applets a guest shell should find on PATH (see oracle_path);
+    otherwise the guest gets exactly ENV."""
     exe = shutil.which(QEMU[arch])
     assert exe, f"{QEMU[arch]} missing: run `make deps`"
-    env = dict(ENV, PATH=oracle_path(rootfs)) if rootfs else ENV
+    env = dict(ENV, PATH=oracle_path(shell_root)) if shell_root else ENV
     p = subprocess.run([exe, str(prog), *map(str, args)], input=stdin, capture_output=True,
                        cwd=cwd, env=env, timeout=timeout)
     return status_of(p.returncode), p.stdout, p.stderr
@@ -69,9 +71,12 @@ def run_jitvm(prog, args=(), cwd=None, stdin=b"", engine="interp", rootfs=None, 
     return p.returncode, p.stdout, p.stderr
 
 
-def compare(prog, args=(), engine="interp", rootfs=None, cwd=None, stdin=b"", arch="riscv64"):
-    """Run under both; assert identical stdout and status; return (status, stdout)."""
-    qs, qout, qerr = run_qemu(prog, args, cwd, stdin, arch, rootfs=rootfs)
+def compare(prog, args=(), engine="interp", rootfs=None, cwd=None, stdin=b"", arch="riscv64",
+            shell=False):
+    """Run under both; assert identical stdout and status; return (status, stdout).
+    shell=True for a guest that runs other programs by PATH (busybox sh): qemu then gets a PATH
+    leading to the rootfs's applets, as the guest's /bin does under jitvm."""
+    qs, qout, qerr = run_qemu(prog, args, cwd, stdin, arch, shell_root=rootfs if shell else None)
     js, jout, jerr = run_jitvm(prog, args, cwd, stdin, engine, rootfs)
     assert b"Traceback" not in jerr, jerr.decode(errors="replace")
     assert jout == qout, (f"stdout differs for {prog} {list(args)} ({engine})\n--- qemu\n"

@@ -60,4 +60,4 @@ def _params():
 @pytest.mark.parametrize("engine,argv", _params())
 def test_applet_matches_qemu(rootfs, workdir, engine, argv):
     compare(rootfs / "bin" / "busybox", argv, engine, rootfs, cwd=workdir,
-            stdin=TEXT.encode() if argv[0] == "tr" else b"")
+            stdin=TEXT.encode() if argv[0] == "tr" else b"", shell=True)

@@ -15,5 +15,6 @@ def test_shell_script_matches_qemu(rootfs, engine):
     d = rootfs / "tmp" / f"jitvm-shell-test-{engine}"
     d.mkdir(parents=True, exist_ok=True)
     shutil.copy(Path(__file__).parent / "scripts" / SCRIPT, d / SCRIPT)
-    status, out = compare(rootfs / "bin" / "busybox", ["sh", SCRIPT], engine, rootfs, cwd=d)
+    status, out = compare(rootfs / "bin" / "busybox", ["sh", SCRIPT], engine, rootfs, cwd=d,
+                          shell=True)
     assert status == 0 and b"== applets" in out and out.rstrip().endswith(b"cleaned")
