@@ -140,14 +140,35 @@ def lookup(isa, insns):
     return fn.address, int(idx), fn
 
 
-def compile_region(isa, batch):
-    """Compile the blocks in `batch` as one region; [(address, index, keepalive)] per block."""
+def prepare_region(isa, batch):
+    """(path, source, block keys) of the region that compiles `batch`."""
     keys = [block_key(isa, insns) for insns in batch]
     name = "r_" + hashlib.sha256("".join(keys).encode()).hexdigest()[:24]
     path = _dir(isa) / "regions" / f"{name}.py"
+    return path, region_source(isa, batch, name), keys
+
+
+def build_region(path, source):
+    """Write and compile a region (Numba caches its machine code beside it). Runs in the compile
+    process, or inline in sync mode; needs nothing but the two strings."""
+    path = Path(path)
     if not path.exists():
-        _write_atomic(path, region_source(isa, batch, name))
+        _write_atomic(path, source)
+    _load(path)
+    return str(path)
+
+
+def finish_region(isa, path, keys):
+    """Load a built region and index its blocks: [(address, index, keepalive)] per block."""
+    path = Path(path)
     fn = _load(path)
     for k, key in enumerate(keys):
-        _write_atomic(_dir(isa) / "index" / key, f"{name} {k}\n")
-    return [(fn.address, k, fn) for k in range(len(batch))]
+        _write_atomic(_dir(isa) / "index" / key, f"{path.stem} {k}\n")
+    return [(fn.address, k, fn) for k in range(len(keys))]
+
+
+def compile_region(isa, batch):
+    """Compile the blocks in `batch` as one region, here and now."""
+    path, source, keys = prepare_region(isa, batch)
+    build_region(path, source)
+    return finish_region(isa, path, keys)

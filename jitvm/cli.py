@@ -3,6 +3,7 @@
   jitvm boot [options]                    boot the machine: kernel, console, /sbin/init
   jitvm run [options] PROGRAM [ARGS...]   run one guest program, like qemu-riscv64
   jitvm rootfs [--arch A] [--rebuild]     build the default root file system (busybox)
+  jitvm bench [--quick] [--repeat R] ...  the benchmark suite (perf/bench.py)
 
 Nothing that imports Numba is imported before the arguments are parsed: `--engine python` must set
 JITVM_ENGINE before jitvm.compiled is first imported.
@@ -138,6 +139,10 @@ examples:
                                    "as the last line.")
     f.add_argument("--arch", default="riscv64", choices=ARCHES, help="guest ISA (default riscv64)")
     f.add_argument("--rebuild", action="store_true", help="build again even if it exists")
+
+    sub.add_parser("bench", add_help=False,
+                   help="run the benchmark suite: guest workloads under every tier and qemu "
+                        "(see `jitvm bench --help`)")
     return p
 
 
@@ -202,11 +207,14 @@ def cmd_run(a):
     envp = [e for e in startup_environment() if not e.startswith(b"JITVM_")]
     started = time.perf_counter()
     try:
-        status, proc = run_program(machine, root, data, a.program, argv, envp,
+        # the kernel's name for it is absolute: /proc/self/exe must be (glibc asserts it)
+        status, proc = run_program(machine, root, data, os.path.abspath(a.program), argv, envp,
                                    cwd=guest_cwd(root), strace=a.strace,
                                    debug=bool(os.environ.get("JITVM_DEBUG")))
     except ExecError as e:
         die(str(e), 126)
+    finally:
+        machine.shutdown()
     if a.stats:
         print_stats(machine, time.perf_counter() - started)
     return status
@@ -248,8 +256,11 @@ def cmd_boot(a):
     from kernel import params
     from kernel.boot import boot
     machine = Machine(a.arch, a.mem or params.MEM_SIZE, a.smp, a.engine)
-    return boot(machine, root, init_argv, strace=a.strace,
-                debug=bool(os.environ.get("JITVM_DEBUG")))
+    try:
+        return boot(machine, root, init_argv, strace=a.strace,
+                    debug=bool(os.environ.get("JITVM_DEBUG")))
+    finally:
+        machine.shutdown()
 
 
 def cmd_cache(a):
@@ -271,7 +282,26 @@ def cmd_rootfs(a):
     return 0
 
 
+def cmd_bench(argv):
+    """`jitvm bench ARGS`: perf/bench.py of this source tree parses its own arguments."""
+    import importlib.util
+    from pathlib import Path
+    repo = Path(__file__).resolve().parent.parent
+    path = repo / "perf" / "bench.py"
+    if not path.exists():
+        die(f"{path} not found: `jitvm bench` needs the jitvm source tree")
+    if str(repo) not in sys.path:
+        sys.path.insert(0, str(repo))
+    spec = importlib.util.spec_from_file_location("jitvm_bench", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.main(argv)
+
+
 def main(argv=None):
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["bench"]:
+        sys.exit(cmd_bench(args[1:]))
     a = parser().parse_args(argv)
     try:
         status = {"boot": cmd_boot, "run": cmd_run, "rootfs": cmd_rootfs,

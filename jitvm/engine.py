@@ -12,9 +12,7 @@ that need it; FENCE_I and HOT are handled here.
 import hashlib
 import importlib.util
 import os
-import queue
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -27,14 +25,14 @@ from jitvm.exits import Exit
 
 # Tunables (environment variables, for experiments and tests):
 #   JITVM_HOT_THRESHOLD  executions of a block before it is translated (default 500)
-#   JITVM_COMPILE        "sync" (default): translate hot blocks at once, between time slices;
-#                        "async": EXPERIMENTAL, translate on a background thread while the
-#                        interpreter keeps running the guest. Not the default because Numba and
-#                        LLVM hold the GIL while compiling, so the guest stalls at every slice
-#                        boundary meanwhile and short programs end before their translations
-#                        arrive (a compile process instead of a thread is the fix; issue 5).
+#   JITVM_COMPILE        "process" (default): translate in a separate compile process while the
+#                        interpreter keeps running the guest; regions are picked up between
+#                        time slices once built (a thread would not do: Numba and LLVM hold the
+#                        GIL while compiling, stalling the guest). "sync": translate at once,
+#                        stopping the guest meanwhile (tests use it so compiled blocks certainly
+#                        run).
 HOT_THRESHOLD = int(os.environ.get("JITVM_HOT_THRESHOLD", "500"))
-COMPILE_MODE = os.environ.get("JITVM_COMPILE", "sync")
+COMPILE_MODE = os.environ.get("JITVM_COMPILE", "process")
 TIERS = ("jit", "interp", "python")
 
 
@@ -125,7 +123,7 @@ class Engine:
         self.tier = tier
         self.loops = load_loops(isa_name)
         self.stats = Stats()
-        self._inbox, self._done = None, []
+        self._pool, self._pending = None, []
 
     def new_code_cache(self):
         return CodeCache(self.loops)
@@ -134,7 +132,7 @@ class Engine:
         """Run guest code until an exit the kernel must handle; returns that Exit."""
         lp, ctl = self.loops, m[4]
         while True:
-            if self._done:
+            if self._pending:
                 self.install_ready()
             ctl[0] = 0
             if self.tier == "jit":
@@ -159,7 +157,7 @@ class Engine:
 
     def translate_hot(self, m, cache):
         """Hand the queued hot blocks to the translator: those in the persistent cache are
-        loaded at once; the others are compiled together as one region, in the background (or
+        loaded at once; the others are compiled together as one region by the compile process (or
         at once with JITVM_COMPILE=sync)."""
         lp, ctl = self.loops, m[4]
         fresh = []
@@ -183,12 +181,25 @@ class Engine:
             except Exception as e:      # these blocks stay interpreted; the guest goes on
                 self._compile_failed(e)
         else:
-            self._background().put((cache, cache.gen, fresh))
+            self._submit(cache, fresh)
 
     def install_ready(self):
-        """Install what the background translator finished (called between time slices)."""
-        while self._done:
-            self._install(*self._done.pop())
+        """Install the regions the compile process has finished (between time slices)."""
+        still = []
+        for fut, cache, gen, fresh, path, keys in self._pending:
+            if not fut.done():
+                still.append((fut, cache, gen, fresh, path, keys))
+                continue
+            try:
+                fut.result()
+                entries = blocks.finish_region(self.isa, path, keys)
+            except Exception as e:          # these blocks stay interpreted
+                self._compile_failed(e)
+                continue
+            self.stats.blocks_compiled += len(fresh)
+            self.stats.regions_compiled += 1
+            self._install(cache, gen, [(pc, *e) for (pc, _), e in zip(fresh, entries)])
+        self._pending = still
 
     def _install(self, cache, gen, entries):
         if cache.gen != gen:            # the code changed meanwhile: the translation is stale
@@ -207,30 +218,29 @@ class Engine:
         self.stats.regions_compiled += 1
         return [(pc, *e) for (pc, _), e in zip(fresh, entries)]
 
-    def _background(self):
-        if self._inbox is None:
-            self._inbox = queue.Queue()
-            threading.Thread(target=self._translator, name="jitvm-translator", daemon=True).start()
-        return self._inbox
+    def _submit(self, cache, fresh):
+        """Queue a region for the compile process (started on first use)."""
+        if self._pool is None:
+            import atexit  # a safety net: the machine calls shutdown() itself
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            # spawn, not fork: a forked copy of a process running LLVM is not safe
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(self.shutdown)
+        path, source, keys = blocks.prepare_region(self.isa, [insns for _, insns in fresh])
+        fut = self._pool.submit(blocks.build_region, str(path), source)
+        self._pending.append((fut, cache, cache.gen, fresh, path, keys))
 
-    def _translator(self):
-        while True:
-            groups = {}                     # batch whatever is waiting, per code cache
-            item = self._inbox.get()
-            while True:
-                cache, gen, fresh = item
-                groups.setdefault((id(cache), gen), (cache, gen, []))[2].extend(fresh)
-                if self._inbox.empty():
-                    break
-                item = self._inbox.get()
-            for cache, gen, fresh in groups.values():
-                try:
-                    self._done.append((cache, gen, self._compile(fresh)))
-                except Exception as e:      # blocks that fail to compile stay interpreted
-                    self._compile_failed(e)
+    def shutdown(self):
+        """The machine is done: stop a compile in progress rather than wait for it."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _compile_failed(self, e):
         self.stats.compile_failures += 1
         if self.stats.compile_failures == 1 or os.environ.get("JITVM_DEBUG"):
             print(f"jitvm: a region of hot blocks failed to compile and stays interpreted: "
-                  f"{str(e).splitlines()[0][:200]}", file=sys.stderr)
+                  f"{str(e).splitlines()[0][:200] if str(e) else repr(e)}", file=sys.stderr)

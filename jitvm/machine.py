@@ -63,6 +63,10 @@ class Machine:
     def new_code_cache(self):
         return self.engine.new_code_cache()
 
+    def shutdown(self):
+        """Power off: stop the engine's helpers (the compile process)."""
+        self.engine.shutdown()
+
     def disasm_at(self, cpu, pc):
         """Disassembly of the instruction at pc in cpu's current address space, for messages."""
         isa = self.engine.isa

@@ -83,3 +83,12 @@ def test_strace_decodes_arguments(guest_bin, rootfs):
                              extra=("--strace",))
     assert st == 4
     assert b"exit_group(4) = ?" in err and b"set_tid_address(0x" in err
+
+
+def test_relative_program_path(guest_bin, rootfs, tmp_path):
+    """glibc reads /proc/self/exe at start-up and requires an absolute path there."""
+    import os
+    prog = guest_bin("exitcode")
+    rel = os.path.relpath(prog, tmp_path)
+    st, out, err = jitvm("run", "--rootfs", str(rootfs), rel, "5", cwd=tmp_path)
+    assert st == 5, err
