@@ -10,9 +10,9 @@ import pytest
 from tests.differential import LAUNCH
 
 
+@pytest.mark.slow
 def test_bench_quick(tmp_path, guest_bin, rootfs):
-    if shutil.which("qemu-riscv64-static") is None:
-        pytest.skip("qemu-riscv64-static not found: run `make deps`")
+    assert shutil.which("qemu-riscv64-static"), "qemu-riscv64-static not found: run `make deps`"
     guest_bin("sort_bench")                  # skips without the cross compiler
     out = tmp_path / "bench"
     t = time.monotonic()

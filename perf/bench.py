@@ -1,0 +1,343 @@
+"""`jitvm bench`: a small suite of CPU-bound guest workloads under every jitvm tier and under qemu.
+
+    jitvm bench [--quick] [--repeat R] [--tiers jit,interp,python,qemu] [--workloads a,b]
+                [--out DIR]
+    python perf/bench.py ...                     (the same)
+
+Workloads (deterministic output; input size from argv so --quick can shrink them):
+  integer   perf/workloads/integer.c: CoreMark-style mix (list ops, int matrix, state machine, CRC16)
+  sort      tests/guest/riscv64/sort_bench.c: prime sieve, quicksort, CRC-32
+  crc_hash  perf/workloads/crc_hash.c: CRC-32 (bitwise, table), Adler-32, FNV-1a, a 64-bit mix
+  fp        perf/workloads/fp.c: double matrix multiply and n-body
+  memory    perf/workloads/memory.c: memset/memcpy/memmove/memcmp/strlen/strchr/strcmp
+  gzip      busybox gzip -c over a generated file in the rootfs's /tmp
+  md5sum    busybox md5sum over the same kind of file
+  sh_loop   busybox sh -c with an arithmetic while loop (builtins only)
+
+Method. The C workloads are built with tests/guest/build.py's compiler and flags into
+tests/guest/bin/riscv64/. Every (workload, tier) pair runs once per repeat, interleaved (all tiers
+of repeat 1, then of repeat 2, ...), after one unmeasured jit run that fills the translation cache.
+Guest instructions and in-VM time come from `jitvm run --stats` ("instructions retired",
+"guest run time": jitvm's start-up, ~0.6 s of imports and cache loading, excluded). qemu has no
+instruction counter: it is credited with the jit tier's count for the same input (the programs are
+deterministic) and its in-VM time is its wall time. The python tier is ~1000x slower and runs a
+reduced input; comparisons with it are per instruction (MIPS). Outputs of jit, interp and qemu must
+agree byte for byte (python's too, against a qemu run at its own input size), or the run fails.
+Medians over repeats; spread = (max - min) / median of the in-VM time.
+Writes DIR/results.md (the tables, also printed) and DIR/mips.png (in-VM MIPS, log scale).
+Nothing here passes or fails on speed: it measures and records.
+"""
+import argparse
+import hashlib
+import math
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+TIERS = ("jit", "interp", "python", "qemu")
+QEMU = "qemu-riscv64-static"
+ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin"}
+LAUNCH = f"import sys; sys.path.insert(0, {str(REPO)!r}); from jitvm.cli import main; main()"
+
+
+class Workload:
+    """kind "c": a guest program built from src; kind "busybox": argv(size) for busybox applets.
+    sizes: (full, quick, python tier)."""
+
+    def __init__(self, name, kind, sizes, src=None, argv=None, setup=None, unit=""):
+        self.name, self.kind, self.sizes, self.src = name, kind, sizes, src
+        self.argv, self.setup, self.unit = argv, setup, unit
+
+
+def _data_file(workdir, size_kb):
+    """A deterministic, moderately compressible text file of size_kb KB; returns its name."""
+    name = f"data-{size_kb}k.txt"
+    path = Path(workdir) / name
+    if not path.exists():
+        rng = random.Random(12345)
+        words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9)))
+                 for _ in range(2000)]
+        out, n = [], 0
+        while n < size_kb * 1024:
+            line = " ".join(rng.choice(words) for _ in range(rng.randint(4, 14))) + \
+                   f" {rng.randint(0, 1 << 30)}\n"
+            out.append(line)
+            n += len(line)
+        path.write_bytes("".join(out).encode()[:size_kb * 1024])
+    return name
+
+
+WORKLOADS = [
+    Workload("integer", "c", (200, 20, 1), REPO / "perf/workloads/integer.c", unit="iters"),
+    Workload("sort", "c", (200000, 20000, 2000), REPO / "tests/guest/riscv64/sort_bench.c",
+             unit="n"),
+    Workload("crc_hash", "c", (1024, 128, 4), REPO / "perf/workloads/crc_hash.c", unit="KB"),
+    Workload("fp", "c", (200, 80, 8), REPO / "perf/workloads/fp.c", unit="N"),
+    Workload("memory", "c", (100, 10, 1), REPO / "perf/workloads/memory.c", unit="rounds"),
+    Workload("gzip", "busybox", (4096, 256, 4), unit="KB",
+             setup=_data_file, argv=lambda size, f: ["gzip", "-c", f]),
+    Workload("md5sum", "busybox", (4096, 256, 4), unit="KB",
+             setup=_data_file, argv=lambda size, f: ["md5sum", f]),
+    Workload("sh_loop", "busybox", (20000, 2000, 20), unit="iters",
+             argv=lambda size, f: ["sh", "-c", f"i=0; s=0; while [ $i -lt {size} ]; do "
+                                               f"s=$(( (s + i * i) % 1000003 )); i=$((i + 1)); "
+                                               f"done; echo $s"]),
+]
+BY_NAME = {w.name: w for w in WORKLOADS}
+
+
+def build_c(w):
+    """Compile a C workload like tests/guest/build.py does; return the binary's absolute path."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("guest_build", REPO / "tests/guest/build.py")
+    gb = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gb)
+    out = gb.bin_dir() / w.name
+    if w.src.parent == gb.HERE / "riscv64":
+        return gb.build(w.src.stem, progress=lambda m: None).resolve()
+    if out.exists() and out.stat().st_mtime >= w.src.stat().st_mtime:
+        return out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [gb.CC["riscv64"], *gb.BASE_FLAGS["riscv64"], "-o", str(out), str(w.src), "-lm"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"building {w.name} failed:\n{' '.join(cmd)}\n{r.stdout}{r.stderr}")
+    return out.resolve()
+
+
+def _jitvm_env():
+    return dict(ENV, JITVM_CACHE=os.environ.get("JITVM_CACHE",
+                                                 os.path.expanduser("~/.cache/jitvm")))
+
+
+def run_jitvm(tier, prog, args, rootfs, cwd):
+    """(stdout, instructions, wall s, in-VM s) of one `jitvm run --stats` of prog."""
+    cmd = [sys.executable, "-c", LAUNCH, "run", "--stats", "--engine", tier, "--rootfs",
+           str(rootfs), str(prog), *map(str, args)]
+    t = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, env=_jitvm_env(), cwd=cwd)
+    wall = time.perf_counter() - t
+    err = p.stderr.decode(errors="replace")
+    m1 = re.search(r"instructions retired: (\d+)", err)
+    m2 = re.search(r"guest run time: ([\d.]+) s", err)
+    if p.returncode != 0 or not (m1 and m2):
+        raise SystemExit(f"jitvm --engine {tier} {prog} {args} failed ({p.returncode}):\n{err}")
+    return p.stdout, int(m1.group(1)), wall, float(m2.group(1))
+
+
+def run_qemu(prog, args, cwd, path_env):
+    t = time.perf_counter()
+    p = subprocess.run([shutil.which(QEMU), str(prog), *map(str, args)], capture_output=True, cwd=cwd,
+                       env=dict(ENV, PATH=path_env))
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        raise SystemExit(f"qemu {prog} {args} failed ({p.returncode}):\n"
+                         f"{p.stderr.decode(errors='replace')}")
+    return p.stdout, wall
+
+
+def _digest(b):
+    return hashlib.sha1(b).hexdigest()[:12] + f" ({len(b)} bytes)"
+
+
+def geomean(xs):
+    xs = [x for x in xs if x and x > 0]
+    return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
+
+
+def _fmt(x, nd=1):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{nd}f}" if x >= 1 else f"{x:.{nd + 2}f}".rstrip("0").rstrip(".")
+
+
+def run_suite(workloads, tiers, repeat, quick, rootfs, progress=print):
+    """Run everything; returns {workload: {tier: result dict}}."""
+    from tests.differential import oracle_path
+    workdir = Path(rootfs) / "tmp" / f"jitvm-bench-{os.getpid()}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    qpath = oracle_path(rootfs)
+    busybox = (Path(rootfs) / "bin" / "busybox").resolve()
+    plans = {}                               # workload -> tier -> (prog, args, size)
+    for w in workloads:
+        prog = build_c(w) if w.kind == "c" else busybox
+        size_main = w.sizes[1] if quick else w.sizes[0]
+        plans[w.name] = {}
+        for tier in tiers:
+            size = w.sizes[2] if tier == "python" else size_main
+            f = w.setup(workdir, size) if w.setup else None
+            args = [size] if w.kind == "c" else w.argv(size, f)
+            plans[w.name][tier] = (prog, args, size)
+    res = {w.name: {t: {"walls": [], "vms": [], "insns": None, "out": None,
+                        "size": plans[w.name][t][2]} for t in tiers} for w in workloads}
+    try:
+        if "jit" in tiers:                   # fill the translation cache: unmeasured
+            for w in workloads:
+                prog, args, _ = plans[w.name]["jit"]
+                progress(f"  warm-up  {w.name:9s} jit")
+                run_jitvm("jit", prog, args, rootfs, workdir)
+        for r in range(repeat):
+            for w in workloads:
+                for tier in tiers:
+                    prog, args, size = plans[w.name][tier]
+                    d = res[w.name][tier]
+                    if tier == "qemu":
+                        out, wall = run_qemu(prog, args, workdir, qpath)
+                        vm = wall
+                    else:
+                        out, n, wall, vm = run_jitvm(tier, prog, args, rootfs, workdir)
+                        if d["insns"] is not None and d["insns"] != n:
+                            d["insns_varies"] = True
+                        d["insns"] = n
+                    d["walls"].append(wall)
+                    d["vms"].append(vm)
+                    d["out"] = out
+                    progress(f"  run {r + 1}/{repeat} {w.name:9s} {tier:6s} {wall:7.2f} s wall")
+        for w in workloads:                  # outputs must agree
+            outs = {t: _digest(res[w.name][t]["out"]) for t in tiers if t != "python"}
+            if len(set(outs.values())) > 1:
+                raise SystemExit(f"{w.name}: tiers disagree on output: {outs}")
+            if "python" in tiers:
+                prog, args, _ = plans[w.name]["python"]
+                ref, _ = run_qemu(prog, args, workdir, qpath)
+                if ref != res[w.name]["python"]["out"]:
+                    raise SystemExit(f"{w.name}: python tier's output differs from qemu's")
+            for t in tiers:
+                res[w.name][t]["digest"] = _digest(res[w.name][t]["out"])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    for w in workloads:
+        for t in tiers:
+            d = res[w.name][t]
+            if t == "qemu":
+                d["insns"] = res[w.name]["jit"]["insns"] if "jit" in tiers else \
+                    res[w.name].get("interp", {}).get("insns")
+            d["wall"] = statistics.median(d["walls"])
+            d["vm"] = statistics.median(d["vms"])
+            d["spread"] = (max(d["vms"]) - min(d["vms"])) / d["vm"] * 100 if d["vm"] else 0
+            d["mips"] = d["insns"] / d["vm"] / 1e6 if d["insns"] else None
+    return res
+
+
+def tables(res, workloads, tiers, repeat, quick):
+    names = [w.name for w in workloads]
+    L = [f"jitvm bench: {len(names)} workloads, tiers {', '.join(tiers)}, {repeat} interleaved "
+         f"repeat(s){' (--quick inputs)' if quick else ''}, medians. "
+         f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load average "
+         f"{os.getloadavg()[0]:.2f} at the end.", "",
+         "In-VM MIPS (guest instructions / time inside the VM, start-up excluded; qemu: wall "
+         "time and the jit tier's count) and how many times faster the jit tier is:", ""]
+    cols = [f"{t} MIPS" for t in tiers] + [f"jit / {t}" for t in tiers if t != "jit" and "jit" in tiers]
+    L += ["| workload | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    ratios = {t: [] for t in tiers}
+    mips_all = {t: [] for t in tiers}
+    for n in names:
+        row = [n]
+        for t in tiers:
+            row.append(_fmt(res[n][t]["mips"]))
+            mips_all[t].append(res[n][t]["mips"])
+        for t in tiers:
+            if t != "jit" and "jit" in tiers:
+                r = res[n]["jit"]["mips"] / res[n][t]["mips"] if res[n][t]["mips"] else None
+                ratios[t].append(r)
+                row.append(_fmt(r, 2))
+        L.append("| " + " | ".join(row) + " |")
+    row = ["**geometric mean**"] + [_fmt(geomean(mips_all[t])) for t in tiers] + \
+          [_fmt(geomean(ratios[t]), 2) for t in tiers if t != "jit" and "jit" in tiers]
+    L.append("| " + " | ".join(row) + " |")
+    L += ["", "Every run (wall includes jitvm's ~0.6 s start-up; spread is over repeats of the "
+          "in-VM time):", "",
+          "| workload | tier | input | guest insns | wall s | in-VM s (spread) | in-VM MIPS | "
+          "output |", "|---|---|---|---|---|---|---|---|"]
+    for w in workloads:
+        for t in tiers:
+            d = res[w.name][t]
+            ins = f"{d['insns']:,}" if d["insns"] else "-"
+            if t == "qemu":
+                ins += " (jit's)"
+            if d.get("insns_varies"):
+                ins += " (varies)"
+            sp = f"±{d['spread']:.0f}%" if len(d["vms"]) > 1 else "one run"
+            L.append(f"| {w.name} | {t} | {d['size']} {w.unit} | {ins} | {d['wall']:.2f} | "
+                     f"{d['vm']:.3f} ({sp}) | {_fmt(d['mips'])} | "
+                     f"{d['digest']} |")
+    return "\n".join(L) + "\n"
+
+
+def parse_args(argv=None, prog="jitvm bench"):
+    ap = argparse.ArgumentParser(
+        prog=prog, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run the benchmark suite: CPU-bound guest workloads under jitvm's tiers and "
+                    "qemu-riscv64-static, interleaved; write DIR/results.md and DIR/mips.png.",
+        epilog=__doc__.split("\n\n", 2)[2])
+    ap.add_argument("--quick", action="store_true",
+                    help="small inputs (about a tenth): a smoke run, numbers are noisier")
+    ap.add_argument("--repeat", type=int, default=3, metavar="R",
+                    help="interleaved repeats of every run (default 3); medians are reported")
+    ap.add_argument("--tiers", default="jit,interp,python,qemu", metavar="LIST",
+                    help="comma-separated subset of jit,interp,python,qemu (default: all)")
+    ap.add_argument("--workloads", default=",".join(BY_NAME), metavar="LIST",
+                    help=f"comma-separated subset of {','.join(BY_NAME)} (default: all)")
+    ap.add_argument("--rootfs", metavar="DIR",
+                    help="root file system (default: the one `jitvm rootfs` built); busybox "
+                         "workloads use its busybox and a directory in its /tmp")
+    ap.add_argument("--out", default="bench-results", metavar="DIR",
+                    help="directory for results.md and mips.png (default ./bench-results)")
+    a = ap.parse_args(argv)
+    given = [x for x in a.tiers.split(",") if x]
+    if not given or any(t not in TIERS for t in given):
+        ap.error(f"--tiers: choose from {','.join(TIERS)}")
+    a.tiers = [t for t in TIERS if t in given]
+    names = [x for x in a.workloads.split(",") if x]
+    if not names or any(n not in BY_NAME for n in names):
+        ap.error(f"--workloads: choose from {','.join(BY_NAME)}")
+    a.workloads = [BY_NAME[n] for n in names]
+    if a.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    return a
+
+
+def main(argv=None, prog="jitvm bench"):
+    a = parse_args(argv, prog)
+    if a.rootfs:
+        rootfs = Path(a.rootfs)
+    else:
+        from jitvm import rootfs as rootfs_mod
+        rootfs = Path(rootfs_mod.default_path("riscv64"))
+    if not rootfs.is_dir():
+        print(f"jitvm bench: no root file system at {rootfs}: run `jitvm rootfs`", file=sys.stderr)
+        return 1
+    if "qemu" in a.tiers and shutil.which(QEMU) is None:
+        print(f"jitvm bench: {QEMU} not found (run `make deps`, or leave qemu out of --tiers)",
+              file=sys.stderr)
+        return 1
+    progress = lambda m: print(m, file=sys.stderr, flush=True)   # noqa: E731
+    res = run_suite(a.workloads, a.tiers, a.repeat, a.quick, rootfs.resolve(), progress)
+    text = tables(res, a.workloads, a.tiers, a.repeat, a.quick)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.md").write_text(text)
+    from perf.chart import bar_chart
+    bar_chart(out / "mips.png", [w.name for w in a.workloads], a.tiers,
+              [[res[w.name][t]["mips"] for t in a.tiers] for w in a.workloads],
+              title="IN-VM MIPS PER WORKLOAD (LOG SCALE)")
+    print(text)
+    print(f"wrote {out / 'results.md'} and {out / 'mips.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(prog="python perf/bench.py"))
