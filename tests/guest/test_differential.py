@@ -31,3 +31,12 @@ def test_program_matches_qemu(guest_bin, rootfs, workdir, engine, name):
 def test_python_tier_runs_the_same_semantics(guest_bin, rootfs, workdir):
     """The plain-CPython tier on a short program (it is ~1000x slower than the compiled ones)."""
     compare(guest_bin("exitcode"), ["7"], "python", rootfs, cwd=workdir)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["interp", "jit"])
+def test_fp_torture_whole_program(guest_bin, rootfs, workdir, engine):
+    """Every F/D operation in every rounding mode on ~160k operand pairs, with fflags, run as a
+    whole program (the unit tests replay the same cases through the semantics directly)."""
+    status, out = compare(guest_bin("fp_torture"), [], engine, rootfs, cwd=workdir)
+    assert status == 0 and out.count(b"\n") > 100_000
