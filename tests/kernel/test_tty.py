@@ -12,23 +12,13 @@ from kernel.sched import WouldBlock
 from kernel.signal import SIG_IGN, SigAction
 from kernel.uapi import (FIONREAD, TCGETS, TCSETS, TCSETSF, TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY,
                          TIOCSPGRP, TIOCSWINSZ, Termios)
-
-
-class FakeMM:
-    def __init__(self):
-        self.mem = bytearray(4096)
-
-    def read(self, va, n):
-        return bytes(self.mem[va:va + n])
-
-    def write(self, va, data):
-        self.mem[va:va + len(data)] = data
+from tests.kernel.fakes import FakeMM
 
 
 class FakeProc:
     def __init__(self, pid, pgid=None, sid=None, ppid=0):
         self.pid, self.pgid, self.sid, self.ppid = pid, pgid or pid, sid or pid, ppid
-        self.exited, self.sighand, self.mm = False, {}, FakeMM()
+        self.exited, self.sighand, self.mm = False, {}, FakeMM(4096, base=0)
         self.creds = type("C", (), {"euid": 0})()
 
 

@@ -12,6 +12,7 @@ from kernel.fdtable import FdTable
 from kernel.hostfs import HostFS
 from kernel.uapi import O_RDONLY, O_RDWR, O_WRONLY, TCGETS, TIOCGWINSZ, DEFAULT_TERMIOS, Termios
 from kernel.vfs import File, FsContext
+from tests.kernel.fakes import FakeMM
 
 
 def errno_of(fn, *args, **kw):
@@ -188,20 +189,9 @@ def test_dev_symlinks_point_at_proc(fs):
     assert errno_of(fs.walk, fs.cwd, "/dev/stdout") == ENOENT     # until procfs is mounted
 
 
-class FakeMM:
-    def __init__(self):
-        self.mem = bytearray(4096)
-
-    def read(self, va, n):
-        return bytes(self.mem[va:va + n])
-
-    def write(self, va, data):
-        self.mem[va:va + len(data)] = data
-
-
 class FakeThread:
     def __init__(self):
-        self.proc = type("P", (), {"mm": FakeMM(), "pid": 1})()
+        self.proc = type("P", (), {"mm": FakeMM(4096, base=0), "pid": 1})()
 
 
 def test_console_is_a_terminal_even_over_pipes():
