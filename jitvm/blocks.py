@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import os
 import sys
+import time
 from pathlib import Path
 
 from jitvm.exits import Exit
@@ -149,13 +150,14 @@ def prepare_region(isa, batch):
 
 
 def build_region(path, source):
-    """Write and compile a region (Numba caches its machine code beside it). Runs in the compile
-    process, or inline in sync mode; needs nothing but the two strings."""
+    """Write and compile a region (Numba caches its machine code beside it); returns the seconds
+    it took. Runs in the compile process, or inline in sync mode; needs only the two strings."""
+    t = time.perf_counter()
     path = Path(path)
     if not path.exists():
         _write_atomic(path, source)
     _load(path)
-    return str(path)
+    return time.perf_counter() - t
 
 
 def finish_region(isa, path, keys):
@@ -168,7 +170,7 @@ def finish_region(isa, path, keys):
 
 
 def compile_region(isa, batch):
-    """Compile the blocks in `batch` as one region, here and now."""
+    """Compile the blocks in `batch` as one region, here and now: (entries, seconds)."""
     path, source, keys = prepare_region(isa, batch)
-    build_region(path, source)
-    return finish_region(isa, path, keys)
+    seconds = build_region(path, source)
+    return finish_region(isa, path, keys), seconds

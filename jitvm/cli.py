@@ -151,7 +151,7 @@ def die(msg, status=1):
     sys.exit(status)
 
 
-def detect_arch(data, path):
+def detect_arch(data):
     if data[:4] != b"\x7fELF" or len(data) < 20:
         return None
     return ELF_MACHINE_TO_ARCH.get(int.from_bytes(data[18:20], "little"))
@@ -189,7 +189,7 @@ def cmd_run(a):
         die(f"{a.program}: cannot read: {e.strerror}", 126)
     arch = a.arch
     if arch == "auto":
-        arch = detect_arch(data, a.program) or "riscv64"
+        arch = detect_arch(data) or "riscv64"
     from jitvm import rootfs as rootfs_mod
     root = a.rootfs or rootfs_mod.default_path(arch)
     if not os.path.isdir(root):
@@ -229,8 +229,8 @@ def print_stats(machine, seconds):
              f"blocks translated: {s.blocks_compiled} in {s.regions_compiled} regions "
              f"({s.compile_seconds:.2f} s compiling), loaded from the cache: "
              f"{s.blocks_from_cache}",
-             f"blocks run: compiled {cpu.ctl[41]}, interpreted {cpu.ctl[40]}",
-             f"TLB misses: {cpu.ctl[8]}",
+             "blocks run: compiled {}, interpreted {}".format(*cpu.blocks_run),
+             f"TLB misses: {cpu.tlb_misses}",
              "exits to the kernel: " + ", ".join(f"{k}={v}" for k, v in sorted(s.exits.items()))]
     print("\n".join("jitvm stats: " + x for x in lines), file=sys.stderr)
 

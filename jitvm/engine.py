@@ -13,7 +13,6 @@ import hashlib
 import importlib.util
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -191,14 +190,12 @@ class Engine:
                 still.append((fut, cache, gen, fresh, path, keys))
                 continue
             try:
-                fut.result()
+                seconds = fut.result()
                 entries = blocks.finish_region(self.isa, path, keys)
             except Exception as e:          # these blocks stay interpreted
                 self._compile_failed(e)
                 continue
-            self.stats.blocks_compiled += len(fresh)
-            self.stats.regions_compiled += 1
-            self._install(cache, gen, [(pc, *e) for (pc, _), e in zip(fresh, entries)])
+            self._install(cache, gen, self._translated(fresh, entries, seconds))
         self._pending = still
 
     def _install(self, cache, gen, entries):
@@ -211,9 +208,12 @@ class Engine:
             cache.keep[pc] = keep
 
     def _compile(self, fresh):
-        t = time.perf_counter()
-        entries = blocks.compile_region(self.isa, [insns for _, insns in fresh])
-        self.stats.compile_seconds += time.perf_counter() - t
+        entries, seconds = blocks.compile_region(self.isa, [insns for _, insns in fresh])
+        return self._translated(fresh, entries, seconds)
+
+    def _translated(self, fresh, entries, seconds):
+        """Account for a compiled region; its jump-table entries for _install."""
+        self.stats.compile_seconds += seconds
         self.stats.blocks_compiled += len(fresh)
         self.stats.regions_compiled += 1
         return [(pc, *e) for (pc, _), e in zip(fresh, entries)]

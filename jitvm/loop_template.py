@@ -6,11 +6,11 @@ they are passed in as arguments -- hence a file per ISA.) Do not import this mod
 Two loops share the decode cache `dc` (one row per recently seen pc):
   run_interp -- the interpreter tier: fetch/decode once per pc, then call the ISA's `execute`.
   run_jit    -- the translating tier: look pc up in the jump table `jt` (pc, region address,
-                block index); a hit calls the compiled block through its region's address (blocks chain here, without returning to Python); a
-                miss interprets one basic block and counts its heat; hot blocks are queued for
-                translation and reported with Exit.HOT when the queue fills.
+                block index); a hit calls the compiled block through its region's address, so
+                blocks chain here without returning to Python; a miss interprets one basic
+                block and counts its heat; hot blocks are queued for translation and reported
+                with Exit.HOT when the queue fills.
 """
-import numpy as np
 
 from jitvm.compiled import PURE_PYTHON, call_block, carray, jit, native
 from jitvm.exits import Exit

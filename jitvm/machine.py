@@ -48,6 +48,16 @@ class Cpu:
     def instret(self):
         return int(self.ctl[mmu.CTL_INSTRET])
 
+    @property
+    def tlb_misses(self):
+        return int(self.ctl[mmu.CTL_TLB_MISSES])
+
+    @property
+    def blocks_run(self):
+        """(compiled, interpreted) basic blocks this CPU has run (jit tier only)."""
+        lp = self.machine.engine.loops
+        return int(self.ctl[lp.CTL_STAT_BLOCKS_JIT]), int(self.ctl[lp.CTL_STAT_BLOCKS_INTERP])
+
 
 class Machine:
     def __init__(self, isa, mem_size, ncpus=1, engine="jit"):

@@ -18,7 +18,6 @@ import select
 import time
 from collections import deque
 
-from kernel import params
 
 
 class WouldBlock(Exception):
@@ -172,9 +171,3 @@ class Scheduler:
             if self.host_fds and slices % 4 == 0:
                 self.poll_host(0)
 
-
-def deadline_after(seconds):
-    return time.monotonic() + seconds
-
-
-TIME_SLICE = params.TIME_SLICE

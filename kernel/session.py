@@ -2,6 +2,7 @@
 counterpart of booting (kernel/boot.py), with the host's standard streams as the guest's.
 Reading them never stalls the other guest threads: see HostStream in kernel/devfs.py."""
 from kernel import signal
+from kernel.errno import Errno
 from kernel.kernel import Kernel
 
 
@@ -16,8 +17,8 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     fs = FsContext(root)
     try:
         fs.chdir(cwd)
-    except Exception:
-        pass
+    except Errno:
+        pass                    # the host cwd's guest counterpart is not a directory: stay at /
     from kernel.devfs import restore_host_terminals
     p = k.spawn(image, name, argv, envp, FdTable.with_stdio(), fs)
     try:

@@ -12,7 +12,7 @@ import struct
 
 from kernel import params
 from kernel.errno import EACCES, EINVAL, EPERM, ESRCH, Errno
-from kernel.process import RLIM_INFINITY, RLIMIT_NAMES
+from kernel.process import RLIMIT_NAMES
 from kernel.uapi import as_int
 
 
