@@ -8,8 +8,6 @@ Without the cross toolchain (`make deps` not run) these fixtures skip the test; 
 (CI=true) they fail instead, so a missing install step cannot hide behind skips.
 """
 import importlib.util
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -18,6 +16,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+from tests.tools import need  # noqa: E402  (needs REPO on sys.path)
 
 
 def _guest_build():
@@ -28,21 +28,13 @@ def _guest_build():
     return mod
 
 
-def _need(tool):
-    if shutil.which(tool) is None:
-        msg = f"{tool} not found: run `make deps`"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
-
-
 @pytest.fixture(scope="session")
 def guest_bin():
     """A function name -> Path of the compiled guest program (riscv64 unless arch= is given)."""
     build = _guest_build()
 
     def get(name, arch="riscv64"):
-        _need(build.CC[arch])
+        need(build.CC[arch])
         return build.build(name, arch, progress=lambda s: None)
 
     return get
@@ -53,5 +45,5 @@ def rootfs():
     """Path of the riscv64 rootfs, built on first use (about a minute; cached afterwards)."""
     from jitvm.rootfs import CROSS, build_rootfs
 
-    _need(CROSS["riscv64"] + "gcc")
+    need(CROSS["riscv64"] + "gcc")
     return build_rootfs("riscv64", progress=lambda s: print(s, file=sys.stderr))

@@ -51,8 +51,10 @@ def run_qemu(prog, args=(), cwd=None, stdin=b"", arch="riscv64", timeout=120, sh
     exe = shutil.which(QEMU[arch])
     assert exe, f"{QEMU[arch]} missing: run `make deps`"
     env = dict(ENV, PATH=oracle_path(shell_root)) if shell_root else ENV
+    # A session of its own: under qemu the guest sees the host's session, and a CI runner in a
+    # pid namespace may have its session leader outside it (getsid(0) == 0 there).
     p = subprocess.run([exe, str(prog), *map(str, args)], input=stdin, capture_output=True,
-                       cwd=cwd, env=env, timeout=timeout)
+                       cwd=cwd, env=env, timeout=timeout, start_new_session=True)
     return status_of(p.returncode), p.stdout, p.stderr
 
 

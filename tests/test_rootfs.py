@@ -1,12 +1,12 @@
 """The guest rootfs that jitvm.rootfs builds: layout, busybox, applet links, /etc."""
 import os
-import shutil
 import subprocess
 
 import pytest
 from elftools.elf.elffile import ELFFile
 
 from jitvm.rootfs import deb_src_entry
+from tests.tools import need
 
 
 def test_busybox_is_a_static_riscv64_executable(rootfs):
@@ -63,9 +63,7 @@ def test_deb_src_entry_is_derived_from_apt_config():
 
 
 def test_busybox_runs_under_the_reference_emulator(rootfs):
-    qemu = shutil.which("qemu-riscv64-static")
-    if qemu is None:
-        pytest.skip("qemu-riscv64-static missing: run `make deps`")
+    qemu = need("qemu-riscv64-static")
     bb = str(rootfs / "bin" / "busybox")
     p = subprocess.run([qemu, bb, "sh", "-c", "echo $((6 * 7)); echo abc | md5sum"],
                        capture_output=True, text=True, timeout=60)

@@ -1,10 +1,10 @@
 """The guest test programs themselves, under the reference emulator (qemu-user): each builds,
 exits with the status it is meant to, and prints the same thing twice. No jitvm here: this checks
 the corpus that the differential tests compare jitvm against."""
-import shutil
 import subprocess
 
 import pytest
+from tests.tools import need
 
 QEMU = "qemu-riscv64-static"
 ENV = {"PATH": "/bin:/usr/bin", "LANG": "C"}
@@ -29,14 +29,14 @@ EXPECTED = {
 
 
 def run(prog, args):
-    p = subprocess.run([QEMU, str(prog), *args], capture_output=True, env=ENV, timeout=120)
+    p = subprocess.run([QEMU, str(prog), *args], capture_output=True, env=ENV, timeout=120,
+                       start_new_session=True)        # see differential.run_qemu
     return (128 - p.returncode if p.returncode < 0 else p.returncode), p.stdout
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_program_under_qemu(guest_bin, name):
-    if shutil.which(QEMU) is None:
-        pytest.skip(f"{QEMU} missing: run `make deps`")
+    need(QEMU)
     args, status = EXPECTED[name]
     prog = guest_bin(name)
     first, second = run(prog, args), run(prog, args)

@@ -1,7 +1,6 @@
 """Signals: the riscv64 frame layout against Linux's uapi, and the kernel's generation, delivery,
 masks, interrupted system calls and sigreturn, on a small fake kernel (real scheduler, real
 address space; no CPU -- the register array is the translator's layout, driven by hand)."""
-import shutil
 import struct
 import subprocess
 
@@ -21,6 +20,7 @@ from kernel.vm import AddressSpace
 from translators.riscv64 import abi, cpu
 from translators.riscv64 import signal as frame
 from translators.riscv64.disasm import disasm
+from tests.tools import need
 
 STACK_TOP = 0x7000_0000
 
@@ -72,9 +72,7 @@ EQ(sizeof(stack_t), 24);
 def test_frame_layout_matches_the_cross_compilers_headers(tmp_path):
     """The same numbers, checked by the riscv64 compiler against glibc's ucontext_t and the
     kernel's struct sigcontext as installed with the cross toolchain."""
-    gcc = shutil.which("riscv64-linux-gnu-gcc")
-    if gcc is None:
-        pytest.skip("riscv64-linux-gnu-gcc not found: run `make deps`")
+    gcc = need("riscv64-linux-gnu-gcc")
     for name, text in (("uapi.c", CHECK_UAPI), ("glibc.c", CHECK_C)):
         src = tmp_path / name
         src.write_text(text % {k: getattr(frame, k) for k in dir(frame) if k.isupper()})

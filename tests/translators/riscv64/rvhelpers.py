@@ -12,12 +12,9 @@ cross binutils to assemble real instructions.
 Instructions run through the generated `execute` switch (the interpreter's path), so these tests
 cover the dispatch too.
 """
-import os
-import shutil
 import subprocess
 
 import numpy as np
-import pytest
 
 from jitvm.exits import Exit
 from jitvm.mmu import (CTL_EXIT, CTL_PT_ROOT, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, flush_tlb,
@@ -25,6 +22,7 @@ from jitvm.mmu import (CTL_EXIT, CTL_PT_ROOT, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X,
 from translators.riscv64 import execute
 from translators.riscv64.cpu import new_regs
 from translators.riscv64.decoder import OPS
+from tests.tools import need
 
 PAGES = 64
 L0_TABLE = 0x3000          # tables at 0x0000 (root) .. 0x3000 (last level); data pages follow
@@ -72,15 +70,6 @@ class Machine:
 
     def u64(self, va):
         return int.from_bytes(self.read(va, 8), "little")
-
-
-def need(tool):
-    """Skip (fail under CI) when a cross tool is missing."""
-    if shutil.which(tool) is None:
-        msg = f"{tool} not installed (Debian: binutils-riscv64-linux-gnu)"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
 
 
 def assemble(tmp_path, source, march="rv64gc"):

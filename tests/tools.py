@@ -1,0 +1,17 @@
+"""Host tools the tests need: skip without them locally, fail under CI (CI=true), so a missing
+install step cannot hide behind skips."""
+import os
+import shutil
+
+import pytest
+
+
+def need(tool, hint="run `make deps`"):
+    """The path of `tool` on PATH, or skip (fail under CI) with `hint`."""
+    path = shutil.which(tool)
+    if path is None:
+        msg = f"{tool} not found: {hint}"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return path
