@@ -47,6 +47,11 @@ def _cpu_count(text):
     return n
 
 
+SMP_HELP = ("number of virtual CPUs (default 1). Each runs guest threads on a host thread of "
+            "its own, in parallel: compiled guest code runs without Python's GIL; the kernel "
+            "itself runs on one CPU at a time")
+
+
 def parser():
     p = argparse.ArgumentParser(
         prog="jitvm",
@@ -77,9 +82,7 @@ examples:
     b.add_argument("--arch", default="riscv64", choices=ARCHES,
                    help="guest ISA (default riscv64)")
     b.add_argument("--smp", type=_cpu_count, default=1, metavar="N",
-                   help="number of virtual CPUs, reported in the boot log and to the guest "
-                        "(nproc, sched_getaffinity); default 1. Virtual CPUs beyond the first "
-                        "are idle until SMP support lands: every thread runs on CPU 0")
+                   help=SMP_HELP)
     b.add_argument("--mem", type=_mem_size, default=None, metavar="SIZE",
                    help="guest physical memory, e.g. 256M, 1G (default 512M)")
     b.add_argument("--rootfs", metavar="DIR",
@@ -111,6 +114,7 @@ examples:
                    help="execution tier: jit = compiled interpreter + Numba-compiled hot blocks "
                         "(default); interp = compiled interpreter only; python = the same "
                         "semantics in plain CPython (slow; for debugging and comparison)")
+    r.add_argument("--smp", type=_cpu_count, default=1, metavar="N", help=SMP_HELP)
     r.add_argument("--mem", type=_mem_size, default=None, metavar="SIZE",
                    help="guest physical memory, e.g. 256M, 1G (default 512M)")
     r.add_argument("--strace", action="store_true",
@@ -202,7 +206,7 @@ def cmd_run(a):
     from kernel import params
     from kernel.elf import ExecError
     from kernel.session import run_program
-    machine = Machine(arch, a.mem or params.MEM_SIZE, 1, a.engine)
+    machine = Machine(arch, a.mem or params.MEM_SIZE, a.smp, a.engine)
     argv = [os.fsencode(a.program)] + [os.fsencode(x) for x in a.args]
     envp = [e for e in startup_environment() if not e.startswith(b"JITVM_")]
     started = time.perf_counter()
@@ -221,17 +225,24 @@ def cmd_run(a):
 
 
 def print_stats(machine, seconds):
-    s = machine.engine.stats
-    cpu = machine.cpus[0]
-    lines = [f"engine: {machine.engine.tier}",
-             f"guest run time: {seconds:.3f} s ({cpu.instret / seconds / 1e6:.1f} MIPS)",
-             f"instructions retired: {cpu.instret}",
+    s, cpus = machine.engine.stats, machine.cpus
+    instret = sum(c.instret for c in cpus)
+    exits = {}
+    for c in cpus:
+        for k, v in c.exits.items():
+            exits[k] = exits.get(k, 0) + v
+    lines = [f"engine: {machine.engine.tier}, {len(cpus)} CPU{'s' if len(cpus) > 1 else ''}",
+             f"guest run time: {seconds:.3f} s ({instret / seconds / 1e6:.1f} MIPS)",
+             f"instructions retired: {instret}"
+             + (" (" + ", ".join(f"CPU{c.index} {c.instret}" for c in cpus) + ")"
+                if len(cpus) > 1 else ""),
              f"blocks translated: {s.blocks_compiled} in {s.regions_compiled} regions "
              f"({s.compile_seconds:.2f} s compiling), loaded from the cache: "
              f"{s.blocks_from_cache}",
-             "blocks run: compiled {}, interpreted {}".format(*cpu.blocks_run),
-             f"TLB misses: {cpu.tlb_misses}",
-             "exits to the kernel: " + ", ".join(f"{k}={v}" for k, v in sorted(s.exits.items()))]
+             "blocks run: compiled {}, interpreted {}".format(
+                 *(sum(c.blocks_run[i] for c in cpus) for i in (0, 1))),
+             f"TLB misses: {sum(c.tlb_misses for c in cpus)}",
+             "exits to the kernel: " + ", ".join(f"{k}={v}" for k, v in sorted(exits.items()))]
     print("\n".join("jitvm stats: " + x for x in lines), file=sys.stderr)
 
 

@@ -43,6 +43,21 @@ if PURE_PYTHON:
         raise RuntimeError("compiled blocks do not exist in the python tier")
 
     region = carray = native = None
+
+    import threading
+    _atomic = threading.Lock()
+
+    def cas(arr, idx, expected, new):
+        """See the compiled cas below. Here atomic only against other cas calls: python-tier
+        vCPUs take turns on the GIL, and a plain store may still slip between read and write."""
+        with _atomic:
+            old = arr[idx]
+            if old == expected:
+                arr[idx] = new
+            return old
+
+    def fence():
+        pass
 else:
     import numba
     from llvmlite import ir
@@ -136,6 +151,35 @@ else:
             a = cgutils.create_struct_proxy(sig.args[0])(context, builder, value=args[0])
             return builder.bitcast(a.data, ir.IntType(8).as_pointer())
         return sig, codegen
+
+    @intrinsic
+    def cas(typingctx, arr, idx, expected, new):
+        """Atomically: old = arr[idx]; if old == expected: arr[idx] = new. Returns old.
+        Sequentially consistent (LLVM cmpxchg seq_cst: a full barrier, `lock cmpxchg` on x86):
+        the one primitive the guests' atomic instructions are built from, so they stay atomic
+        between vCPUs running on different host threads. expected/new are truncated to the
+        array's element type."""
+        dt = arr.dtype
+
+        def codegen(context, builder, sig, args):
+            aty = sig.args[0]
+            ary = context.make_array(aty)(context, builder, args[0])
+            idx = context.cast(builder, args[1], sig.args[1], types.intp)
+            ptr = cgutils.get_item_pointer(context, builder, aty, ary, [idx])
+            exp = context.cast(builder, args[2], sig.args[2], dt)
+            val = context.cast(builder, args[3], sig.args[3], dt)
+            pair = builder.cmpxchg(ptr, exp, val, "seq_cst", "seq_cst")
+            return builder.extract_value(pair, 0)
+        return dt(arr, idx, expected, new), codegen
+
+    @intrinsic
+    def fence(typingctx):
+        """A full memory barrier (LLVM fence seq_cst: `mfence` on x86), also a compiler barrier:
+        no guest load or store moves across it."""
+        def codegen(context, builder, sig, args):
+            builder.fence("seq_cst")
+            return context.get_dummy_value()
+        return types.none(), codegen
 
     @jit
     def f64_from_bits(i):

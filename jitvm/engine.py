@@ -13,7 +13,8 @@ import hashlib
 import importlib.util
 import os
 import sys
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,6 +22,7 @@ import translators
 from jitvm import blocks
 from jitvm.compiled import PURE_PYTHON
 from jitvm.exits import Exit
+from jitvm.mmu import CTL_IRQ
 
 # Tunables (environment variables, for experiments and tests):
 #   JITVM_HOT_THRESHOLD  executions of a block before it is translated (default 500)
@@ -91,13 +93,15 @@ class Stats:
     compile_seconds: float = 0.0
     compile_failures: int = 0
     regions_compiled: int = 0
-    exits: dict = field(default_factory=dict)
 
 
 class CodeCache:
-    """Translations for one address space: decode cache, jump table, heat counters."""
+    """Translations for one address space on one CPU: decode cache, jump table, heat counters,
+    and the regions the compile process is building for them. Only that CPU's host thread
+    writes them."""
 
     def __init__(self, loops):
+        self.pending = []       # (future, gen, fresh, path, keys) for install_ready
         self.dc = np.full((loops.DC_SIZE, loops.DC_COLS), -1, dtype=np.int64)
         self.jt = np.full((loops.JT_SIZE, 3), -1, dtype=np.int64)
         self.heat = np.zeros(loops.JT_SIZE, dtype=np.int64)
@@ -122,7 +126,11 @@ class Engine:
         self.tier = tier
         self.loops = load_loops(isa_name)
         self.stats = Stats()
-        self._pool, self._pending = None, []
+        self._pool = None
+        # The engine's Python side (translation, the region table, stats) is shared by the CPUs'
+        # host threads; this lock serialises it. It is never held while guest code runs, and
+        # its holders never wait for the kernel lock.
+        self._lock = threading.Lock()
 
     def new_code_cache(self):
         return CodeCache(self.loops)
@@ -131,9 +139,12 @@ class Engine:
         """Run guest code until an exit the kernel must handle; returns that Exit."""
         lp, ctl = self.loops, m[4]
         while True:
-            if self._pending:
-                self.install_ready()
+            if cache.pending:
+                with self._lock:
+                    self.install_ready(cache)
             ctl[0] = 0
+            if ctl[CTL_IRQ]:              # an interrupt came before the line above cleared it
+                return Exit.INTERRUPT
             if self.tier == "jit":
                 e = lp.run_jit_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
                                              cache.dc.ctypes.data, cache.jt.ctypes.data,
@@ -148,10 +159,10 @@ class Engine:
                 cache.flush()
                 continue
             if ctl[lp.CTL_HOT_N]:
-                self.translate_hot(m, cache)
+                with self._lock:
+                    self.translate_hot(m, cache)
                 if e == Exit.HOT:
                     continue
-            self.stats.exits[e.name] = self.stats.exits.get(e.name, 0) + 1
             return e
 
     def translate_hot(self, m, cache):
@@ -182,12 +193,12 @@ class Engine:
         else:
             self._submit(cache, fresh)
 
-    def install_ready(self):
-        """Install the regions the compile process has finished (between time slices)."""
+    def install_ready(self, cache):
+        """Install the regions the compile process has finished for `cache` (between slices)."""
         still = []
-        for fut, cache, gen, fresh, path, keys in self._pending:
+        for fut, gen, fresh, path, keys in cache.pending:
             if not fut.done():
-                still.append((fut, cache, gen, fresh, path, keys))
+                still.append((fut, gen, fresh, path, keys))
                 continue
             try:
                 seconds = fut.result()
@@ -196,7 +207,7 @@ class Engine:
                 self._compile_failed(e)
                 continue
             self._install(cache, gen, self._translated(fresh, entries, seconds))
-        self._pending = still
+        cache.pending = still
 
     def _install(self, cache, gen, entries):
         if cache.gen != gen:            # the code changed meanwhile: the translation is stale
@@ -229,7 +240,7 @@ class Engine:
             atexit.register(self.shutdown)
         path, source, keys = blocks.prepare_region(self.isa, [insns for _, insns in fresh])
         fut = self._pool.submit(blocks.build_region, str(path), source)
-        self._pending.append((fut, cache, cache.gen, fresh, path, keys))
+        cache.pending.append((fut, cache.gen, fresh, path, keys))
 
     def shutdown(self):
         """The machine is done: stop a compile in progress rather than wait for it."""

@@ -16,6 +16,8 @@ class Exit(IntEnum):
     FENCE_I = 6       # code may have changed: drop translations, then continue at pc
     MISALIGNED = 7    # an atomic on a misaligned address (plain loads/stores are emulated)
     HOT = 8           # engine-internal: hot blocks are queued for translation
+    INTERRUPT = 9     # another CPU asked this one into the kernel (the software IPI: a TLB
+                      # shootdown, a signal or stop for the thread it runs, power-off)
 
 
 class Access(IntEnum):

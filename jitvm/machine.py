@@ -20,17 +20,33 @@ class Cpu:
         self.ctl = mmu.new_ctl(len(machine.mem8), machine.engine.isa.nregs)
         self.m = mmu.machine_tuple(machine.mem8, self.ctl)
         self._tlb_owner = None            # (page-table root, tlb_gen) the TLB was filled for
+        self.exits = {}                   # Exit name -> how many times it reached the kernel
 
-    def run_user(self, regs, pt_root, tlb_gen, code_cache, code_gen, budget):
-        """Enter guest code; returns the Exit that needs the kernel."""
+    def run_user(self, regs, pt_root, tlb_gen, code_caches, code_gen, budget):
+        """Enter guest code; returns the Exit that needs the kernel. code_caches: the address
+        space's translations, one CodeCache per CPU (created here), so no two host threads
+        ever write the same decode cache or jump table."""
         if self._tlb_owner != (pt_root, tlb_gen):
             mmu.flush_tlb(self.ctl)
             self.ctl[mmu.CTL_PT_ROOT] = pt_root
             self._tlb_owner = (pt_root, tlb_gen)
-        if code_cache.gen != code_gen:
-            code_cache.flush()
-            code_cache.gen = code_gen
-        return self.machine.engine.run(regs, self.m, code_cache, budget)
+        cache = code_caches.get(self.index)
+        if cache is None:
+            cache = code_caches[self.index] = self.machine.new_code_cache()
+        if cache.gen != code_gen:
+            cache.flush()
+            cache.gen = code_gen
+        e = self.machine.engine.run(regs, self.m, cache, budget)
+        self.exits[e.name] = self.exits.get(e.name, 0) + 1
+        return e
+
+    def interrupt(self):
+        """From another host thread: leave guest code soon with Exit.INTERRUPT (jitvm/mmu.py)."""
+        mmu.interrupt(self.ctl)
+
+    def clear_interrupt(self):
+        """Before entering guest code, with the kernel's decisions for it already made."""
+        self.ctl[mmu.CTL_IRQ] = 0
 
     @property
     def fault_addr(self):

@@ -19,7 +19,7 @@ no state, so the kernel can fix the mapping and re-run it.
 """
 import numpy as np
 
-from jitvm.compiled import PURE_PYTHON, carray, jit
+from jitvm.compiled import PURE_PYTHON, carray, cas, jit
 from jitvm.exits import Exit
 
 PAGE_SHIFT = 12
@@ -40,7 +40,8 @@ CTL_EXIT_INFO = 6     # extra word for the exit (e.g. the illegal instruction's 
 CTL_MEM_SIZE = 7      # bytes of guest physical memory
 CTL_TLB_MISSES = 8
 CTL_NREGS = 9         # length of the register array (for block_views)
-CTL_STAT_BASE = 16    # 16..63: engine statistics (see jitvm/engine.py)
+CTL_IRQ = 10          # set with `interrupt`: an interrupt is pending (read by Python only)
+CTL_STAT_BASE = 16    # 16..63: the run loops' words (see jitvm/loop_template.py)
 TLB_ENTRIES = 256
 CTL_TLB = 64
 CTL_WORDS = CTL_TLB + 2 * TLB_ENTRIES
@@ -57,6 +58,19 @@ def new_ctl(mem_size, nregs):
 def flush_tlb(ctl):
     ctl[CTL_TLB:CTL_TLB + 2 * TLB_ENTRIES:2] = -1
     ctl[CTL_TLB + 1:CTL_TLB + 2 * TLB_ENTRIES:2] = 0
+
+
+_INTERRUPT = int(Exit.INTERRUPT)
+
+
+@jit(inline="never")
+def interrupt(ctl):
+    """From another host thread: make the CPU owning ctl leave guest code at its next
+    instruction or block boundary with Exit.INTERRUPT. The exit word is only claimed if it is
+    still NONE, so an exit the CPU is already taking (a system call...) is never overwritten;
+    CTL_IRQ covers a CPU that is between slices (jitvm/engine.py checks it before entering)."""
+    ctl[CTL_IRQ] = 1
+    cas(ctl, CTL_EXIT, 0, _INTERRUPT)
 
 
 def machine_tuple(mem8, ctl):

@@ -86,7 +86,7 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         banner(log, machine)                            # jitvm version, machine, CPUs
         k = Kernel(machine, None, strace=strace, debug=debug, log=log.kernel_line)
         memory(log, k)                                  # memory size, frame allocator
-        bring_up_cpus(log, machine)                     # CPU 0 runs; the others stay idle
+        bring_up_cpus(log, machine)                     # per-CPU runtimes
         console.start(k)                                # the host terminal becomes the console
         log.register_console(console)
         log(f"printk: console [{console.tty.name}0] enabled")
@@ -124,10 +124,15 @@ def memory(log, k):
 
 
 def bring_up_cpus(log, machine):
-    log("CPU0: online, running the scheduler")
-    if len(machine.cpus) > 1:
-        log(f"smp: {len(machine.cpus) - 1} secondary CPUs stay idle "
-            "(the scheduler runs on CPU0 until SMP support lands)")
+    """CPU 0 runs its scheduler loop on the boot thread; each secondary CPU gets a host thread
+    of its own when the scheduler starts (kernel/sched.py)."""
+    n = len(machine.cpus)
+    log("CPU0: online, per-CPU runtime on the boot thread")
+    if n > 1:
+        log("smp: Bringing up secondary CPUs ...")
+        for i in range(1, n):
+            log(f"CPU{i}: online, per-CPU runtime on host thread jitvm-cpu{i}")
+        log(f"smp: Brought up 1 node, {n} CPUs")
 
 
 def mount_root(log, rootfs):

@@ -35,7 +35,6 @@ def new_image(k, data, name, argv, envp, execfn=None, creds=(0, 0, 0, 0)):
         if isinstance(e, ExecError):
             raise
         raise ExecError(f"{name}: cannot build the image: {e!r}", getattr(e, "errno", ENOMEM))
-    mm.code_cache = k.machine.new_code_cache()
     return mm, img.entry, sp
 
 

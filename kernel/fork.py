@@ -68,7 +68,8 @@ def clone(t, flags, stack=0, parent_tid=0, tls=0, child_tid=0, exit_signal=None)
         ctx.sp = stack
     if flags & CLONE_SETTLS:
         ctx.tls = tls
-    child = Thread(tid, proc, ctx, kernel=k, sigmask=t.sigmask)
+    child = Thread(tid, proc, ctx, kernel=k, sigmask=t.sigmask, affinity=t.affinity,
+                   last_cpu=t.last_cpu)
     fork_state = getattr(signal, "fork_state", None)
     if fork_state is not None:
         fork_state(t, child, bool(flags & CLONE_SIGHAND))
@@ -97,7 +98,6 @@ def _new_process(t, flags, exit_signal):
             mm = p.mm.fork()
         except OutOfMemory:
             raise Errno(ENOMEM) from None
-        mm.code_cache = k.machine.new_code_cache()
     sighand = p.sighand if flags & CLONE_SIGHAND else duplicate(p.sighand)
     if flags & CLONE_CLEAR_SIGHAND and isinstance(sighand, dict):
         # handled signals back to default; ignored ones stay ignored (the exec rule)

@@ -222,14 +222,23 @@ class Kernel:
         self.sched.run(until=lambda: p.exited)
         return p
 
-    def run_slice(self, cpu, t):
-        """Enter user mode for one time slice of thread t, then handle the trap that ended it."""
+    def run_slice(self, rt, t):
+        """On CPU runtime rt (kernel/sched.py): enter user mode for one time slice of thread t,
+        then handle the trap that ended it. Called and returns with the kernel lock held."""
+        self.sched.current = t
         signal.deliver_pending(self, t)       # on the way back to user mode, as Linux does
         if t.state != "R" or t.proc.exited:
             return
-        mm = t.proc.mm
+        mm, cpu = t.proc.mm, rt.cpu
         before = cpu.instret
-        e = cpu.run_user(t.ctx.regs, mm.pt.root, mm.tlb_gen, mm.code_cache, mm.code_gen,
-                         params.TIME_SLICE)
+        args = (t.ctx.regs, mm.pt.root, mm.tlb_gen, mm.code_caches, mm.code_gen,
+                params.TIME_SLICE)           # read with the lock held
+        with self.sched.user_mode(rt, mm):
+            e = cpu.run_user(*args)
+        self.sched.current = t
         t.proc.utime_insns += cpu.instret - before
+        if t.state != "R" or t.proc.exited:
+            # stopped or killed from another CPU meanwhile: the trap is dropped, and a stopped
+            # thread re-executes the instruction that took it (pc still points there)
+            return
         trap.handle(self, t, cpu, e)

@@ -133,6 +133,10 @@ class Thread:
     pending: set = field(default_factory=set)       # signals sent to this thread
     # scheduling state; kernel/sched.py owns these fields
     state: str = "R"
+    affinity: int = -1              # sched_setaffinity mask: bit n allows CPU n (-1: all)
+    rq: object = None               # the CpuRuntime whose run queue holds it
+    on_cpu: object = None           # the CpuRuntime running it now (user mode or kernel)
+    last_cpu: int = 0               # where it ran last (getcpu)
     waiting_on: list = field(default_factory=list)
     deadline: float | None = None
     restart: dict = field(default_factory=dict)     # progress kept across re-entered calls

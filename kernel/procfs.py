@@ -402,19 +402,17 @@ def cpuinfo(k):
 
 
 def _cpu_ticks(k):
-    """(user, idle) ticks for each CPU. Guest time is host time spent by the VM; it is shared out
-    evenly, since the CPUs do not count their own busy time (yet)."""
-    n = len(k.machine.cpus)
-    up = k.uptime() * HZ
-    busy = min(time.process_time() * HZ, up * n)
-    return [(int(busy / n), int(max(0.0, up - busy / n))) for _ in range(n)]
+    """(user, system, idle) clock ticks for each CPU, as its runtime accounted them: user is
+    time in guest code, system in the kernel (with the kernel lock), idle asleep."""
+    return [tuple(int(c.times[kind] * HZ) for kind in ("user", "system", "idle"))
+            for c in k.sched.cpus]
 
 
 def stat(k):
     per = _cpu_ticks(k)
-    line = lambda name, u, i: f"{name} {u} 0 0 {i} 0 0 0 0 0 0\n"       # noqa: E731
-    out = line("cpu ", sum(u for u, _ in per), sum(i for _, i in per))
-    out += "".join(line(f"cpu{n}", u, i) for n, (u, i) in enumerate(per))
+    line = lambda name, u, s, i: f"{name} {u} 0 {s} {i} 0 0 0 0 0 0\n"    # noqa: E731
+    out = line("cpu ", *(sum(x[n] for x in per) for n in range(3)))
+    out += "".join(line(f"cpu{n}", *x) for n, x in enumerate(per))
     threads = [t for p in k.processes.values() if not p.exited for t in p.threads]
     running = sum(1 for t in threads if t.state == "R")
     blocked = 0
@@ -426,7 +424,7 @@ def stat(k):
 
 def uptime(k):
     per = _cpu_ticks(k)
-    return f"{k.uptime():.2f} {sum(i for _, i in per) / HZ:.2f}\n"
+    return f"{k.uptime():.2f} {sum(i for _, _, i in per) / HZ:.2f}\n"
 
 
 def loadavg(k):

@@ -243,7 +243,7 @@ def send(k, p, sig, info=None, thread=None):
     (thread.pending if thread else p.shared_pending).add(info)
     for t in targets:                  # wake one thread that can take it
         if _wants(t, sig):
-            k.sched.wake(t)            # a no-op unless it is blocked in a system call
+            k.sched.notify_signal(t)   # wake it, or interrupt the CPU running it
             break
 
 

@@ -21,11 +21,13 @@ class TrapReason(IntEnum):
     BREAKPOINT = 4
     TIMER = 5
     MISALIGNED = 6
+    INTERRUPT = 7       # another CPU's IPI; whatever it was for happens on the way back
 
 
 FROM_EXIT = {Exit.SYSCALL: TrapReason.SYSCALL, Exit.PAGE_FAULT: TrapReason.PAGE_FAULT,
              Exit.ILLEGAL: TrapReason.ILLEGAL_INSTRUCTION, Exit.BREAKPOINT: TrapReason.BREAKPOINT,
-             Exit.BUDGET: TrapReason.TIMER, Exit.MISALIGNED: TrapReason.MISALIGNED}
+             Exit.BUDGET: TrapReason.TIMER, Exit.MISALIGNED: TrapReason.MISALIGNED,
+             Exit.INTERRUPT: TrapReason.INTERRUPT}
 ACCESS_WORDS = {Access.READ: "read from", Access.WRITE: "write to", Access.EXEC: "execute at"}
 
 
@@ -46,7 +48,8 @@ def handle(k, t, cpu, exit):
     elif reason == TrapReason.MISALIGNED:
         signal.force_fault(k, t, signal.SIGBUS, signal.BUS_ADRALN, cpu.fault_addr,
                            f"misaligned atomic access to {cpu.fault_addr:#x} at pc {t.ctx.pc:#x}")
-    # TIMER: the time slice ended; the scheduler decides who runs next.
+    # TIMER: the time slice ended; the scheduler decides who runs next. INTERRUPT: likewise;
+    # signals and TLB state are looked at before the thread next enters user mode.
 
 
 def page_fault(k, t, cpu):

@@ -2,9 +2,11 @@
 
 A Vma says what a range of user addresses *may* hold (permissions, anonymous or file data); pages
 are only allocated when first touched, by `fault`. Whenever a mapping is removed or loses
-permissions, `tlb_gen` is bumped (as Linux's mm->context.tlb_gen) and every CPU that runs this
-address space flushes its TLB before it next enters guest code; `code_gen` is bumped likewise when
-executable memory goes away, so stale translations are dropped.
+permissions, `flush_tlbs` bumps `tlb_gen` (as Linux's mm->context.tlb_gen) -- every CPU flushes
+its TLB before it next enters guest code in this address space -- and shoots down the CPUs running
+it right now (`active_cpus`, Linux's mm_cpumask): they leave guest code before the change counts
+as done, so a freed frame is never reused while a stale TLB entry still reaches it. `code_gen` is
+bumped likewise when executable memory goes away, so stale translations are dropped.
 
 fork() copies an address space lazily: private pages become read-only in both and share one
 frame (a reference each); the first write faults and copies (`fault`). Shared anonymous memory
@@ -115,7 +117,14 @@ class AddressSpace:
     def __post_init__(self):
         self.pt = PageTable(self.frames)
         self.tlb_gen = next(_GENERATIONS) << 32
-        self.code_cache = None      # the engine's translations for this address space
+        self.code_caches = {}       # the engine's translations for this address space, per CPU
+        self.active_cpus = set()    # CPUs running it now (kernel/sched.py's user_mode)
+
+    def flush_tlbs(self):
+        """Every TLB entry for this address space is stale from now on (see the docstring)."""
+        self.tlb_gen += 1
+        for cpu in list(self.active_cpus):
+            cpu.shootdown()
 
     # ---- the VMA list ------------------------------------------------------------------------
     def find(self, va):
@@ -166,7 +175,7 @@ class AddressSpace:
                 self.frames.put(pa)
                 pa = new
             self.pt.map(page, pa, vma.perm)
-            self.tlb_gen += 1
+            self.flush_tlbs()           # other CPUs may still read the old frame
         else:
             self.tlb_gen += 1                          # a stale TLB entry: just refill
         return True
@@ -285,17 +294,20 @@ class AddressSpace:
         gone = self._range(start, end)
         if not gone:
             return
+        freed, mem64 = [], self.pt.mem64
         for v in gone:
             self.vmas.remove(v)
-            mem64 = self.pt.mem64
             for page, slot in self.present(v.start, v.end):
-                self.frames.put(int(mem64[slot]) & PTE_ADDR_MASK)
+                freed.append(int(mem64[slot]) & PTE_ADDR_MASK)
                 mem64[slot] = 0
-            if isinstance(v.backing, SharedPages):
-                v.backing.detach()
             if v.perm & PTE_X:
                 self.code_gen += 1
-        self.tlb_gen += 1
+        self.flush_tlbs()               # before the frames can be reused
+        for pa in freed:
+            self.frames.put(pa)
+        for v in gone:
+            if isinstance(v.backing, SharedPages):
+                v.backing.detach()
 
     def munmap(self, addr, length):
         if addr & (PAGE - 1) or length <= 0:
@@ -317,7 +329,7 @@ class AddressSpace:
                 keep_cow = self.frames.shared(int(self.pt.mem64[slot]) & PTE_ADDR_MASK) \
                     and not v.shared
                 self.pt.protect(page, perm & ~PTE_W if keep_cow else perm)
-        self.tlb_gen += 1
+        self.flush_tlbs()
 
     def set_brk(self, new):
         """The brk system call: returns the (possibly unchanged) program break."""
@@ -383,7 +395,7 @@ class AddressSpace:
             child.destroy()
             raise
         finally:
-            self.tlb_gen += 1
+            self.flush_tlbs()           # our writable entries are read-only copy-on-write now
         return child
 
     def destroy(self):

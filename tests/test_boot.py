@@ -288,3 +288,34 @@ def test_a_crashing_program_does_not_stop_the_shell(rootfs, guest_bin):
                              "/bin/sh -c '/root/jitvm-segv; echo status $?; echo shell goes on'")
     assert "Segmentation fault" in out and "status 139" in out and "shell goes on" in out, out
     assert status == 0
+
+
+# ---- SMP: several CPUs, preemption ------------------------------------------------------------
+@pytest.mark.parametrize("smp", ["1", "2"])
+def test_a_cpu_bound_job_does_not_starve_the_shell(rootfs, smp):
+    """Time slices end in the timer trap, so a busy loop in the background leaves the shell
+    answering (on CPU 0 alone, or on the other CPU); ^C stops a busy foreground loop."""
+    con = Console(rootfs, "--init", "/bin/sh", "--smp", smp)
+    try:
+        con.expect(PROMPT)
+        con.command(b"while :; do :; done &")
+        time.sleep(1.0)
+        for i in range(3):
+            assert f"answer {i}".encode() in con.command(f"echo answer {i}".encode(), timeout=10)
+        con.command(b"kill %1")
+        con.send(b"while :; do :; done\r")
+        time.sleep(1.0)
+        con.send(b"\x03")
+        con.expect(PROMPT, timeout=10)
+        assert b"alive" in con.command(b"echo alive")
+    finally:
+        con.close()
+
+
+def test_smp_boot_reports_every_cpu(rootfs):
+    status, out = boot_piped(rootfs, "--smp", "4", "--init",
+                             "/bin/sh -c 'nproc; grep -c ^processor /proc/cpuinfo; "
+                             "grep -c ^cpu[0-9] /proc/stat'")
+    assert status == 0, out
+    assert "smp: Brought up 1 node, 4 CPUs" in out
+    assert re.search(r"\n4\n4\n4\n", out), out

@@ -1,6 +1,7 @@
 """Memory family: the program break and memory mappings.
 
-Implemented: brk mmap munmap mprotect mremap madvise msync mlock munlock mlockall munlockall.
+Implemented: brk mmap munmap mprotect mremap madvise msync mlock munlock mlockall munlockall
+riscv_flush_icache.
 MAP_SHARED file mappings go through the page cache (kernel/pagecache.py): every mapping of a file
 page shares one frame, and the data is written back on msync, munmap and the last unmap (exit).
 Partial: mremap of a shared file mapping grows or moves it as anonymous memory.
@@ -147,6 +148,16 @@ def sys_munlockall(t):
     return 0
 
 
+def sys_riscv_flush_icache(t, start, end, flags):
+    """Code was written (a JIT, a loader): every CPU drops its translations of this address
+    space -- the one running the caller at once, the others before they next run guest code in
+    it (they are interrupted now). Other ISAs' names for this simply are not in their table."""
+    mm = t.proc.mm
+    mm.code_gen += 1
+    mm.flush_tlbs()
+    return 0
+
+
 SYSCALLS = {
     "brk": (sys_brk, "ptr"),
     "mmap": (sys_mmap, "ptr size prot mapflags fd hex"),
@@ -157,4 +168,5 @@ SYSCALLS = {
     "msync": (sys_msync, "ptr size hex"),
     "mlock": (sys_mlock, "ptr size"), "munlock": (sys_munlock, "ptr size"),
     "mlockall": (sys_mlockall, "hex"), "munlockall": (sys_munlockall, ""),
+    "riscv_flush_icache": (sys_riscv_flush_icache, "ptr ptr hex"),
 }

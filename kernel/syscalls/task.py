@@ -3,7 +3,8 @@
 Implemented: getpid getppid gettid getuid geteuid getgid getegid getresuid
 getresgid setuid setgid setresuid setresgid setreuid setregid getgroups setgroups setsid getsid
 getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
-umask uname sethostname sysinfo getrandom prctl sched_getaffinity sched_yield getcpu.
+umask uname sethostname sysinfo getrandom prctl sched_getaffinity sched_setaffinity
+sched_yield getcpu.
 (kill, tkill, tgkill and the rt_sig* calls are the signal family: syscalls/signal.py; clone,
 execve, exit, exit_group, wait4, waitid, futex the process family: syscalls/proc.py.)
 """
@@ -271,22 +272,48 @@ def sys_prctl(t, option, a2, a3, a4, a5):
     raise Errno(EINVAL)
 
 
-def sys_sched_getaffinity(t, pid, size, mask):
-    n = len(t.kernel.machine.cpus)
-    nbytes = max(8, (n + 63) // 64 * 8)
-    if size < nbytes:
+def _thread(t, tid):
+    """The thread `tid` names for the sched_* calls (0: the caller)."""
+    tid = as_int(tid)
+    if tid == 0:
+        return t
+    target = t.kernel.threads.get(tid)
+    if target is None or tid < 0:
+        raise Errno(ESRCH)
+    return target
+
+
+def _all_cpus(t):
+    return (1 << len(t.kernel.sched.cpus)) - 1
+
+
+def sys_sched_getaffinity(t, tid, size, mask):
+    target = _thread(t, tid)
+    nbytes = max(8, (len(t.kernel.sched.cpus) + 63) // 64 * 8)
+    if size < nbytes or size & 7:
         raise Errno(EINVAL)
-    t.proc.mm.write(mask, ((1 << n) - 1).to_bytes(nbytes, "little"))
+    t.proc.mm.write(mask, (target.affinity & _all_cpus(t)).to_bytes(nbytes, "little"))
     return nbytes
 
 
-def sys_sched_yield(t):
+def sys_sched_setaffinity(t, tid, size, mask):
+    """The new mask takes effect when the thread next leaves a CPU: every trap does, and the
+    scheduler then queues it on a CPU the mask allows."""
+    target = _thread(t, tid)
+    want = int.from_bytes(t.proc.mm.read(mask, min(as_int(size), 128)), "little") & _all_cpus(t)
+    if not want:
+        raise Errno(EINVAL)
+    target.affinity = want
     return 0
+
+
+def sys_sched_yield(t):
+    return 0        # every system call ends the caller's turn on its CPU (kernel/sched.py)
 
 
 def sys_getcpu(t, cpu, node, cache):
     if cpu:
-        t.proc.mm.write(cpu, struct.pack("<I", 0))
+        t.proc.mm.write(cpu, struct.pack("<I", t.last_cpu))
     if node:
         t.proc.mm.write(node, struct.pack("<I", 0))
     return 0
@@ -312,5 +339,6 @@ SYSCALLS = {
     "sysinfo": (sys_sysinfo, "ptr"),
     "getrandom": (sys_getrandom, "ptr size hex"), "prctl": (sys_prctl, "int hex hex hex hex"),
     "sched_getaffinity": (sys_sched_getaffinity, "int size ptr"),
+    "sched_setaffinity": (sys_sched_setaffinity, "int size ptr"),
     "sched_yield": (sys_sched_yield, ""), "getcpu": (sys_getcpu, "ptr ptr ptr"),
 }

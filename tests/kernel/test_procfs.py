@@ -13,6 +13,7 @@ from kernel.pipe import make_pipe
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.process import Process, Thread
 from kernel.procfs import ProcFS
+from kernel.sched import Scheduler
 from kernel.uapi import O_WRONLY
 from kernel.vfs import FsContext, make_root
 from kernel.vm import AddressSpace
@@ -26,7 +27,8 @@ def world(tmp_path):
     frames = FrameAllocator(np.zeros(8 << 20, dtype=np.uint8))
     k = SimpleNamespace(frames=frames, processes={}, boot_time=time.monotonic() - 5,
                         machine=SimpleNamespace(cpus=[0, 1]), abi=SimpleNamespace(),
-                        root=root, next_pid=3, sched=SimpleNamespace(current=None))
+                        root=root, next_pid=3)
+    k.sched = Scheduler(k)
     k.uptime = lambda: time.monotonic() - k.boot_time
     mm = AddressSpace(frames)
     mm.mmap(0x10000, 0x2000, PTE_R | PTE_X, True, name=str(tmp_path / "bin" / "prog"))
@@ -107,7 +109,7 @@ def test_system_files(world):
     assert cpu.count("processor\t: ") == 2 and "isa\t\t: rv64imafdc" in cpu
     assert "mmu\t\t: sv39" in cpu
     st = read(world, "/proc/stat")
-    assert re.match(r"cpu  \d+ 0 0 \d+ ", st) and "\ncpu1 " in st and "\nbtime " in st
+    assert re.match(r"cpu  \d+ 0 \d+ \d+ ", st) and "\ncpu1 " in st and "\nbtime " in st
     assert "\nprocs_running " in st and "\nprocesses 2\n" in st
     up, idle = map(float, read(world, "/proc/uptime").split())
     assert up >= 5

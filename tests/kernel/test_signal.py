@@ -185,7 +185,6 @@ def park_in(k, t, name, pc=0x2000):
     t.ctx._set(abi.SYSCALL_NR, nr)
     t.ctx.pc = pc
     t.restart["_blocked"] = True
-    k.sched.runq.remove(t)
     k.sched.block(t, [], None)
 
 
@@ -230,14 +229,12 @@ def test_interrupted_call_gets_eintr_or_restarts(k):
     assert (t.ctx.pc, t.ctx.return_value, t.restart) == (0x2004, -EINTR, {})
 
     sigaction(t, S.SIGALRM, 0x4000, S.SA_RESTART)
-    k.sched.runq.append(t)
     park_in(k, t, "read")
     S.send(k, t.proc, S.SIGALRM)
     S.deliver_pending(k, t)
     S.sigreturn(k, t)
     assert t.ctx.pc == 0x2000                        # back on the ecall: read runs again
 
-    k.sched.runq.append(t)
     park_in(k, t, "nanosleep")                       # never restarted
     S.send(k, t.proc, S.SIGALRM)
     S.deliver_pending(k, t)

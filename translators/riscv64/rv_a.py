@@ -1,14 +1,18 @@
-"""RV64A: LR/SC and the AMOs (aq/rl are accepted and ignored: one hart sees its own accesses in
-order; the decoder routes them to `rm` only for the disassembler).
+"""RV64A: LR/SC and the AMOs, atomic between vCPUs running at once on different host threads.
 
 Every atomic first translates its address with WRITE permission (LR with READ), so a page fault
 happens before anything is read or written and the instruction simply re-runs. Misaligned atomics
-exit with Exit.MISALIGNED. Memory is touched only through `amo_load`/`amo_store`, on the physical
-address: the one place to make them atomic across vCPUs later.
+exit with Exit.MISALIGNED. The write is one compare-and-swap on the physical address
+(jitvm.compiled.cas, a sequentially consistent host cmpxchg), so every atomic is also a full
+barrier: stronger than any aq/rl combination asks (the decoder routes aq/rl to `rm` only for the
+disassembler).
 
+AMOs: load, combine, compare-and-swap; retried if another vCPU changed the word in between.
 LR/SC: the reservation is (address, value loaded) in r[RES_ADDR], r[RES_VALUE]; SC succeeds iff
-it targets the reserved address and memory still holds that value, and always drops the
-reservation.
+it targets the reserved address and a compare-and-swap from that value succeeds, and always
+drops the reservation. (A value-based reservation, as QEMU's: an A-B-A change by another vCPU
+between LR and SC goes unnoticed. Lock-free code built on LR/SC loops is unaffected, since it
+only needs the word to hold the value it read.)
 
 amo/load_reserved/store_conditional are compiled once and called (inline="never"): inlining them
 into 22 callers made the interpreter's switch take ~17 s longer to compile, for a saving of one
@@ -16,7 +20,7 @@ call (~ns) on instructions that are rare.
 """
 import numpy as np
 
-from jitvm.compiled import jit, ltu, sext32
+from jitvm.compiled import cas, jit, ltu, sext32
 from jitvm.exits import Access, Exit
 from jitvm.mmu import CTL_EXIT, CTL_FAULT_ADDR, translate
 from translators.riscv64.cpu import RES_ADDR, RES_VALUE, wx
@@ -36,11 +40,12 @@ def amo_load(m, pa, size):
 
 
 @jit
-def amo_store(m, pa, v, size):
+def amo_cas(m, pa, expected, new, size):
+    """Store `new` at pa iff it still holds `expected` (as amo_load returns it), atomically;
+    True if it did."""
     if size == 4:
-        m[2][pa >> 2] = v & MASK32
-    else:
-        m[3][pa >> 3] = v
+        return np.int64(cas(m[2], pa >> 2, expected & MASK32, new & MASK32)) == expected & MASK32
+    return cas(m[3], pa >> 3, expected, new) == expected
 
 
 @jit
@@ -87,8 +92,10 @@ def amo(r, m, pc, ilen, rd, rs1, rs2, kind, size):
     pa = atomic_pa(m, r[rs1], size, WRITE)
     if pa < 0:
         return pc
+    src = r[rs2]
     old = amo_load(m, pa, size)
-    amo_store(m, pa, combine(kind, old, r[rs2], size), size)
+    while not amo_cas(m, pa, old, combine(kind, old, src, size), size):
+        old = amo_load(m, pa, size)       # another vCPU wrote in between: again
     wx(r, rd, old)
     return pc + ilen
 
@@ -112,9 +119,7 @@ def store_conditional(r, m, pc, ilen, rd, rs1, rs2, size):
     pa = atomic_pa(m, va, size, WRITE)
     if pa < 0:
         return pc
-    ok = r[RES_ADDR] == va and amo_load(m, pa, size) == r[RES_VALUE]
-    if ok:
-        amo_store(m, pa, r[rs2], size)
+    ok = r[RES_ADDR] == va and amo_cas(m, pa, r[RES_VALUE], r[rs2], size)
     r[RES_ADDR] = -1
     wx(r, rd, np.int64(0) if ok else np.int64(1))
     return pc + ilen
