@@ -15,6 +15,9 @@ import time
 
 # numpy's BLAS threads are never used by jitvm, and idle ones still cost CPU at start-up
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Numba imports SciPy, where installed, for np.linalg support that jitvm never compiles: ~0.5 s of
+# every start-up. The command line is the whole process, so it can say "not here".
+sys.modules.setdefault("scipy", None)
 
 ARCHES = ("riscv64",)
 ELF_MACHINE_TO_ARCH = {243: "riscv64"}

@@ -304,6 +304,9 @@ def proc_status(k, p, t=None):
     rss_kb = _rss_pages(p.mm) * PAGE // 1024
     c = p.creds
     sigs = "0" * 16
+    t0 = t or (p.threads[0] if p.threads else None)
+    mask = (1 << len(k.machine.cpus)) - 1
+    mask &= t0.affinity if t0 is not None else mask
     lines = [
         ("Name", p.comm), ("Umask", f"{p.umask:04o}"), ("State", STATE_NAMES[_state(p, t)]),
         ("Tgid", p.pid), ("Ngid", 0), ("Pid", t.tid if t else p.pid), ("PPid", p.ppid),
@@ -318,11 +321,23 @@ def proc_status(k, p, t=None):
         ("SigPnd", sigs), ("ShdPnd", sigs), ("SigBlk", sigs), ("SigIgn", sigs), ("SigCgt", sigs),
         ("CapInh", sigs), ("CapPrm", "000001ffffffffff"), ("CapEff", "000001ffffffffff"),
         ("CapBnd", "000001ffffffffff"), ("CapAmb", sigs), ("NoNewPrivs", 0), ("Seccomp", 0),
-        ("Cpus_allowed", f"{(1 << len(k.machine.cpus)) - 1:x}"),
-        ("Cpus_allowed_list", f"0-{len(k.machine.cpus) - 1}" if len(k.machine.cpus) > 1 else "0"),
+        ("Cpus_allowed", f"{mask:x}"), ("Cpus_allowed_list", _cpu_list(mask)),
         ("voluntary_ctxt_switches", 0), ("nonvoluntary_ctxt_switches", 0),
     ]
     return "".join(f"{name}:\t{value}\n" for name, value in lines)
+
+
+def _cpu_list(mask):
+    """A CPU mask as Linux lists it: "0-3", "1", "0,2"."""
+    cpus = [i for i in range(mask.bit_length()) if mask >> i & 1]
+    runs, start = [], None
+    for i, c in enumerate(cpus):
+        if start is None:
+            start = c
+        if i + 1 == len(cpus) or cpus[i + 1] != c + 1:
+            runs.append(f"{start}-{c}" if c != start else f"{c}")
+            start = None
+    return ",".join(runs)
 
 
 def _bytes(x):

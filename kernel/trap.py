@@ -89,7 +89,7 @@ def syscall(k, t):
             t.restart["_blocked"] = True      # a signal may interrupt it (-EINTR or restart)
             k.sched.block(t, wb.queues, wb.deadline)
             if k.strace:
-                k.log(f"[pid {t.proc.pid}] {name}(...) blocks", plain=True)
+                k.log(f"[pid {t.tid}] {name}(...) blocks", plain=True)
             return
         except Errno as e:
             result = -e.errno
@@ -103,7 +103,7 @@ def syscall(k, t):
     if k.strace:
         from kernel.syscalls.strace import format_call
         done = None if t.proc.exited else result
-        k.log(f"[pid {t.proc.pid}] " + format_call(t.proc.mm, name, kinds, args, done), plain=True)
+        k.log(f"[pid {t.tid}] " + format_call(t.proc.mm, name, kinds, args, done), plain=True)
     t.restart.clear()
     if not t.proc.exited:
         ctx.set_return(result)
