@@ -285,12 +285,17 @@ def proc_stat(k, p, t=None):
         code[0].start if code else 0, code[-1].end if code else 0,
         stack[0].end if stack else 0, 0, 0,                 # startstack kstkesp kstkeip
         0, 0, 0, 0, 0, 0, 0,                                # signal blocked ignore catch wchan..
-        17, 0, 0, 0, 0, 0, 0,                               # exit_signal processor rt policy ...
+        17, _last_cpu(p, t), 0, 0, 0, 0, 0,                 # exit_signal processor rt policy ...
         heap[0].start if heap else 0, heap[0].end if heap else 0,     # start_data end_data
         getattr(p.mm, "brk_start", 0), 0, 0, 0, 0,          # start_brk arg_* env_*
         p.exit_code or 0,
     ]
     return " ".join(map(str, fields)) + "\n"
+
+
+def _last_cpu(p, t):
+    t = t or (p.threads[0] if p.threads else None)
+    return t.last_cpu if t is not None else 0
 
 
 def proc_statm(p):
