@@ -26,6 +26,8 @@ from jitvm.mmu import PAGE_SIZE
 
 ENGINE_VERSION = 2
 MAX_INSNS = 64
+# The cache on disk keeps the most recently used regions within this many bytes (`trim`).
+CACHE_LIMIT = int(float(os.environ.get("JITVM_CACHE_MB", "1024")) * 1e6)
 _TRAPS_RETIRE = f"ctl[0] == {int(Exit.SYSCALL)} or ctl[0] == {int(Exit.FENCE_I)} " \
                 f"or ctl[0] == {int(Exit.BREAKPOINT)}"
 _loaded = {}                    # region path -> compiled function (one import per process)
@@ -116,12 +118,20 @@ def _write_atomic(path, text):
 def _load(path):
     """The compiled region in `path` (Numba loads its cached machine code if present)."""
     if path not in _loaded:
+        try:
+            os.utime(path)            # last use, for `trim`
+        except OSError:
+            pass
         spec = importlib.util.spec_from_file_location(f"jitvm_regions.{path.stem}", path)
         mod = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = mod
         spec.loader.exec_module(mod)
         _loaded[path] = getattr(mod, path.stem)
     return _loaded[path]
+
+
+def loaded_regions():
+    return _loaded
 
 
 def lookup(isa, insns):
@@ -167,6 +177,43 @@ def finish_region(isa, path, keys):
     for k, key in enumerate(keys):
         _write_atomic(_dir(isa) / "index" / key, f"{path.stem} {k}\n")
     return [(fn.address, k, fn) for k in range(len(keys))]
+
+
+def _region_files(regions):
+    """{region name: [its files]}: the source and what Numba cached beside it."""
+    out = {}
+    for f in list(regions.glob("r_*.py")) + list((regions / "__pycache__").glob("r_*")):
+        out.setdefault(f.name.split(".")[0], []).append(f)
+    return out
+
+
+def trim(limit=None):
+    """Remove the least recently used regions until the translated blocks of every ISA fit in
+    `limit` bytes (default CACHE_LIMIT). Index entries of removed regions are simply misses
+    (`lookup`), and a region in use by a running VM stays loaded in it. Returns regions removed."""
+    limit = CACHE_LIMIT if limit is None else limit
+    regions = []
+    for d in (cache_root() / "blocks").glob("*/regions"):
+        for name, files in _region_files(d).items():
+            try:
+                size = sum(f.stat().st_size for f in files)
+                used = (d / f"{name}.py").stat().st_mtime
+            except OSError:
+                used, size = 0.0, 0
+            regions.append((used, size, files))
+    total = sum(size for _, size, _ in regions)
+    removed = 0
+    for _, size, files in sorted(regions, key=lambda r: r[0]):
+        if total <= limit:
+            break
+        for f in files:
+            try:
+                f.unlink()
+            except OSError:
+                pass
+        total -= size
+        removed += 1
+    return removed
 
 
 def compile_region(isa, batch):

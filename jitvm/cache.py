@@ -20,7 +20,9 @@ def _size(path):
 def stats():
     """Lines describing the cache's contents."""
     root = cache_root()
-    lines = [f"translation cache: {root}"]
+    from jitvm.blocks import CACHE_LIMIT
+    lines = [f"translation cache: {root} (translated blocks kept within "
+             f"{CACHE_LIMIT / 1e6:.0f} MB, least recently used go first; JITVM_CACHE_MB)"]
     blocks = root / "blocks"
     for isa_dir in sorted(blocks.iterdir()) if blocks.exists() else []:
         regions = list((isa_dir / "regions").glob("r_*.py"))

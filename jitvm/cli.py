@@ -241,7 +241,9 @@ def print_stats(machine, seconds):
                 if len(cpus) > 1 else ""),
              f"blocks translated: {s.blocks_compiled} in {s.regions_compiled} regions "
              f"({s.compile_seconds:.2f} s compiling), loaded from the cache: "
-             f"{s.blocks_from_cache}",
+             f"{s.blocks_from_cache}"
+             + (f", left interpreted (JITVM_MAX_REGIONS reached): {s.blocks_not_translated}"
+                if s.blocks_not_translated else ""),
              "blocks run: compiled {}, interpreted {}".format(
                  *(sum(c.blocks_run[i] for c in cpus) for i in (0, 1))),
              f"TLB misses: {sum(c.tlb_misses for c in cpus)}",

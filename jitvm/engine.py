@@ -33,6 +33,9 @@ from jitvm.mmu import CTL_IRQ
 #                        stopping the guest meanwhile (tests use it so compiled blocks certainly
 #                        run).
 HOT_THRESHOLD = int(os.environ.get("JITVM_HOT_THRESHOLD", "500"))
+# Compiled regions one VM keeps loaded at most (their machine code stays in memory until exit);
+# beyond it, new hot blocks stay interpreted and --stats says so.
+MAX_REGIONS = int(os.environ.get("JITVM_MAX_REGIONS", "4000"))
 COMPILE_MODE = os.environ.get("JITVM_COMPILE", "process")
 TIERS = ("jit", "interp", "python")
 
@@ -93,6 +96,7 @@ class Stats:
     compile_seconds: float = 0.0
     compile_failures: int = 0
     regions_compiled: int = 0
+    blocks_not_translated: int = 0     # hot, but MAX_REGIONS were loaded already
 
 
 class CodeCache:
@@ -171,6 +175,10 @@ class Engine:
         at once with JITVM_COMPILE=sync)."""
         lp, ctl = self.loops, m[4]
         fresh = []
+        if len(blocks.loaded_regions()) >= MAX_REGIONS:
+            self.stats.blocks_not_translated += int(ctl[lp.CTL_HOT_N])
+            ctl[lp.CTL_HOT_N] = 0
+            return
         for i in range(int(ctl[lp.CTL_HOT_N])):
             pc = int(ctl[lp.CTL_HOT_Q + i])
             insns = blocks.scan(self.isa, m, pc)
@@ -243,12 +251,15 @@ class Engine:
         cache.pending.append((fut, cache.gen, fresh, path, keys))
 
     def shutdown(self):
-        """The machine is done: stop a compile in progress rather than wait for it."""
+        """The machine is done: stop a compile in progress rather than wait for it, and keep
+        the translation cache within its size limit."""
         pool, self._pool = self._pool, None
         if pool is not None:
             for proc in list(getattr(pool, "_processes", {}).values()):
                 proc.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
+        if self.stats.regions_compiled:
+            blocks.trim()
 
     def _compile_failed(self, e):
         self.stats.compile_failures += 1

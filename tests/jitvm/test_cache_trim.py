@@ -1,0 +1,24 @@
+"""The persistent translation cache stays within its size limit, least recently used first."""
+import os
+
+from jitvm import blocks
+
+
+def make_region(regions, name, size, used):
+    (regions / "__pycache__").mkdir(parents=True, exist_ok=True)
+    src = regions / f"{name}.py"
+    src.write_text("#" * 100)
+    (regions / "__pycache__" / f"{name}.{name}-7.py311.nbi").write_bytes(b"x" * size)
+    os.utime(src, (used, used))
+
+
+def test_trim_removes_the_least_recently_used_regions(tmp_path, monkeypatch):
+    monkeypatch.setenv("JITVM_CACHE", str(tmp_path))
+    regions = tmp_path / "blocks" / "riscv64" / "regions"
+    for i, name in enumerate(["r_old", "r_mid", "r_new"]):
+        make_region(regions, name, 1000, used=1_000_000 + i)
+    assert blocks.trim(limit=10_000) == 0                 # fits: nothing goes
+    assert blocks.trim(limit=2_300) == 1                  # one must go: the oldest
+    left = sorted(p.name for p in regions.rglob("r_*"))
+    assert left == ["r_mid.py", "r_mid.r_mid-7.py311.nbi", "r_new.py", "r_new.r_new-7.py311.nbi"]
+    assert blocks.trim(limit=0) == 2 and not list(regions.rglob("r_*"))
