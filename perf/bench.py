@@ -1,6 +1,6 @@
-"""`jitvm bench`: a small suite of CPU-bound guest workloads under every jitvm tier and under qemu.
+"""`jitvm bench`: CPU-bound guest workloads under every jitvm tier, under qemu and under Unicorn.
 
-    jitvm bench [--quick] [--repeat R] [--tiers jit,interp,python,qemu] [--workloads a,b]
+    jitvm bench [--quick] [--repeat R] [--tiers jit,interp,python,qemu,unicorn] [--workloads a,b]
                 [--out DIR]
     python perf/bench.py ...                     (the same)
 
@@ -23,6 +23,12 @@ instruction counter: it is credited with the jit tier's count for the same input
 deterministic) and its in-VM time is its wall time. The python tier is ~1000x slower and runs a
 reduced input; comparisons with it are per instruction (MIPS). Outputs of jit, interp and qemu must
 agree byte for byte (python's too, against a qemu run at its own input size), or the run fails.
+Unicorn, when the `unicorn` package imports (`pip install unicorn`), runs the C workloads through
+perf/unicorn_run.py (a small Linux system-call shim around Unicorn's CPU): its in-VM time is the
+time inside Unicorn's emu_start, and like qemu it is credited with the jit tier's instruction count
+(counting with a Unicorn block hook would slow it down 10-50x). Its output is checked against
+qemu's, and a difference or a failed run is reported in the tables, not fatal. The busybox
+workloads need files or a shell, which the shim does not provide: Unicorn skips them.
 Medians over repeats; spread = (max - min) / median of the in-VM time.
 Writes DIR/results.md (the tables, also printed) and DIR/mips.png (in-VM MIPS, log scale).
 Nothing here passes or fails on speed: it measures and records.
@@ -44,10 +50,11 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-TIERS = ("jit", "interp", "python", "qemu")
+TIERS = ("jit", "interp", "python", "qemu", "unicorn")
 QEMU = "qemu-riscv64-static"
 ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin"}
 LAUNCH = f"import sys; sys.path.insert(0, {str(REPO)!r}); from jitvm.cli import main; main()"
+UNICORN_RUN = REPO / "perf" / "unicorn_run.py"
 
 
 class Workload:
@@ -146,6 +153,27 @@ def run_qemu(prog, args, cwd, path_env):
     return p.stdout, wall
 
 
+def unicorn_missing():
+    """None when the unicorn package imports in this Python (which runs perf/unicorn_run.py),
+    else a note for the tables saying how to get it."""
+    try:
+        import unicorn  # noqa: F401
+    except Exception as e:                   # ImportError, or OSError from its native library
+        return f"not installed ({type(e).__name__}: {e}); install it with `pip install unicorn`"
+    return None
+
+
+def run_unicorn(prog, args, cwd):
+    """(stdout, exit status, stderr, wall s, in-VM s) of one perf/unicorn_run.py run of prog."""
+    cmd = [sys.executable, str(UNICORN_RUN), "--stats", str(prog), *map(str, args)]
+    t = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, cwd=cwd, env=ENV)
+    wall = time.perf_counter() - t
+    err = p.stderr.decode(errors="replace")
+    m = re.search(r"unicorn run time: ([\d.]+) s", err)
+    return p.stdout, p.returncode, err, wall, float(m.group(1)) if m else wall
+
+
 def _digest(b):
     return hashlib.sha1(b).hexdigest()[:12] + f" ({len(b)} bytes)"
 
@@ -182,6 +210,12 @@ def run_suite(workloads, tiers, repeat, quick, rootfs, progress=print):
             plans[w.name][tier] = (prog, args, size)
     res = {w.name: {t: {"walls": [], "vms": [], "insns": None, "out": None,
                         "size": plans[w.name][t][2]} for t in tiers} for w in workloads}
+    if "unicorn" in tiers:                   # d["skip"]: why there is no unicorn result
+        missing = unicorn_missing()
+        for w in workloads:
+            if missing or w.kind != "c":
+                res[w.name]["unicorn"]["skip"] = "not installed" if missing else \
+                    "skipped: busybox needs files or a shell, not in perf/unicorn_run.py"
     try:
         if "jit" in tiers:                   # fill the translation cache: unmeasured
             for w in workloads:
@@ -193,9 +227,18 @@ def run_suite(workloads, tiers, repeat, quick, rootfs, progress=print):
                 for tier in tiers:
                     prog, args, size = plans[w.name][tier]
                     d = res[w.name][tier]
+                    if d.get("skip"):
+                        continue
                     if tier == "qemu":
                         out, wall = run_qemu(prog, args, workdir, qpath)
                         vm = wall
+                    elif tier == "unicorn":      # a failure is reported, not fatal
+                        out, rc, err, wall, vm = run_unicorn(prog, args, workdir)
+                        if rc != 0:
+                            last = (err.strip().splitlines() or [""])[-1]
+                            d["skip"] = f"failed: exit status {rc}: {last}"
+                            progress(f"  run {r + 1}/{repeat} {w.name:9s} {tier:6s} {d['skip']}")
+                            continue
                     else:
                         out, n, wall, vm = run_jitvm(tier, prog, args, rootfs, workdir)
                         if d["insns"] is not None and d["insns"] != n:
@@ -206,7 +249,8 @@ def run_suite(workloads, tiers, repeat, quick, rootfs, progress=print):
                     d["out"] = out
                     progress(f"  run {r + 1}/{repeat} {w.name:9s} {tier:6s} {wall:7.2f} s wall")
         for w in workloads:                  # outputs must agree
-            outs = {t: _digest(res[w.name][t]["out"]) for t in tiers if t != "python"}
+            outs = {t: _digest(res[w.name][t]["out"]) for t in tiers
+                    if t not in ("python", "unicorn")}
             if len(set(outs.values())) > 1:
                 raise SystemExit(f"{w.name}: tiers disagree on output: {outs}")
             if "python" in tiers:
@@ -214,14 +258,27 @@ def run_suite(workloads, tiers, repeat, quick, rootfs, progress=print):
                 ref, _ = run_qemu(prog, args, workdir, qpath)
                 if ref != res[w.name]["python"]["out"]:
                     raise SystemExit(f"{w.name}: python tier's output differs from qemu's")
+            u = res[w.name].get("unicorn", {})
+            if u and not u.get("skip"):      # against qemu's output, run here if not a tier
+                prog, args, _ = plans[w.name]["unicorn"]
+                ref = res[w.name]["qemu"]["out"] if "qemu" in tiers else \
+                    run_qemu(prog, args, workdir, qpath)[0] if shutil.which(QEMU) else None
+                if ref is None:
+                    u["check"] = "output not checked (no qemu)"
+                elif ref != u["out"]:
+                    u["check"] = f"OUTPUT DIFFERS from qemu's {_digest(ref)}"
             for t in tiers:
-                res[w.name][t]["digest"] = _digest(res[w.name][t]["out"])
+                if res[w.name][t]["out"] is not None:
+                    res[w.name][t]["digest"] = _digest(res[w.name][t]["out"])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for w in workloads:
         for t in tiers:
             d = res[w.name][t]
-            if t == "qemu":
+            if d.get("skip"):
+                d["insns"] = d["wall"] = d["vm"] = d["mips"] = None
+                continue
+            if t in ("qemu", "unicorn"):     # no instruction counters: the jit tier's count
                 d["insns"] = res[w.name]["jit"]["insns"] if "jit" in tiers else \
                     res[w.name].get("interp", {}).get("insns")
             d["wall"] = statistics.median(d["walls"])
@@ -238,7 +295,8 @@ def tables(res, workloads, tiers, repeat, quick):
          f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load average "
          f"{os.getloadavg()[0]:.2f} at the end.", "",
          "In-VM MIPS (guest instructions / time inside the VM, start-up excluded; qemu: wall "
-         "time and the jit tier's count) and how many times faster the jit tier is:", ""]
+         "time and the jit tier's count; unicorn: time in emu_start and the jit tier's count) "
+         "and how many times faster the jit tier is:", ""]
     cols = [f"{t} MIPS" for t in tiers] + [f"jit / {t}" for t in tiers if t != "jit" and "jit" in tiers]
     L += ["| workload | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     ratios = {t: [] for t in tiers}
@@ -246,7 +304,8 @@ def tables(res, workloads, tiers, repeat, quick):
     for n in names:
         row = [n]
         for t in tiers:
-            row.append(_fmt(res[n][t]["mips"]))
+            wrong = res[n][t].get("check", "").startswith("OUTPUT DIFFERS")
+            row.append(_fmt(res[n][t]["mips"]) + (" (wrong output)" if wrong else ""))
             mips_all[t].append(res[n][t]["mips"])
         for t in tiers:
             if t != "jit" and "jit" in tiers:
@@ -254,40 +313,68 @@ def tables(res, workloads, tiers, repeat, quick):
                 ratios[t].append(r)
                 row.append(_fmt(r, 2))
         L.append("| " + " | ".join(row) + " |")
-    row = ["**geometric mean**"] + [_fmt(geomean(mips_all[t])) for t in tiers] + \
-          [_fmt(geomean(ratios[t]), 2) for t in tiers if t != "jit" and "jit" in tiers]
+
+    def gm(xs, nd=1):                        # say so when some workloads have no value
+        k = sum(1 for x in xs if x)
+        return _fmt(geomean(xs), nd) + (f" ({k} of {len(xs)})" if 0 < k < len(xs) else "")
+    row = ["**geometric mean**"] + [gm(mips_all[t]) for t in tiers] + \
+          [gm(ratios[t], 2) for t in tiers if t != "jit" and "jit" in tiers]
     L.append("| " + " | ".join(row) + " |")
-    L += ["", "Every run (wall includes jitvm's ~0.6 s start-up; spread is over repeats of the "
-          "in-VM time):", "",
+    if "unicorn" in tiers:
+        L += ["", "unicorn: " + unicorn_note(res, workloads)]
+    L += ["", "Every run (wall includes jitvm's ~0.6 s start-up, unicorn's ~0.2 s; spread is over "
+          "repeats of the in-VM time):", "",
           "| workload | tier | input | guest insns | wall s | in-VM s (spread) | in-VM MIPS | "
           "output |", "|---|---|---|---|---|---|---|---|"]
     for w in workloads:
         for t in tiers:
             d = res[w.name][t]
+            if d.get("skip"):
+                L.append(f"| {w.name} | {t} | {d['size']} {w.unit} | - | - | - | - | "
+                         f"{d['skip']} |")
+                continue
             ins = f"{d['insns']:,}" if d["insns"] else "-"
-            if t == "qemu":
+            if t in ("qemu", "unicorn"):
                 ins += " (jit's)"
             if d.get("insns_varies"):
                 ins += " (varies)"
             sp = f"±{d['spread']:.0f}%" if len(d["vms"]) > 1 else "one run"
             L.append(f"| {w.name} | {t} | {d['size']} {w.unit} | {ins} | {d['wall']:.2f} | "
                      f"{d['vm']:.3f} ({sp}) | {_fmt(d['mips'])} | "
-                     f"{d['digest']} |")
+                     f"{d['digest']}{', ' + d['check'] if d.get('check') else ''} |")
     return "\n".join(L) + "\n"
+
+
+def unicorn_note(res, workloads):
+    """One paragraph: what the unicorn column is, and every workload it has no (good) result for."""
+    missing = unicorn_missing()
+    if missing:
+        return missing + "."
+    import unicorn
+    by = {}                                  # outcome -> workloads
+    for w in workloads:
+        d = res[w.name]["unicorn"]
+        by.setdefault(d.get("skip") or d.get("check") or "output identical to qemu's",
+                      []).append(w.name)
+    return (f"Unicorn {unicorn.__version__}, through perf/unicorn_run.py (Unicorn's CPU, a Python "
+            "shim for the system calls). " +
+            "; ".join(f"{', '.join(names)}: {what}" for what, names in by.items()) + ".")
 
 
 def parse_args(argv=None, prog="jitvm bench"):
     ap = argparse.ArgumentParser(
         prog=prog, formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Run the benchmark suite: CPU-bound guest workloads under jitvm's tiers and "
-                    "qemu-riscv64-static, interleaved; write DIR/results.md and DIR/mips.png.",
+        description="Run the benchmark suite: CPU-bound guest workloads under jitvm's tiers, "
+                    "qemu-riscv64-static and (where installed) Unicorn, interleaved; write "
+                    "DIR/results.md and DIR/mips.png.",
         epilog=__doc__.split("\n\n", 2)[2])
     ap.add_argument("--quick", action="store_true",
                     help="small inputs (about a tenth): a smoke run, numbers are noisier")
     ap.add_argument("--repeat", type=int, default=3, metavar="R",
                     help="interleaved repeats of every run (default 3); medians are reported")
-    ap.add_argument("--tiers", default="jit,interp,python,qemu", metavar="LIST",
-                    help="comma-separated subset of jit,interp,python,qemu (default: all)")
+    ap.add_argument("--tiers", default=",".join(TIERS), metavar="LIST",
+                    help=f"comma-separated subset of {','.join(TIERS)} (default: all; unicorn "
+                         "only runs where the unicorn package is installed)")
     ap.add_argument("--workloads", default=",".join(BY_NAME), metavar="LIST",
                     help=f"comma-separated subset of {','.join(BY_NAME)} (default: all)")
     ap.add_argument("--rootfs", metavar="DIR",
@@ -330,8 +417,9 @@ def main(argv=None, prog="jitvm bench"):
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.md").write_text(text)
     from perf.chart import bar_chart
-    bar_chart(out / "mips.png", [w.name for w in a.workloads], a.tiers,
-              [[res[w.name][t]["mips"] for t in a.tiers] for w in a.workloads],
+    drawn = [t for t in a.tiers if any(res[w.name][t]["mips"] for w in a.workloads)]
+    bar_chart(out / "mips.png", [w.name for w in a.workloads], drawn,
+              [[res[w.name][t]["mips"] for t in drawn] for w in a.workloads],
               title="IN-VM MIPS PER WORKLOAD (LOG SCALE)")
     print(text)
     print(f"wrote {out / 'results.md'} and {out / 'mips.png'}")

@@ -15,3 +15,15 @@ def need(tool, hint="run `make deps`"):
             pytest.fail(msg)
         pytest.skip(msg)
     return path
+
+
+def need_module(name, hint="run `make deps`"):
+    """Import and return module `name`, or skip (fail under CI) with `hint`."""
+    import importlib
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        msg = f"Python module {name} not installed: {hint}"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg, allow_module_level=True)

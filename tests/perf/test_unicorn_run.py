@@ -1,6 +1,6 @@
 """perf/unicorn_run.py (the Unicorn column of `jitvm bench`) runs a static glibc program exactly as
-qemu-riscv64-static does: same stdout, same exit status. Unicorn is optional (`pip install
-unicorn`), so without it these tests skip, also under CI."""
+qemu-riscv64-static does: same stdout, same exit status. `make deps` installs unicorn (a test
+extra); without it these tests skip, or fail under CI."""
 import re
 import subprocess
 import sys
@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from tests.differential import ENV, REPO, run_qemu
-from tests.tools import need
+from tests.tools import need, need_module
 
-pytest.importorskip("unicorn", reason="unicorn not installed (optional): pip install unicorn")
+need_module("unicorn")
 
 UNICORN_RUN = REPO / "perf" / "unicorn_run.py"
 
