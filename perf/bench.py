@@ -30,6 +30,8 @@ time inside Unicorn's emu_start, and like qemu it is credited with the jit tier'
 qemu's, and a difference or a failed run is reported in the tables, not fatal. The busybox
 workloads need files or a shell, which the shim does not provide: Unicorn skips them.
 Medians over repeats; spread = (max - min) / median of the in-VM time.
+Then the start-up latency (perf/startup.py): a warm boot to a shell prompt, one command and
+power-off, and (not with --quick) the same with an empty translation cache.
 Writes DIR/results.md (the tables, also printed) and DIR/mips.png (in-VM MIPS, log scale).
 Nothing here passes or fails on speed: it measures and records.
 """
@@ -380,6 +382,9 @@ def parse_args(argv=None, prog="jitvm bench"):
     ap.add_argument("--rootfs", metavar="DIR",
                     help="root file system (default: the one `jitvm rootfs` built); busybox "
                          "workloads use its busybox and a directory in its /tmp")
+    ap.add_argument("--no-startup", action="store_true",
+                    help="skip the start-up measurement (perf/startup.py: warm boot to a "
+                         "prompt and one command; with full inputs also a cold boot)")
     ap.add_argument("--out", default="bench-results", metavar="DIR",
                     help="directory for results.md and mips.png (default ./bench-results)")
     a = ap.parse_args(argv)
@@ -413,6 +418,11 @@ def main(argv=None, prog="jitvm bench"):
     progress = lambda m: print(m, file=sys.stderr, flush=True)   # noqa: E731
     res = run_suite(a.workloads, a.tiers, a.repeat, a.quick, rootfs.resolve(), progress)
     text = tables(res, a.workloads, a.tiers, a.repeat, a.quick)
+    if not a.no_startup:
+        from perf import startup
+        progress("start-up: boot, one command, power-off")
+        text += "\n" + startup.table(startup.measure(rootfs, a.repeat, cold=not a.quick,
+                                                      progress=progress))
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.md").write_text(text)

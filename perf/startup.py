@@ -1,0 +1,89 @@
+"""Start-up latency, the other half of speed for an interactive shell: how long from `jitvm boot`
+to a shell prompt, one command run and the machine powered off again.
+
+    python perf/startup.py [--repeat R] [--cold] [--rootfs DIR]     (also part of `jitvm bench`)
+
+warm  `jitvm boot` (busybox init, its login shell on the console) with `echo hi; exit` typed in,
+      using the translation cache as it is. Target: under 2 s.
+cold  the same with an empty translation cache (JITVM_CACHE a fresh directory): the run loops
+      are compiled again and no translated block is found. Numba's compiled instruction
+      semantics, kept beside the sources, are not part of it: those are rebuilt only when the
+      semantics change (`jitvm cache --warm`, 1-3 minutes, once). Target: under 20 s.
+Wall times of the whole command, medians over repeats.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LAUNCH = f"import sys; sys.path.insert(0, {str(REPO)!r}); from jitvm.cli import main; main()"
+TYPED = b"echo hi\nexit\n"
+
+
+def boot_once(rootfs, cache):
+    """Wall seconds of one boot, prompt, `echo hi`, power-off; raises if the output is wrong."""
+    env = {"PATH": "/bin:/usr/bin", "JITVM_CACHE": str(cache)}
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, "-c", LAUNCH, "boot", "--rootfs", str(rootfs)],
+                       input=TYPED, capture_output=True, env=env, timeout=900)
+    wall = time.perf_counter() - t
+    out = p.stdout.replace(b"\r\n", b"\n")
+    if p.returncode != 0 or b"\nhi\n" not in out or b"reboot: Power down" not in out:
+        raise SystemExit(f"jitvm boot failed ({p.returncode}):\n{out.decode(errors='replace')}"
+                         f"{p.stderr.decode(errors='replace')}")
+    return wall
+
+
+def measure(rootfs, repeat=3, cold=True, progress=print):
+    """{"warm": [s...], "cold": [s...]}: boots interleaved, a cold one with a new cache each."""
+    warm_cache = os.environ.get("JITVM_CACHE", os.path.expanduser("~/.cache/jitvm"))
+    boot_once(rootfs, warm_cache)                   # the warm cache holds what a boot needs
+    res = {"warm": [], "cold": []}
+    for i in range(repeat):
+        progress(f"  start-up {i + 1}/{repeat}: warm boot ...")
+        res["warm"].append(boot_once(rootfs, warm_cache))
+        if cold:
+            progress(f"  start-up {i + 1}/{repeat}: cold boot (empty translation cache) ...")
+            d = tempfile.mkdtemp(prefix="jitvm-cold-")
+            try:
+                res["cold"].append(boot_once(rootfs, d))
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
+    return res
+
+
+def table(res):
+    rows = [("warm", "translation cache as it is", 2), ("cold", "empty translation cache", 20)]
+    L = ["Start-up: `jitvm boot`, busybox init and its shell, `echo hi`, `exit`, power-off "
+         "(wall s, whole command):", "", "| boot | cache | median s | runs | target |",
+         "|---|---|---|---|---|"]
+    for key, what, target in rows:
+        xs = res.get(key) or []
+        if xs:
+            L.append(f"| {key} | {what} | {statistics.median(xs):.2f} | "
+                     f"{', '.join(f'{x:.2f}' for x in xs)} | under {target} s |")
+    return "\n".join(L) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeat", type=int, default=3, help="boots of each kind (default 3)")
+    ap.add_argument("--cold", action="store_true", help="also boot with an empty cache")
+    ap.add_argument("--rootfs", help="root file system (default: the one `jitvm rootfs` built)")
+    a = ap.parse_args(argv)
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from jitvm import rootfs as rootfs_mod
+    rootfs = Path(a.rootfs or rootfs_mod.default_path("riscv64"))
+    print(table(measure(rootfs, a.repeat, a.cold, lambda m: print(m, file=sys.stderr))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
