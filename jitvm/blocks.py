@@ -104,8 +104,8 @@ def block_key(isa, insns):
     return h.hexdigest()[:24]
 
 
-def _dir(isa):
-    return cache_root() / "blocks" / isa.NAME
+def _dir(isa_name):
+    return cache_root() / "blocks" / isa_name
 
 
 def _write_atomic(path, text):
@@ -136,12 +136,12 @@ def loaded_regions():
 
 def lookup(isa, insns):
     """(address, index, keepalive) of a cached translation of this block, or None."""
-    marker = _dir(isa) / "index" / f"{block_key(isa, insns)}"
+    marker = _dir(isa.NAME) / "index" / f"{block_key(isa, insns)}"
     try:
         name, idx = marker.read_text().split()
     except (OSError, ValueError):
         return None
-    path = _dir(isa) / "regions" / f"{name}.py"
+    path = _dir(isa.NAME) / "regions" / f"{name}.py"
     if not path.exists() or not any((path.parent / "__pycache__").glob(f"{name}.*.nbi")):
         return None                   # removed, or its machine code never reached the cache
     try:
@@ -155,28 +155,28 @@ def prepare_region(isa, batch):
     """(path, source, block keys) of the region that compiles `batch`."""
     keys = [block_key(isa, insns) for insns in batch]
     name = "r_" + hashlib.sha256("".join(keys).encode()).hexdigest()[:24]
-    path = _dir(isa) / "regions" / f"{name}.py"
+    path = _dir(isa.NAME) / "regions" / f"{name}.py"
     return path, region_source(isa, batch, name), keys
 
 
-def build_region(path, source):
-    """Write and compile a region (Numba caches its machine code beside it); returns the seconds
-    it took. Runs in the compile process, or inline in sync mode; needs only the two strings."""
+def build_region(isa_name, path, source, keys):
+    """Write and compile a region (Numba caches its machine code beside it), then index its
+    blocks; returns the seconds it took. Runs in the compile process (jitvm/compile_worker.py),
+    or inline in sync mode; needs only names and strings."""
     t = time.perf_counter()
     path = Path(path)
     if not path.exists():
         _write_atomic(path, source)
     _load(path)
+    for k, key in enumerate(keys):
+        _write_atomic(_dir(isa_name) / "index" / key, f"{path.stem} {k}\n")
     return time.perf_counter() - t
 
 
-def finish_region(isa, path, keys):
-    """Load a built region and index its blocks: [(address, index, keepalive)] per block."""
-    path = Path(path)
-    fn = _load(path)
-    for k, key in enumerate(keys):
-        _write_atomic(_dir(isa) / "index" / key, f"{path.stem} {k}\n")
-    return [(fn.address, k, fn) for k in range(len(keys))]
+def load_region(path, nblocks):
+    """A built region, loaded here: [(address, index, keepalive)] per block."""
+    fn = _load(Path(path))
+    return [(fn.address, k, fn) for k in range(nblocks)]
 
 
 def _region_files(regions):
@@ -219,5 +219,5 @@ def trim(limit=None):
 def compile_region(isa, batch):
     """Compile the blocks in `batch` as one region, here and now: (entries, seconds)."""
     path, source, keys = prepare_region(isa, batch)
-    seconds = build_region(path, source)
-    return finish_region(isa, path, keys), seconds
+    seconds = build_region(isa.NAME, path, source, keys)
+    return load_region(path, len(keys)), seconds

@@ -26,16 +26,18 @@ from jitvm.mmu import CTL_IRQ
 
 # Tunables (environment variables, for experiments and tests):
 #   JITVM_HOT_THRESHOLD  executions of a block before it is translated (default 500)
-#   JITVM_COMPILE        "process" (default): translate in a separate compile process while the
-#                        interpreter keeps running the guest; regions are picked up between
-#                        time slices once built (a thread would not do: Numba and LLVM hold the
-#                        GIL while compiling, stalling the guest). "sync": translate at once,
-#                        stopping the guest meanwhile (tests use it so compiled blocks certainly
-#                        run).
+#   JITVM_COMPILE        "process" (default): translate in a separate compile process
+#                        (jitvm/compile_worker.py) while the interpreter keeps running the guest;
+#                        regions are picked up between time slices once built (a thread would
+#                        not do: Numba and LLVM hold the GIL while compiling, stalling the
+#                        guest), and ones still building at exit are finished for the next run.
+#                        "sync": translate at once, stopping the guest meanwhile (tests use it
+#                        so compiled blocks certainly run).
 HOT_THRESHOLD = int(os.environ.get("JITVM_HOT_THRESHOLD", "500"))
 # Compiled regions one VM keeps loaded at most (their machine code stays in memory until exit);
 # beyond it, new hot blocks stay interpreted and --stats says so.
 MAX_REGIONS = int(os.environ.get("JITVM_MAX_REGIONS", "4000"))
+REGION_INSNS = 192      # guest instructions in one region at most (see Engine._batches)
 COMPILE_MODE = os.environ.get("JITVM_COMPILE", "process")
 TIERS = ("jit", "interp", "python")
 
@@ -194,10 +196,11 @@ class Engine:
         if not fresh:
             return
         if COMPILE_MODE == "sync":
-            try:
-                self._install(cache, cache.gen, self._compile(fresh))
-            except Exception as e:      # these blocks stay interpreted; the guest goes on
-                self._compile_failed(e)
+            for batch in self._batches(fresh):
+                try:
+                    self._install(cache, cache.gen, self._compile(batch))
+                except Exception as e:      # these blocks stay interpreted; the guest goes on
+                    self._compile_failed(e)
         else:
             self._submit(cache, fresh)
 
@@ -210,7 +213,7 @@ class Engine:
                 continue
             try:
                 seconds = fut.result()
-                entries = blocks.finish_region(self.isa, path, keys)
+                entries = blocks.load_region(path, len(keys))
             except Exception as e:          # these blocks stay interpreted
                 self._compile_failed(e)
                 continue
@@ -230,6 +233,20 @@ class Engine:
         entries, seconds = blocks.compile_region(self.isa, [insns for _, insns in fresh])
         return self._translated(fresh, entries, seconds)
 
+    @staticmethod
+    def _batches(fresh):
+        """Hot blocks in regions of at most REGION_INSNS instructions: a region's compile time
+        grows faster than its size, and a smaller one is ready (and useful) sooner."""
+        batch, n = [], 0
+        for pc, insns in fresh:
+            if batch and n + len(insns) > REGION_INSNS:
+                yield batch
+                batch, n = [], 0
+            batch.append((pc, insns))
+            n += len(insns)
+        if batch:
+            yield batch
+
     def _translated(self, fresh, entries, seconds):
         """Account for a compiled region; its jump-table entries for _install."""
         self.stats.compile_seconds += seconds
@@ -238,26 +255,22 @@ class Engine:
         return [(pc, *e) for (pc, _), e in zip(fresh, entries)]
 
     def _submit(self, cache, fresh):
-        """Queue a region for the compile process (started on first use)."""
+        """Queue regions for the compile process (started on first use)."""
         if self._pool is None:
-            import atexit  # a safety net: the machine calls shutdown() itself
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-            # spawn, not fork: a forked copy of a process running LLVM is not safe
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            atexit.register(self.shutdown)
-        path, source, keys = blocks.prepare_region(self.isa, [insns for _, insns in fresh])
-        fut = self._pool.submit(blocks.build_region, str(path), source)
-        cache.pending.append((fut, cache.gen, fresh, path, keys))
+            from jitvm.compile_worker import CompileProcess
+            self._pool = CompileProcess()
+        for batch in self._batches(fresh):
+            path, source, keys = blocks.prepare_region(self.isa, [insns for _, insns in batch])
+            fut = self._pool.submit(self.isa.NAME, path, source, keys)
+            cache.pending.append((fut, cache.gen, batch, path, keys))
 
     def shutdown(self):
-        """The machine is done: stop a compile in progress rather than wait for it, and keep
-        the translation cache within its size limit."""
+        """The machine is done: the compile process finishes the regions it was given on its
+        own (so the next run finds them in the cache), and the cache is kept within its size
+        limit."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.detach()
         if self.stats.regions_compiled:
             blocks.trim()
 

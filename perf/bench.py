@@ -16,7 +16,9 @@ Workloads (deterministic output; input size from argv so --quick can shrink them
 
 Method. The C workloads are built with tests/guest/build.py's compiler and flags into
 tests/guest/bin/riscv64/. Every (workload, tier) pair runs once per repeat, interleaved (all tiers
-of repeat 1, then of repeat 2, ...), after one unmeasured jit run that fills the translation cache.
+of repeat 1, then of repeat 2, ...), after one unmeasured jit run that fills the translation cache
+(JITVM_COMPILE=sync: every block that gets hot is compiled before the guest goes on, so the
+measured runs find them all and no compile runs beside them).
 Guest instructions and in-VM time come from `jitvm run --stats` ("instructions retired",
 "guest run time": jitvm's start-up, ~0.6 s of imports and cache loading, excluded). qemu has no
 instruction counter: it is credited with the jit tier's count for the same input (the programs are
@@ -129,12 +131,12 @@ def _jitvm_env():
                                                  os.path.expanduser("~/.cache/jitvm")))
 
 
-def run_jitvm(tier, prog, args, rootfs, cwd):
+def run_jitvm(tier, prog, args, rootfs, cwd, env=None):
     """(stdout, instructions, wall s, in-VM s) of one `jitvm run --stats` of prog."""
     cmd = [sys.executable, "-c", LAUNCH, "run", "--stats", "--engine", tier, "--rootfs",
            str(rootfs), str(prog), *map(str, args)]
     t = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, env=_jitvm_env(), cwd=cwd)
+    p = subprocess.run(cmd, capture_output=True, env=dict(_jitvm_env(), **(env or {})), cwd=cwd)
     wall = time.perf_counter() - t
     err = p.stderr.decode(errors="replace")
     m1 = re.search(r"instructions retired: (\d+)", err)
@@ -222,8 +224,8 @@ def run_suite(workloads, tiers, repeat, quick, rootfs, progress=print):
         if "jit" in tiers:                   # fill the translation cache: unmeasured
             for w in workloads:
                 prog, args, _ = plans[w.name]["jit"]
-                progress(f"  warm-up  {w.name:9s} jit")
-                run_jitvm("jit", prog, args, rootfs, workdir)
+                progress(f"  warm-up  {w.name:9s} jit (compiling every hot block)")
+                run_jitvm("jit", prog, args, rootfs, workdir, env={"JITVM_COMPILE": "sync"})
         for r in range(repeat):
             for w in workloads:
                 for tier in tiers:
