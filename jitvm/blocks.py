@@ -119,7 +119,9 @@ def _load(path):
     """The compiled region in `path` (Numba loads its cached machine code if present)."""
     if path not in _loaded:
         try:
-            os.utime(path)            # last use, for `trim`
+            # last use, for `trim`, as the access time: Numba's cache checks the modification
+            # time, which must stay as it was when the machine code was cached
+            os.utime(path, (time.time(), path.stat().st_mtime))
         except OSError:
             pass
         spec = importlib.util.spec_from_file_location(f"jitvm_regions.{path.stem}", path)
@@ -142,8 +144,9 @@ def lookup(isa, insns):
     except (OSError, ValueError):
         return None
     path = _dir(isa.NAME) / "regions" / f"{name}.py"
-    if not path.exists() or not any((path.parent / "__pycache__").glob(f"{name}.*.nbi")):
-        return None                   # removed, or its machine code never reached the cache
+    if not path.exists():
+        return None                   # removed by `trim` (index entries are written only
+                                      # once the region's machine code is in the cache)
     try:
         fn = _load(path)
     except Exception:                 # a damaged cache entry: translate the block again
@@ -197,7 +200,7 @@ def trim(limit=None):
         for name, files in _region_files(d).items():
             try:
                 size = sum(f.stat().st_size for f in files)
-                used = (d / f"{name}.py").stat().st_mtime
+                used = (d / f"{name}.py").stat().st_atime
             except OSError:
                 used, size = 0.0, 0
             regions.append((used, size, files))
