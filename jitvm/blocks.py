@@ -24,8 +24,9 @@ from pathlib import Path
 from jitvm.exits import Exit
 from jitvm.mmu import PAGE_SIZE
 
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 MAX_INSNS = 64
+CHAIN_LIMIT = 4096      # instructions a region may run before it returns to the run loop
 # The cache on disk keeps the most recently used regions within this many bytes (`trim`).
 CACHE_LIMIT = int(float(os.environ.get("JITVM_CACHE_MB", "1024")) * 1e6)
 _TRAPS_RETIRE = f"ctl[0] == {int(Exit.SYSCALL)} or ctl[0] == {int(Exit.FENCE_I)} " \
@@ -58,21 +59,27 @@ def scan(isa, m, pc):
     return insns
 
 
-def block_body(isa, insns, pad):
-    """Source lines running one block; they return the number of instructions retired."""
+def block_body(isa, insns, pad, successors):
+    """Source lines running one block inside a region's loop. `n` counts the instructions
+    retired so far; an exit returns it. At the end, a successor that is a block of the same
+    region is entered directly (`successors`: [(pc, index)], likeliest first): chaining without
+    going back to the run loop and its jump-table lookup, until CHAIN_LIMIT instructions."""
     lines = []
     for i, (pc, inst, f) in enumerate(insns):
         op, ilen, rd, rs1, rs2, rs3, rm, imm = f
         lines.append(f"{pad}# {pc:#x}: {isa.disasm(inst, pc)}")
         lines.append(f"{pad}npc = {isa.semantic(op)[1]}(r, m, {pc}, {ilen}, {rd}, {rs1}, {rs2}, "
                      f"{rs3}, {rm}, {imm})")
-        if i < len(insns) - 1:
-            # an exit mid-block: a fault did not retire the instruction, a trap did
-            lines += [f"{pad}if ctl[0] != 0:", f"{pad}    r[{isa.PC}] = npc",
-                      f"{pad}    return {i} + ({_TRAPS_RETIRE})"]
-    last = len(insns) - 1
-    lines += [f"{pad}r[{isa.PC}] = npc",
-              f"{pad}return {last} + (ctl[0] == 0 or {_TRAPS_RETIRE})"]
+        # an exit: a fault did not retire the instruction, a trap did
+        lines += [f"{pad}if ctl[0] != 0:", f"{pad}    r[{isa.PC}] = npc",
+                  f"{pad}    return n + {i} + ({_TRAPS_RETIRE})"]
+    lines += [f"{pad}r[{isa.PC}] = npc", f"{pad}n += {len(insns)}"]
+    if successors:
+        lines.append(f"{pad}if n < {CHAIN_LIMIT}:")
+        for spc, k in successors:
+            lines += [f"{pad}    if npc == {spc}:", f"{pad}        idx = {k}",
+                      f"{pad}        continue"]
+    lines.append(f"{pad}return n")
     return lines
 
 
@@ -89,11 +96,18 @@ def region_source(isa, batch, name):
              "from jitvm.mmu import block_views"]
     lines += [f"from {mod} import {', '.join(sorted(fns))}" for mod, fns in sorted(by_module.items())]
     lines += ["", "", "@region", f"def {name}(idx, rp, mp, cp):",
-              "    r, m = block_views(rp, mp, cp)", "    ctl = m[4]"]
+              "    r, m = block_views(rp, mp, cp)", "    ctl = m[4]", "    n = 0",
+              "    while True:"]
+    starts = {insns[0][0]: k for k, insns in enumerate(batch)}
     for k, insns in enumerate(batch):
-        lines.append(f"    if idx == {k}:  # block at {insns[0][0]:#x}, {len(insns)} instructions")
-        lines += block_body(isa, insns, "        ")
-    lines += ["    return 0", ""]
+        end = insns[-1][0] + insns[-1][2][1]          # the pc after the last instruction
+        # likeliest first: a loop back to itself, then falling through, then the others
+        order = [insns[0][0], end] + sorted(starts)
+        successors = [(pc, starts[pc]) for pc in dict.fromkeys(order) if pc in starts]
+        lines.append(f"        if idx == {k}:  # block at {insns[0][0]:#x}, "
+                     f"{len(insns)} instructions")
+        lines += block_body(isa, insns, "            ", successors)
+    lines += ["        return n", ""]
     return "\n".join(lines)
 
 
@@ -115,8 +129,16 @@ def _write_atomic(path, text):
     os.replace(tmp, path)             # atomic: concurrent jitvm runs share the cache
 
 
+class Loaded:
+    """A region linked from its saved object code: what the jump table needs of it."""
+
+    def __init__(self, address):
+        self.address = address
+
+
 def _load(path):
-    """The compiled region in `path` (Numba loads its cached machine code if present)."""
+    """The compiled region in `path`: linked from the object code saved beside it (`_save`), or
+    through Numba (its cached machine code if present, else compiled here)."""
     if path not in _loaded:
         try:
             # last use, for `trim`, as the access time: Numba's cache checks the modification
@@ -124,6 +146,14 @@ def _load(path):
             os.utime(path, (time.time(), path.stat().st_mtime))
         except OSError:
             pass
+        obj, sym = path.with_suffix(".o"), path.with_suffix(".sym")
+        if obj.exists() and sym.exists():
+            try:
+                from jitvm.compiled import load_native_object
+                _loaded[path] = Loaded(load_native_object(obj.read_bytes(), sym.read_text()))
+                return _loaded[path]
+            except Exception:             # Numba's way below still works
+                pass
         spec = importlib.util.spec_from_file_location(f"jitvm_regions.{path.stem}", path)
         mod = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = mod
@@ -170,10 +200,22 @@ def build_region(isa_name, path, source, keys):
     path = Path(path)
     if not path.exists():
         _write_atomic(path, source)
-    _load(path)
+    _save(path, _load(path))
     for k, key in enumerate(keys):
         _write_atomic(_dir(isa_name) / "index" / key, f"{path.stem} {k}\n")
     return time.perf_counter() - t
+
+
+def _save(path, fn):
+    """Keep the object code of a region just compiled beside it (what `_load` links fastest)."""
+    from jitvm.compiled import native_object
+    saved = native_object(fn) if native_object else None
+    if saved is not None and not path.with_suffix(".o").exists():
+        data, symbol = saved
+        _write_atomic(path.with_suffix(".sym"), symbol)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.o.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path.with_suffix(".o"))     # last: .o present means .sym is too
 
 
 def load_region(path, nblocks):
@@ -185,7 +227,7 @@ def load_region(path, nblocks):
 def _region_files(regions):
     """{region name: [its files]}: the source and what Numba cached beside it."""
     out = {}
-    for f in list(regions.glob("r_*.py")) + list((regions / "__pycache__").glob("r_*")):
+    for f in list(regions.glob("r_*")) + list((regions / "__pycache__").glob("r_*")):
         out.setdefault(f.name.split(".")[0], []).append(f)
     return out
 
