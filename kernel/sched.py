@@ -71,6 +71,14 @@ IDLE_WAKE = 1.0        # seconds: an idle CPU re-checks the world at least this 
                        # net; every event that gives it work also sends it an IPI)
 
 
+def _select(fds, timeout):
+    """The readable ones of fds, waiting up to `timeout` seconds."""
+    try:
+        return select.select(fds, [], [], timeout)[0]
+    except (OSError, ValueError):        # a watched fd was closed meanwhile
+        return []
+
+
 class CpuRuntime:
     """One virtual CPU's runtime. `cpu` is the machine's Cpu (None in unit tests)."""
 
@@ -258,14 +266,7 @@ class Scheduler:
         """Run callbacks of host fds that are readable, waiting up to `timeout` seconds (with
         the kernel lock: for CPU 0 between time slices; idle waits go through `_idle`)."""
         if self.host_fds:
-            self._ready(self._select([], timeout))
-
-    def _select(self, fds, timeout):
-        try:
-            ready, _, _ = select.select(fds + list(self.host_fds), [], [], timeout)
-            return ready
-        except (OSError, ValueError):    # a watched fd was closed meanwhile
-            return []
+            self._ready(_select(list(self.host_fds), timeout))
 
     def _ready(self, fds):
         for fd in fds:
@@ -357,12 +358,10 @@ class Scheduler:
             return
         c.account("system")
         c.idle = True
+        fds = [c._wake_r] + (list(self.host_fds) if c.index == 0 else [])   # with the lock
         self.lock.release()
         try:
-            if c.index == 0:
-                ready = self._select([c._wake_r], timeout)
-            else:
-                ready = select.select([c._wake_r], [], [], timeout)[0]
+            ready = _select(fds, timeout)
         finally:
             self.lock.acquire()
             c.idle = False
