@@ -132,7 +132,7 @@ class Engine:
         self.tier = tier
         self.loops = load_loops(isa_name)
         self.stats = Stats()
-        self._pool = None
+        self._compiler = None
         # The engine's Python side (translation, the region table, stats) is shared by the CPUs'
         # host threads; this lock serialises it. It is never held while guest code runs, and
         # its holders never wait for the kernel lock.
@@ -256,21 +256,21 @@ class Engine:
 
     def _submit(self, cache, fresh):
         """Queue regions for the compile process (started on first use)."""
-        if self._pool is None:
+        if self._compiler is None:
             from jitvm.compile_worker import CompileProcess
-            self._pool = CompileProcess()
+            self._compiler = CompileProcess()
         for batch in self._batches(fresh):
             path, source, keys = blocks.prepare_region(self.isa, [insns for _, insns in batch])
-            fut = self._pool.submit(self.isa.NAME, path, source, keys)
+            fut = self._compiler.submit(self.isa.NAME, path, source, keys)
             cache.pending.append((fut, cache.gen, batch, path, keys))
 
     def shutdown(self):
         """The machine is done: the compile process finishes the regions it was given on its
         own (so the next run finds them in the cache), and the cache is kept within its size
         limit."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.detach()
+        compiler, self._compiler = self._compiler, None
+        if compiler is not None:
+            compiler.detach()
         if self.stats.regions_compiled:
             blocks.trim()
 
