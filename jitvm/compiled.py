@@ -114,8 +114,27 @@ else:
 
     def region(fn):
         """Translated blocks, compiled together: fn(idx, r, mem, ctl) runs block idx. Called by
-        address from the run loop."""
-        return numba.cfunc(REGION_SIG, nopython=True, cache=True)(fn)
+        address from the run loop.
+
+        Compiled with `noalias` on the three pointers (registers, guest memory, ctl are separate
+        buffers): LLVM may then keep guest registers in host registers across guest stores, and
+        drop the exit-word check after every instruction that cannot have set it. Numba has
+        the flag but no decorator option for it, hence the compiler subclass."""
+        from numba.core.ccallback import CFunc, _CFuncCompiler
+        from numba.core.compiler import Compiler
+
+        class NoAlias(_CFuncCompiler):
+            def _customize_flags(self, flags):
+                flags = super()._customize_flags(flags)
+                flags.noalias = True
+                return flags
+
+        options = {"nopython": True}
+        cf = CFunc(fn, (REGION_SIG.args, REGION_SIG.return_type), {}, options)
+        cf._compiler = NoAlias(fn, cf._targetdescr, options, {}, Compiler)
+        cf.enable_caching()
+        cf.compile()
+        return cf
 
     def native(*argtypes):
         """A C-callable entry point taking raw pointers ("p": int64*, "v": void*, "i": int64).
@@ -165,6 +184,15 @@ else:
 
         def codegen(context, builder, sig, args):
             return cgutils.create_struct_proxy(sig.args[0])(context, builder, value=args[0]).data
+        return sig, codegen
+
+    @intrinsic
+    def int_ptr(typingctx, addr):
+        """An address held in an int64, as int64* (for carray)."""
+        sig = types.CPointer(types.int64)(types.int64)
+
+        def codegen(context, builder, sig, args):
+            return builder.inttoptr(args[0], ir.IntType(64).as_pointer())
         return sig, codegen
 
     @intrinsic

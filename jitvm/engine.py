@@ -2,7 +2,9 @@
 
 Tiers (`--engine`):
   jit     the compiled interpreter for cold code; blocks executed `HOT_THRESHOLD` times are
-          translated to compiled functions (jitvm/blocks.py) and chained in the run loop.
+          translated to compiled functions (jitvm/blocks.py) and chained in the run loop. A
+          block is looked up in the persistent translation cache sooner, after
+          `PROBE_THRESHOLD` executions: a translation made by an earlier run costs only a load.
   interp  the compiled interpreter only.
   python  the same interpreter and semantics in plain CPython (JITVM_ENGINE=python at start-up).
 
@@ -22,10 +24,11 @@ import translators
 from jitvm import blocks
 from jitvm.compiled import PURE_PYTHON
 from jitvm.exits import Exit
-from jitvm.mmu import CTL_IRQ
+from jitvm.mmu import CTL_INSTRET, CTL_IRQ, CTL_JT
 
 # Tunables (environment variables, for experiments and tests):
 #   JITVM_HOT_THRESHOLD  executions of a block before it is translated (default 500)
+#   JITVM_PROBE_THRESHOLD  executions before the translation cache is asked for it (default 32)
 #   JITVM_COMPILE        "process" (default): translate in a separate compile process
 #                        (jitvm/compile_worker.py) while the interpreter keeps running the guest;
 #                        regions are picked up between time slices once built (a thread would
@@ -34,6 +37,7 @@ from jitvm.mmu import CTL_IRQ
 #                        "sync": translate at once, stopping the guest meanwhile (tests use it
 #                        so compiled blocks certainly run).
 HOT_THRESHOLD = int(os.environ.get("JITVM_HOT_THRESHOLD", "500"))
+PROBE_THRESHOLD = min(int(os.environ.get("JITVM_PROBE_THRESHOLD", "32")), HOT_THRESHOLD)
 # Compiled regions one VM keeps loaded at most (their machine code stays in memory until exit);
 # beyond it, new hot blocks stay interpreted and --stats says so.
 MAX_REGIONS = int(os.environ.get("JITVM_MAX_REGIONS", "4000"))
@@ -109,9 +113,10 @@ class CodeCache:
     def __init__(self, loops):
         self.pending = []       # (future, gen, fresh, path, keys) for install_ready
         self.dc = np.full((loops.DC_SIZE, loops.DC_COLS), -1, dtype=np.int64)
-        self.jt = np.full((loops.JT_SIZE, 3), -1, dtype=np.int64)
-        self.heat = np.zeros(loops.JT_SIZE, dtype=np.int64)
+        self.jt = np.full((blocks.JT_SIZE, 3), -1, dtype=np.int64)
+        self.heat = np.zeros(blocks.JT_SIZE, dtype=np.int64)
         self.keep = {}          # pc -> compiled region (keeps its machine code alive)
+        self.probed = set()     # pcs the translation cache did not have at PROBE_THRESHOLD
         self.gen = 0            # the address space's code_gen these translations belong to
 
     def flush(self):
@@ -119,6 +124,7 @@ class CodeCache:
         self.jt[:, 0] = -1
         self.heat[:] = 0
         self.keep.clear()
+        self.probed.clear()
 
 
 class Engine:
@@ -152,9 +158,11 @@ class Engine:
             if ctl[CTL_IRQ]:              # an interrupt came before the line above cleared it
                 return Exit.INTERRUPT
             if self.tier == "jit":
+                ctl[CTL_JT] = cache.jt.ctypes.data
+                start = ctl[CTL_INSTRET]
                 e = lp.run_jit_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
                                              cache.dc.ctypes.data, cache.jt.ctypes.data,
-                                             cache.heat.ctypes.data, budget, HOT_THRESHOLD)
+                                             cache.heat.ctypes.data, budget, PROBE_THRESHOLD)
             elif self.tier == "interp":
                 e = lp.run_interp_native(regs.ctypes.data, m[0].ctypes.data,
                                                 ctl.ctypes.data, cache.dc.ctypes.data, budget)
@@ -167,22 +175,26 @@ class Engine:
             if ctl[lp.CTL_HOT_N]:
                 with self._lock:
                     self.translate_hot(m, cache)
-                if e == Exit.HOT:
+                if e == Exit.HOT:          # the time slice goes on with what is left of it
+                    budget = max(budget - int(ctl[CTL_INSTRET] - start), 1)
                     continue
             return e
 
     def translate_hot(self, m, cache):
-        """Hand the queued hot blocks to the translator: those in the persistent cache are
-        loaded at once; the others are compiled together as one region by the compile process (or
-        at once with JITVM_COMPILE=sync)."""
+        """Hand the queued blocks to the translator. The run loop queues a block when it has run
+        PROBE_THRESHOLD times: if the persistent cache has it, it is loaded at once; if not, its
+        heat is set back so that it comes again after HOT_THRESHOLD runs in all, and then it is
+        compiled, together with others as one region, by the compile process (or at once with
+        JITVM_COMPILE=sync)."""
         lp, ctl = self.loops, m[4]
-        fresh = []
+        queued = [int(ctl[lp.CTL_HOT_Q + i]) for i in range(int(ctl[lp.CTL_HOT_N]))]
+        ctl[lp.CTL_HOT_N] = 0
         if len(blocks.loaded_regions()) >= MAX_REGIONS:
-            self.stats.blocks_not_translated += int(ctl[lp.CTL_HOT_N])
-            ctl[lp.CTL_HOT_N] = 0
+            self.stats.blocks_not_translated += sum(pc in cache.probed for pc in queued)
+            cache.probed.difference_update(queued)
             return
-        for i in range(int(ctl[lp.CTL_HOT_N])):
-            pc = int(ctl[lp.CTL_HOT_Q + i])
+        fresh = []
+        for pc in queued:
             insns = blocks.scan(self.isa, m, pc)
             if not insns:
                 continue
@@ -190,9 +202,12 @@ class Engine:
             if hit is not None:
                 self.stats.blocks_from_cache += 1
                 self._install(cache, cache.gen, [(pc, *hit)])
-            else:
+            elif pc in cache.probed or PROBE_THRESHOLD == HOT_THRESHOLD:
+                cache.probed.discard(pc)
                 fresh.append((pc, insns))
-        ctl[lp.CTL_HOT_N] = 0
+            else:
+                cache.probed.add(pc)
+                cache.heat[blocks.jt_slot(pc)] = 2 * PROBE_THRESHOLD - HOT_THRESHOLD
         if not fresh:
             return
         if COMPILE_MODE == "sync":
@@ -224,7 +239,7 @@ class Engine:
         if cache.gen != gen:            # the code changed meanwhile: the translation is stale
             return
         for pc, addr, idx, keep in entries:
-            h = (pc >> 1) & (self.loops.JT_SIZE - 1)
+            h = blocks.jt_slot(pc)
             cache.jt[h, 1], cache.jt[h, 2] = addr, idx
             cache.jt[h, 0] = pc
             cache.keep[pc] = keep

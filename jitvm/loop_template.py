@@ -9,9 +9,12 @@ Two loops share the decode cache `dc` (one row per recently seen pc):
                 block index); a hit calls the compiled block through its region's address, so
                 blocks chain here without returning to Python; a miss interprets one basic
                 block and counts its heat; hot blocks are queued for translation and reported
-                with Exit.HOT when the queue fills.
+                with Exit.HOT when the queue fills or HOT_WAIT instructions after the first
+                was queued (a hot loop found early in a time slice must not run interpreted
+                for the rest of it).
 """
 
+from jitvm.blocks import JT_SIZE
 from jitvm.compiled import PURE_PYTHON, call_block, carray, jit, native
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, block_views, raw
@@ -23,11 +26,11 @@ from translators.ISA_NAME.cpu import PC
 DC_PC, DC_OP, DC_LEN, DC_RD, DC_RS1, DC_RS2, DC_RS3, DC_RM, DC_IMM, DC_END = range(10)
 DC_COLS = 10
 DC_SIZE = 1 << 14
-JT_SIZE = 1 << 14
 # ctl words owned by the engine (jitvm/mmu.py reserves 16..63 for it)
 CTL_HOT_N = 16       # how many block start pcs wait in the hot queue
 CTL_HOT_Q = 17       # the queue itself: CTL_HOT_Q .. CTL_HOT_Q + HOT_CAP - 1
 HOT_CAP = 16
+HOT_WAIT = 20000     # instructions a queued block waits at most for the translator
 CTL_STAT_BLOCKS_INTERP = 40
 CTL_STAT_BLOCKS_JIT = 41
 
@@ -102,7 +105,11 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
     ctl = m[4]
     p = raw(r, m)
     n = 0
+    hot_by = budget
     while n < budget and ctl[CTL_EXIT] == 0:
+        if n >= hot_by:
+            ctl[CTL_EXIT] = Exit.HOT
+            break
         pc = r[PC]
         h = (pc >> 1) & (JT_SIZE - 1)
         if jt[h, 0] == pc:
@@ -123,6 +130,8 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
         if heat[h] == threshold and ctl[CTL_HOT_N] < HOT_CAP:
             ctl[CTL_HOT_Q + ctl[CTL_HOT_N]] = pc
             ctl[CTL_HOT_N] += 1
+            if ctl[CTL_HOT_N] == 1:
+                hot_by = n + HOT_WAIT
             if ctl[CTL_HOT_N] == HOT_CAP and ctl[CTL_EXIT] == 0:
                 ctl[CTL_EXIT] = Exit.HOT
     if ctl[CTL_EXIT] == 0:

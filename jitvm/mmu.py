@@ -41,6 +41,7 @@ CTL_MEM_SIZE = 7      # bytes of guest physical memory
 CTL_TLB_MISSES = 8
 CTL_NREGS = 9         # length of the register array (for block_views)
 CTL_IRQ = 10          # set with `interrupt`: an interrupt is pending (read by Python only)
+CTL_JT = 11           # address of the running code cache's jump table (jitvm/blocks.py)
 CTL_STAT_BASE = 16    # 16..63: the run loops' words (see jitvm/loop_template.py)
 TLB_ENTRIES = 256
 CTL_TLB = 64

@@ -214,7 +214,7 @@ def round_pack(sign, exp, sig, fmt, rm, tiny_after):
 # ---- host-FPU fast paths (round to nearest even only) -----------------------------------------
 # Each returns (ok, bits, flags); ok False sends the caller down the exact path. binary32 ops are
 # computed in binary64 and rounded again: for + - * / sqrt that double rounding is harmless
-# (53 >= 2*24 + 2, Figueroa 1995) -- but not for fma, which has no fast path.
+# (53 >= 2*24 + 2, Figueroa 1995) -- but not for fma, whose fast path (`_fast_fma`) checks.
 
 @jit
 def _fin(x, fmt):
@@ -274,15 +274,54 @@ def _fast(op, a, b, fmt):
     return _fast_done32(p, exact)
 
 
+@jit
+def _fast_fma(a, b, c, fmt):
+    """fma's fast path, as `_fast` (ok, bits, flags). binary64: the host's fma, exactness from
+    Boldo and Muller's ErrFma ("Exact and approximated error of the FMA", IEEE TC 2011): with
+    u1 + u2 = x*y, z + u2 = a1 + z1 and u1 + a1 = b1 + b2 all exact, x*y + z - r = g + z1 exactly
+    (g's two roundings are exact when nothing underflows), so r is exact iff g + z1 == 0.
+    binary32: x*y is exact in binary64 (2*24 <= 53 bits) and TwoSum gives the sum s with its
+    error; rounding s again is right unless s lies on a binary32 midpoint with error left over."""
+    if not (_fin(a, fmt) and _fin(b, fmt) and _fin(c, fmt)):
+        return False, np.int64(0), 0
+    x, y = _fast_operands(a, b, fmt)
+    z = _fast_operands(c, c, fmt)[0]
+    u1 = x * y
+    if fmt == F32:
+        s = u1 + z
+        t = s - u1
+        exact = (u1 - (s - t)) + (z - t) == 0.0
+        if not exact and (f64_to_bits(s) & 0x1FFFFFFF) == 0x10000000:
+            return False, np.int64(0), 0
+        return _fast_done32(s, exact)
+    if not (_SAFE64_LO <= abs(u1) <= _SAFE64_HI and abs(z) <= _SAFE64_HI):
+        return False, np.int64(0), 0                    # u2 could underflow; or overflow
+    r = fma64(x, y, z)
+    u2 = fma64(x, y, -u1)
+    a1 = z + u2
+    t = a1 - z
+    z1 = (z - (a1 - t)) + (u2 - t)
+    b1 = u1 + a1
+    t = b1 - u1
+    b2 = (u1 - (b1 - t)) + (a1 - t)
+    g = (b1 - r) + b2
+    return _fast_done64(r, g + z1 == 0.0)
+
+
 # ---- arithmetic -------------------------------------------------------------------------------
 
-@jit(inline="never")
+@jit
 def add(a, b, fmt, rm, tiny_after):
     """a + b (subtract: add(a, neg(b)))."""
     if rm == RNE:
         ok, bits, flags = _fast(0, a, b, fmt)
         if ok:
             return bits, flags
+    return _add_exact(a, b, fmt, rm, tiny_after)
+
+
+@jit(inline="never")
+def _add_exact(a, b, fmt, rm, tiny_after):
     sa, ea, fa = _fields(a, fmt)
     sb, eb, fb = _fields(b, fmt)
     top = _emax(fmt)
@@ -333,12 +372,17 @@ def _mul_sig(ma, xa, mb, xb):
     return (hi << 8) | (lo >> 44) | (1 if low != 0 else 0), xa + xb + 44
 
 
-@jit(inline="never")
+@jit
 def mul(a, b, fmt, rm, tiny_after):
     if rm == RNE:
         ok, bits, flags = _fast(1, a, b, fmt)
         if ok:
             return bits, flags
+    return _mul_exact(a, b, fmt, rm, tiny_after)
+
+
+@jit(inline="never")
+def _mul_exact(a, b, fmt, rm, tiny_after):
     sa, ea, fa = _fields(a, fmt)
     sb, eb, fb = _fields(b, fmt)
     s = sa ^ sb
@@ -359,12 +403,17 @@ def mul(a, b, fmt, rm, tiny_after):
     return round_pack(s, exp, sig, fmt, rm, tiny_after)
 
 
-@jit(inline="never")
+@jit
 def div(a, b, fmt, rm, tiny_after):
     if rm == RNE:
         ok, bits, flags = _fast(2, a, b, fmt)
         if ok:
             return bits, flags
+    return _div_exact(a, b, fmt, rm, tiny_after)
+
+
+@jit(inline="never")
+def _div_exact(a, b, fmt, rm, tiny_after):
     sa, ea, fa = _fields(a, fmt)
     sb, eb, fb = _fields(b, fmt)
     s = sa ^ sb
@@ -395,12 +444,17 @@ def div(a, b, fmt, rm, tiny_after):
     return round_pack(s, xa - xb - 60, sig, fmt, rm, tiny_after)
 
 
-@jit(inline="never")
+@jit
 def sqrt(a, fmt, rm, tiny_after):
     if rm == RNE:
         ok, bits, flags = _fast(3, a, a, fmt)
         if ok:
             return bits, flags
+    return _sqrt_exact(a, fmt, rm, tiny_after)
+
+
+@jit(inline="never")
+def _sqrt_exact(a, fmt, rm, tiny_after):
     s, e, f = _fields(a, fmt)
     if e == _emax(fmt) and f != 0:
         return default_nan(fmt), _snan_flag(a, a, a, fmt)
@@ -455,11 +509,20 @@ def _shift2(h, l, s):
     return h >> d, (l >> d) | ((h & ((np.int64(1) << d) - 1)) << (62 - d)) | (1 if lost else 0)
 
 
-@jit(inline="never")
+@jit
 def fma(a, b, c, fmt, rm, tiny_after):
     """a * b + c rounded once. Negate the product or the addend by flipping a's or c's sign.
 
     inf * 0 + qNaN signals invalid, as RISC-V and AArch64 require (IEEE leaves it open)."""
+    if rm == RNE:
+        ok, bits, flags = _fast_fma(a, b, c, fmt)
+        if ok:
+            return bits, flags
+    return _fma_exact(a, b, c, fmt, rm, tiny_after)
+
+
+@jit(inline="never")
+def _fma_exact(a, b, c, fmt, rm, tiny_after):
     sa, ea, fa = _fields(a, fmt)
     sb, eb, fb = _fields(b, fmt)
     sc, ec, fc = _fields(c, fmt)

@@ -136,12 +136,19 @@ def sys_sendfile(t, out_fd, in_fd, offset_ptr, count):
         off = t.proc.mm.read_u64(offset_ptr)
         if off < 0:
             raise Errno(EINVAL)
-        data = src.pread(n, off)
-    else:
+    elif src.seekable:
+        off = src.offset
+    else:                                    # a stream: what it gives is gone from it
         data = src.read_for(t, n)
+        return dst.write_for(t, data) if data else 0
+    # Read at the offset without moving it, and move it by what was written: if the write
+    # blocks (a full pipe), the call restarts and must find the same bytes at the same place.
+    data = src.pread(n, off)
     done = dst.write_for(t, data) if data else 0
     if offset_ptr:
         t.proc.mm.write_u64(offset_ptr, off + done)
+    else:
+        src.offset = off + done
     return done
 
 

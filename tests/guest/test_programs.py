@@ -25,6 +25,7 @@ EXPECTED = {
     "rofault": ([], 128 + 11),
     "illegal": ([], 128 + 4),
     "jump_data": ([], 128 + 11),
+    "smc": ([], 0),
 }
 
 

@@ -330,6 +330,43 @@ def test_fma_rounds_once_f64():
     assert tuple(map(int, fp.fma(a, a, c, F64, RNE, True))) == (0x3970000000000000, 0)
 
 
+def test_fma_fast_path_agrees_with_the_exact_path():
+    """The host-FMA path (_fast_fma) decides exactness by an error-free transformation; aim at
+    its hard cases -- exact integer arithmetic, c = -RN(a*b) (the result is the product's rounding
+    error, exact), c just off it, tiny c -- and compare with the software path in every case it
+    takes."""
+    import struct
+    rng = random.Random(5)
+    b64 = lambda f: signed(struct.unpack("<Q", struct.pack("<d", f))[0], F64)
+    b32 = lambda f: struct.unpack("<I", struct.pack("<f", f))[0]
+    taken = {F32: 0, F64: 0}
+    for _ in range(400 if PY else 4000):
+        if rng.random() < 0.3:
+            x, y = float(rng.randint(-999, 999) or 1), float(rng.randint(-999, 999) or 1)
+            z = float(rng.randint(-10 ** 6, 10 ** 6))
+        else:
+            x = rng.uniform(-1, 1) * 2.0 ** rng.randint(-60, 60) or 1.0
+            y = rng.uniform(-1, 1) * 2.0 ** rng.randint(-60, 60) or 1.0
+            z = rng.choice([-(x * y), -(x * y) * (1 + 2.0 ** -rng.randint(1, 60)),
+                            rng.uniform(-1, 1) * 2.0 ** rng.randint(-1074, -1000),
+                            rng.uniform(-1, 1) * 2.0 ** rng.randint(-60, 60)])
+        for fmt, conv in ((F64, b64), (F32, b32)):
+            if fmt == F32:
+                x, y = float(struct.unpack("<f", struct.pack("<f", x))[0]) or 1.0, \
+                    float(struct.unpack("<f", struct.pack("<f", y))[0]) or 1.0
+                z = -(x * y) if rng.random() < 0.4 else z
+                if not 2.0 ** -100 < abs(z) < 2.0 ** 100:
+                    z = 1.0
+            a, b, c = conv(x), conv(y), conv(z)
+            ok, bits, flags = fp._fast_fma(a, b, c, fmt)
+            if ok:
+                taken[fmt] += 1
+                want = fp._fma_exact(a, b, c, fmt, RNE, True)
+                assert (int(bits), int(flags)) == (int(want[0]), int(want[1])), \
+                    f"fmt={fmt} a={a:x} b={b:x} c={c:x}"
+    assert min(taken.values()) > (200 if PY else 2000)    # the fast path is the common case
+
+
 def test_to_int_saturation():
     assert tuple(map(int, fp.to_int(QNAN32, F32, RNE, True, 32))) == (0x7FFFFFFF, NV, 1)
     assert tuple(map(int, fp.to_int(INF32 | 0x80000000, F32, RNE, True, 32))) == (-(1 << 31), NV, 3)

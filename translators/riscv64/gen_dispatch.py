@@ -34,7 +34,8 @@ EXT_MODULE = {"rv_i": "rv_i", "rv64_i": "rv_i", "rv_zifencei": "rv_i", "rv_zicsr
 SPLIT = True       # one sub-dispatcher per module (see the measurements in the module doc)
 MODULES = ("rv_i", "rv_zicsr", "rv_m", "rv_a", "rv_f", "rv_d")
 DIGEST_SOURCES = (["jitvm/compiled.py", "jitvm/mmu.py", "jitvm/exits.py",
-                   "translators/riscv64/cpu.py", "translators/riscv64/encodings.py"]
+                   "translators/ieee754.py", "translators/riscv64/cpu.py",
+                   "translators/riscv64/encodings.py"]
                   + [f"translators/riscv64/{mod}.py" for mod in MODULES])
 
 
