@@ -120,9 +120,12 @@ def region_source(isa, batch, name):
               "    while True:"]
     starts = {insns[0][0]: entry(name, k) for k, insns in enumerate(batch)}
     for k, insns in enumerate(batch):
-        end = insns[-1][0] + insns[-1][2][1]          # the pc after the last instruction
-        # likeliest first: a loop back to itself, then falling through, then the others
-        order = [insns[0][0], end] + sorted(starts)
+        last, _, (_, ilen, *_, imm) = insns[-1]
+        # The successors a block can name statically, likeliest first: a loop back to itself,
+        # falling through, a pc-relative branch or jump target. (An indirect jump goes back to
+        # the run loop and its jump table: checking every block of the region here made Numba's
+        # compile time grow with the square of the region's size.)
+        order = [insns[0][0], last + ilen, last + imm]
         successors = [(pc, starts[pc]) for pc in dict.fromkeys(order) if pc in starts]
         lines.append(f"        if idx == {entry(name, k)}:  # block at {insns[0][0]:#x}, "
                      f"{len(insns)} instructions")

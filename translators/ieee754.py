@@ -310,18 +310,13 @@ def _fast_fma(a, b, c, fmt):
 
 # ---- arithmetic -------------------------------------------------------------------------------
 
-@jit
+@jit(inline="never")
 def add(a, b, fmt, rm, tiny_after):
     """a + b (subtract: add(a, neg(b)))."""
     if rm == RNE:
         ok, bits, flags = _fast(0, a, b, fmt)
         if ok:
             return bits, flags
-    return _add_exact(a, b, fmt, rm, tiny_after)
-
-
-@jit(inline="never")
-def _add_exact(a, b, fmt, rm, tiny_after):
     sa, ea, fa = _fields(a, fmt)
     sb, eb, fb = _fields(b, fmt)
     top = _emax(fmt)
@@ -372,17 +367,12 @@ def _mul_sig(ma, xa, mb, xb):
     return (hi << 8) | (lo >> 44) | (1 if low != 0 else 0), xa + xb + 44
 
 
-@jit
+@jit(inline="never")
 def mul(a, b, fmt, rm, tiny_after):
     if rm == RNE:
         ok, bits, flags = _fast(1, a, b, fmt)
         if ok:
             return bits, flags
-    return _mul_exact(a, b, fmt, rm, tiny_after)
-
-
-@jit(inline="never")
-def _mul_exact(a, b, fmt, rm, tiny_after):
     sa, ea, fa = _fields(a, fmt)
     sb, eb, fb = _fields(b, fmt)
     s = sa ^ sb
@@ -403,17 +393,12 @@ def _mul_exact(a, b, fmt, rm, tiny_after):
     return round_pack(s, exp, sig, fmt, rm, tiny_after)
 
 
-@jit
+@jit(inline="never")
 def div(a, b, fmt, rm, tiny_after):
     if rm == RNE:
         ok, bits, flags = _fast(2, a, b, fmt)
         if ok:
             return bits, flags
-    return _div_exact(a, b, fmt, rm, tiny_after)
-
-
-@jit(inline="never")
-def _div_exact(a, b, fmt, rm, tiny_after):
     sa, ea, fa = _fields(a, fmt)
     sb, eb, fb = _fields(b, fmt)
     s = sa ^ sb
@@ -444,17 +429,12 @@ def _div_exact(a, b, fmt, rm, tiny_after):
     return round_pack(s, xa - xb - 60, sig, fmt, rm, tiny_after)
 
 
-@jit
+@jit(inline="never")
 def sqrt(a, fmt, rm, tiny_after):
     if rm == RNE:
         ok, bits, flags = _fast(3, a, a, fmt)
         if ok:
             return bits, flags
-    return _sqrt_exact(a, fmt, rm, tiny_after)
-
-
-@jit(inline="never")
-def _sqrt_exact(a, fmt, rm, tiny_after):
     s, e, f = _fields(a, fmt)
     if e == _emax(fmt) and f != 0:
         return default_nan(fmt), _snan_flag(a, a, a, fmt)
@@ -509,7 +489,7 @@ def _shift2(h, l, s):
     return h >> d, (l >> d) | ((h & ((np.int64(1) << d) - 1)) << (62 - d)) | (1 if lost else 0)
 
 
-@jit
+@jit(inline="never")
 def fma(a, b, c, fmt, rm, tiny_after):
     """a * b + c rounded once. Negate the product or the addend by flipping a's or c's sign.
 
@@ -518,11 +498,6 @@ def fma(a, b, c, fmt, rm, tiny_after):
         ok, bits, flags = _fast_fma(a, b, c, fmt)
         if ok:
             return bits, flags
-    return _fma_exact(a, b, c, fmt, rm, tiny_after)
-
-
-@jit(inline="never")
-def _fma_exact(a, b, c, fmt, rm, tiny_after):
     sa, ea, fa = _fields(a, fmt)
     sb, eb, fb = _fields(b, fmt)
     sc, ec, fc = _fields(c, fmt)
