@@ -9,9 +9,7 @@ Two loops share the decode cache `dc` (one row per recently seen pc):
                 block index); a hit calls the compiled block through its region's address, so
                 blocks chain here without returning to Python; a miss interprets one basic
                 block and counts its heat; hot blocks are queued for translation and reported
-                with Exit.HOT when the queue fills or HOT_WAIT instructions after the first
-                was queued (a hot loop found early in a time slice must not run interpreted
-                for the rest of it).
+                with Exit.HOT when the queue fills (or at the next exit).
 """
 
 from jitvm.blocks import JT_SIZE
@@ -30,7 +28,6 @@ DC_SIZE = 1 << 14
 CTL_HOT_N = 16       # how many block start pcs wait in the hot queue
 CTL_HOT_Q = 17       # the queue itself: CTL_HOT_Q .. CTL_HOT_Q + HOT_CAP - 1
 HOT_CAP = 16
-HOT_WAIT = 20000     # instructions a queued block waits at most for the translator
 CTL_STAT_BLOCKS_INTERP = 40
 CTL_STAT_BLOCKS_JIT = 41
 
@@ -105,11 +102,7 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
     ctl = m[4]
     p = raw(r, m)
     n = 0
-    hot_by = budget
     while n < budget and ctl[CTL_EXIT] == 0:
-        if n >= hot_by:
-            ctl[CTL_EXIT] = Exit.HOT
-            break
         pc = r[PC]
         h = (pc >> 1) & (JT_SIZE - 1)
         if jt[h, 0] == pc:
@@ -130,8 +123,6 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
         if heat[h] == threshold and ctl[CTL_HOT_N] < HOT_CAP:
             ctl[CTL_HOT_Q + ctl[CTL_HOT_N]] = pc
             ctl[CTL_HOT_N] += 1
-            if ctl[CTL_HOT_N] == 1:
-                hot_by = n + HOT_WAIT
             if ctl[CTL_HOT_N] == HOT_CAP and ctl[CTL_EXIT] == 0:
                 ctl[CTL_EXIT] = Exit.HOT
     if ctl[CTL_EXIT] == 0:
