@@ -138,8 +138,12 @@ def sys_sendfile(t, out_fd, in_fd, offset_ptr, count):
             raise Errno(EINVAL)
     elif src.seekable:
         off = src.offset
-    else:                                    # a stream: what it gives is gone from it
-        data = src.read_for(t, n)
+    else:
+        # A stream: what it gives is gone from it, so the bytes a blocked write still holds
+        # wait for the restarted call in t.restart (as the pipe keeps what it wrote of them).
+        data = t.restart.get("sendfile_data")
+        if data is None:
+            data = t.restart["sendfile_data"] = src.read_for(t, n)
         return dst.write_for(t, data) if data else 0
     # Read at the offset without moving it, and move it by what was written: if the write
     # blocks (a full pipe), the call restarts and must find the same bytes at the same place.
