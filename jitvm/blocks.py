@@ -10,7 +10,8 @@ Blocks that become hot together are compiled together, as one *region*: a C-call
 compiled function (~0.3 s here) is then paid once per batch instead of once per block.
 
 A block of a region goes on to a successor in the same region directly, but only while the
-running code cache's jump table maps the successor's pc to that very copy (`entry`): the jump
+running code cache's jump table maps the successor's pc to that very copy (its `entry` id, which
+also names the pc, is in the successor's row): the jump
 table holds only translations whose own code was checked (by key, when installed) and is emptied
 when code changes (fence.i, munmap...), so a region never runs its copy of a block whose guest
 code has changed since, nor one from another program that had other code at that address.
@@ -95,8 +96,7 @@ def block_body(isa, insns, pad, successors):
     if successors:
         lines.append(f"{pad}if n < {CHAIN_LIMIT}:")
         for spc, e in successors:
-            h = 3 * jt_slot(spc)
-            lines += [f"{pad}    if npc == {spc} and jt[{h}] == {spc} and jt[{h + 2}] == {e}:",
+            lines += [f"{pad}    if npc == {spc} and jt[{3 * jt_slot(spc) + 2}] == {e}:",
                       f"{pad}        idx = {e}", f"{pad}        continue"]
     lines.append(f"{pad}return n")
     return lines

@@ -112,6 +112,15 @@ else:
     REGION_SIG = types.int64(types.int64, types.CPointer(types.int64), types.voidptr,
                              types.CPointer(types.int64))
 
+    from numba.core.ccallback import CFunc, _CFuncCompiler
+    from numba.core.compiler import Compiler
+
+    class _NoAliasCompiler(_CFuncCompiler):
+        def _customize_flags(self, flags):
+            flags = super()._customize_flags(flags)
+            flags.noalias = True
+            return flags
+
     def region(fn):
         """Translated blocks, compiled together: fn(idx, r, mem, ctl) runs block idx. Called by
         address from the run loop.
@@ -120,18 +129,9 @@ else:
         buffers): LLVM may then keep guest registers in host registers across guest stores, and
         drop the exit-word check after every instruction that cannot have set it. Numba has
         the flag but no decorator option for it, hence the compiler subclass."""
-        from numba.core.ccallback import CFunc, _CFuncCompiler
-        from numba.core.compiler import Compiler
-
-        class NoAlias(_CFuncCompiler):
-            def _customize_flags(self, flags):
-                flags = super()._customize_flags(flags)
-                flags.noalias = True
-                return flags
-
         options = {"nopython": True}
         cf = CFunc(fn, (REGION_SIG.args, REGION_SIG.return_type), {}, options)
-        cf._compiler = NoAlias(fn, cf._targetdescr, options, {}, Compiler)
+        cf._compiler = _NoAliasCompiler(fn, cf._targetdescr, options, {}, Compiler)
         cf.enable_caching()
         cf.compile()
         return cf

@@ -118,10 +118,13 @@ class CodeCache:
         self.keep = {}          # pc -> compiled region (keeps its machine code alive)
         self.probed = set()     # pcs the translation cache did not have at PROBE_THRESHOLD
         self.gen = 0            # the address space's code_gen these translations belong to
+        # the arrays' addresses, for the run loops (computed once: .ctypes costs microseconds)
+        self.dc_addr, self.jt_addr, self.heat_addr = (
+            a.ctypes.data for a in (self.dc, self.jt, self.heat))
 
     def flush(self):
         self.dc[:, 0] = -1
-        self.jt[:, 0] = -1
+        self.jt[:] = -1         # every column: a region's chaining check reads the entry id
         self.heat[:] = 0
         self.keep.clear()
         self.probed.clear()
@@ -158,14 +161,14 @@ class Engine:
             if ctl[CTL_IRQ]:              # an interrupt came before the line above cleared it
                 return Exit.INTERRUPT
             if self.tier == "jit":
-                ctl[CTL_JT] = cache.jt.ctypes.data
+                ctl[CTL_JT] = cache.jt_addr
                 start = ctl[CTL_INSTRET]
                 e = lp.run_jit_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
-                                             cache.dc.ctypes.data, cache.jt.ctypes.data,
-                                             cache.heat.ctypes.data, budget, PROBE_THRESHOLD)
+                                      cache.dc_addr, cache.jt_addr, cache.heat_addr, budget,
+                                      PROBE_THRESHOLD)
             elif self.tier == "interp":
-                e = lp.run_interp_native(regs.ctypes.data, m[0].ctypes.data,
-                                                ctl.ctypes.data, cache.dc.ctypes.data, budget)
+                e = lp.run_interp_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
+                                         cache.dc_addr, budget)
             else:
                 e = lp.run_interp(regs, m, cache.dc, budget)
             e = Exit(int(e))

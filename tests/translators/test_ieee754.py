@@ -330,7 +330,7 @@ def test_fma_rounds_once_f64():
     assert tuple(map(int, fp.fma(a, a, c, F64, RNE, True))) == (0x3970000000000000, 0)
 
 
-def test_fma_fast_path_agrees_with_the_exact_path():
+def test_fma_fast_path_agrees_with_exact_rationals():
     """The host-FMA path (_fast_fma) decides exactness by an error-free transformation; aim at
     its hard cases -- exact integer arithmetic, c = -RN(a*b) (the result is the product's rounding
     error, exact), c just off it, tiny c -- and compare with the exact reference in every case it
