@@ -30,6 +30,8 @@ def test_changed_code_never_runs_stale_translations(guest_bin, rootfs, workdir, 
         text = out.decode()
         assert rc == 0 and "STALE" not in text, text + err.decode(errors="replace")
         assert [line.split(" k=")[0].strip() for line in text.splitlines()] == SMC_OUT
+        ran = re.search(r"blocks run: compiled (\d+)", err.decode())
+        assert ran and int(ran.group(1)) > 0, err.decode()     # translated code did run
     stats = err.decode()
     loaded = re.search(r"loaded from the cache: (\d+)", stats)
     assert loaded and int(loaded.group(1)) > 0, stats

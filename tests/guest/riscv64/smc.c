@@ -1,9 +1,10 @@
 /* smc: code written at run time, then changed under the translator's feet. Each phase calls a
-   generated function `addi a0,a0,K; ret` often enough for a translating VM to compile it (and
-   the loop calling it), then changes K by one of the ways a program may change code: rewriting
-   it in place followed by fence.i, by __builtin___clear_cache (riscv_flush_icache), by munmap and
-   a new mapping at the same address, by mprotect round trips, and by execve of a program that
-   maps other code at the same address. A stale translation shows as a wrong sum.
+   generated function (`j 1f; ...; 1: addi a0,a0,K; ret`) often enough for a translating VM to
+   compile it (and the loop calling it), then changes K by one of the ways a program may change
+   code: rewriting it in place followed by fence.i, by __builtin___clear_cache
+   (riscv_flush_icache), by munmap and a new mapping at the same address, by mprotect round
+   trips, and by execve of a program that maps other code at the same address. A stale
+   translation shows as a wrong sum.
      smc          every phase but the last
      smc exec     all of them (the execve needs a system that runs riscv64 binaries: jitvm;
                   qemu-user only with binfmt_misc) */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define CODE ((void *)0x5a000000)
@@ -19,10 +21,14 @@
 
 typedef long (*fn_t)(long);
 
+/* Two blocks: the entry jumps (a direct jal) to the part that changes. The entry's bytes never
+   change, so a VM finds its translation again by them; it must not go on into an old copy of
+   the second block. */
 static void emit(uint32_t *p, int k)
 {
-    p[0] = 0x13 | (10 << 7) | (10 << 15) | ((uint32_t)(k & 0xfff) << 20);   /* addi a0,a0,k */
-    p[1] = 0x00008067;                                                       /* ret */
+    p[0] = 0x0400006f;                                                       /* j p+64 */
+    p[16] = 0x13 | (10 << 7) | (10 << 15) | ((uint32_t)(k & 0xfff) << 20);  /* addi a0,a0,k */
+    p[17] = 0x00008067;                                                      /* ret */
 }
 
 static uint32_t *map_code(void)
@@ -40,6 +46,9 @@ static int phase(const char *name, int k)
     for (long i = 0; i < CALLS; i++) {
         sum += f(i);
         want += i + k;
+        if (i % 500 == 0)
+            syscall(SYS_getppid);  /* a kernel entry now and then, as real programs make: a
+                                      VM may take its translations there */
     }
     printf("%-28s k=%-3d %s\n", name, k, sum == want ? "ok" : "STALE CODE");
     return sum != want;
@@ -50,12 +59,12 @@ int main(int argc, char **argv)
     int bad = 0;
     if (argc > 1 && strcmp(argv[1], "after-exec") == 0) {
         emit(map_code(), 21);                          /* same address, a new program */
-        __builtin___clear_cache((char *)CODE, (char *)CODE + 8);
+        __builtin___clear_cache((char *)CODE, (char *)CODE + 72);
         return phase("after execve", 21);
     }
     uint32_t *p = map_code();
     emit(p, 1);
-    __builtin___clear_cache((char *)p, (char *)p + 8);
+    __builtin___clear_cache((char *)p, (char *)p + 72);
     bad |= phase("first code", 1);
 
     emit(p, 3);                                        /* rewrite in place + fence.i */
@@ -63,7 +72,7 @@ int main(int argc, char **argv)
     bad |= phase("rewritten, fence.i", 3);
 
     emit(p, 5);                                        /* rewrite + the libc/syscall way */
-    __builtin___clear_cache((char *)p, (char *)p + 8);
+    __builtin___clear_cache((char *)p, (char *)p + 72);
     bad |= phase("rewritten, clear_cache", 5);
 
     munmap(p, 4096);                                   /* a new mapping at the same place */
@@ -75,7 +84,7 @@ int main(int argc, char **argv)
     mprotect(p, 4096, PROT_READ | PROT_WRITE);         /* W^X style: write, then make it X */
     emit(p, 11);
     mprotect(p, 4096, PROT_READ | PROT_EXEC);
-    __builtin___clear_cache((char *)p, (char *)p + 8);
+    __builtin___clear_cache((char *)p, (char *)p + 72);
     bad |= phase("mprotect RW -> RX", 11);
 
     fflush(stdout);
