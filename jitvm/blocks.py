@@ -1,44 +1,44 @@
-"""Translating hot guest basic blocks into Numba-compiled functions.
+"""Translating hot guest basic blocks into compiled code.
 
 A block is the run of instructions from a start pc to the first one that ends a block (a branch,
 jump, trap or fence.i), at most MAX_INSNS long and never crossing a page. Its translation is a
-sequence of calls to the *same* exec_<name> semantic functions the interpreter uses, with every
-decoded field a constant, so Numba inlines and folds them.
+sequence of calls to the *same* semantic functions the interpreter uses -- each compiled once by
+Numba as an op (jitvm/ops.py) -- with every decoded field a constant, which LLVM inlines and folds.
 
 Blocks that become hot together are compiled together, as one *region*: a C-callable function
-`region(idx, r, mem, ctl)` whose body is a switch over the blocks' bodies. Numba's fixed cost per
-compiled function (~0.3 s here) is then paid once per batch instead of once per block.
+`region(idx, r, mem, ctl)` whose body is a switch over the blocks' bodies, emitted as LLVM IR
+(jitvm/region_ir.py). Compiling one is LLVM's work only, a few milliseconds per instruction.
 
 A block of a region goes on to a successor in the same region directly, but only while the
 running code cache's jump table maps the successor's pc to that very copy (its `entry` id, which
-also names the pc, is in the successor's row): the jump
-table holds only translations whose own code was checked (by key, when installed) and is emptied
-when code changes (fence.i, munmap...), so a region never runs its copy of a block whose guest
-code has changed since, nor one from another program that had other code at that address.
+also names the pc, is in the successor's row): the jump table holds only translations whose own
+code was checked (by key, when installed) and is emptied when code changes (fence.i, munmap...),
+so a region never runs its copy of a block whose guest code has changed since, nor one from
+another program that had other code at that address.
 
-Generated region modules live in the persistent translation cache (JITVM_CACHE or
-~/.cache/jitvm), and an index file per block -- named by a hash of ISA, engine and semantics
-version, start pc and code bytes -- says which region and index hold it. A second run finds its
-hot blocks there and loads the machine code Numba cached beside each region: nothing compiles.
+Regions live in the persistent translation cache (JITVM_CACHE or ~/.cache/jitvm) as object code,
+with their IR beside it to read, and an index file per block -- named by a hash of ISA, engine
+and semantics version, start pc and code bytes -- says which region and index hold it. A second
+run finds its hot blocks there and links their object code (~1 ms a region): nothing compiles.
 """
 import hashlib
-import importlib.util
 import os
-import sys
 import time
 from pathlib import Path
 
+from jitvm import region_ir as region_ir_mod
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_JT, PAGE_SIZE
 
-ENGINE_VERSION = 4
+ENGINE_VERSION = 5
 MAX_INSNS = 64
 CHAIN_LIMIT = 4096      # instructions a region may run before it returns to the run loop
 JT_SIZE = 1 << 14       # jump-table rows (pc, region address, entry), indexed by jt_slot(pc)
+CTL_STAT_CHAINED = 42   # ctl word: blocks entered by chaining inside regions (engine's range)
 # The cache on disk keeps the most recently used regions within this many bytes (`trim`).
 CACHE_LIMIT = int(float(os.environ.get("JITVM_CACHE_MB", "1024")) * 1e6)
-_TRAPS_RETIRE = f"ctl[0] == {int(Exit.SYSCALL)} or ctl[0] == {int(Exit.FENCE_I)} " \
-                f"or ctl[0] == {int(Exit.BREAKPOINT)}"
+# exits that retire the instruction taking them (a fault or an illegal instruction does not)
+RETIRING_EXITS = (int(Exit.SYSCALL), int(Exit.FENCE_I), int(Exit.BREAKPOINT))
 _loaded = {}                    # region path -> compiled function (one import per process)
 
 
@@ -77,61 +77,23 @@ def entry(name, k):
     return (int(name[2:13], 16) << 16) | k
 
 
-def block_body(isa, insns, pad, successors):
-    """Source lines running one block inside a region's loop. `n` counts the instructions
-    retired so far; an exit returns it. At the end, a successor that is a block of the same
-    region is entered directly (`successors`: [(pc, entry)], likeliest first) if the jump table
-    maps it to this copy: chaining without going back to the run loop, until CHAIN_LIMIT
-    instructions."""
-    lines = []
-    for i, (pc, inst, f) in enumerate(insns):
-        op, ilen, rd, rs1, rs2, rs3, rm, imm = f
-        lines.append(f"{pad}# {pc:#x}: {isa.disasm(inst, pc)}")
-        lines.append(f"{pad}npc = {isa.semantic(op)[1]}(r, m, {pc}, {ilen}, {rd}, {rs1}, {rs2}, "
-                     f"{rs3}, {rm}, {imm})")
-        # an exit: a fault did not retire the instruction, a trap did
-        lines += [f"{pad}if ctl[0] != 0:", f"{pad}    r[{isa.PC}] = npc",
-                  f"{pad}    return n + {i} + ({_TRAPS_RETIRE})"]
-    lines += [f"{pad}r[{isa.PC}] = npc", f"{pad}n += {len(insns)}"]
-    if successors:
-        lines.append(f"{pad}if n < {CHAIN_LIMIT}:")
-        for spc, e in successors:
-            lines += [f"{pad}    if npc == {spc} and jt[{3 * jt_slot(spc) + 2}] == {e}:",
-                      f"{pad}        idx = {e}", f"{pad}        continue"]
-    lines.append(f"{pad}return n")
-    return lines
-
-
-def region_source(isa, batch, name):
-    """Python source of one region compiling every block in `batch`."""
-    by_module = {}
-    for insns in batch:
-        for _, _, f in insns:
-            mod, fn = isa.semantic(f[0])
-            by_module.setdefault(mod, set()).add(fn)
-    lines = [f"# Generated by jitvm/blocks.py: {isa.NAME} region of {len(batch)} blocks. "
-             "Do not edit.",
-             "from jitvm.compiled import carray, int_ptr, region",
-             "from jitvm.mmu import block_views"]
-    lines += [f"from {mod} import {', '.join(sorted(fns))}" for mod, fns in sorted(by_module.items())]
-    lines += ["", "", "@region", f"def {name}(idx, rp, mp, cp):",
-              "    r, m = block_views(rp, mp, cp)", "    ctl = m[4]",
-              f"    jt = carray(int_ptr(ctl[{CTL_JT}]), {3 * JT_SIZE})", "    n = 0",
-              "    while True:"]
+def region_ir(isa, batch, name, local_regs=True):
+    """LLVM IR of one region compiling every block in `batch` (jitvm/region_ir.py)."""
     starts = {insns[0][0]: entry(name, k) for k, insns in enumerate(batch)}
+    plan = []
     for k, insns in enumerate(batch):
         last, _, (_, ilen, *_, imm) = insns[-1]
         # The successors a block can name statically, likeliest first: a loop back to itself,
         # falling through, a pc-relative branch or jump target. (An indirect jump goes back to
-        # the run loop and its jump table: checking every block of the region here made Numba's
-        # compile time grow with the square of the region's size.)
+        # the run loop and its jump table.)
         order = [insns[0][0], last + ilen, last + imm]
-        successors = [(pc, starts[pc]) for pc in dict.fromkeys(order) if pc in starts]
-        lines.append(f"        if idx == {entry(name, k)}:  # block at {insns[0][0]:#x}, "
-                     f"{len(insns)} instructions")
-        lines += block_body(isa, insns, "            ", successors)
-    lines += ["        return n", ""]
-    return "\n".join(lines)
+        plan.append((entry(name, k), insns,
+                     [(pc, starts[pc]) for pc in dict.fromkeys(order) if pc in starts]))
+    return region_ir_mod.emit(isa, name, plan, local_regs=local_regs, nregs=isa.nregs,
+                              pc_reg=isa.PC, chain_limit=CHAIN_LIMIT, ctl_jt=CTL_JT,
+                              ctl_chained=CTL_STAT_CHAINED,
+                              jt_entry_word=lambda pc: 3 * jt_slot(pc) + 2,
+                              retiring_exits=RETIRING_EXITS)
 
 
 def block_key(isa, insns):
@@ -145,44 +107,30 @@ def _dir(isa_name):
     return cache_root() / "blocks" / isa_name
 
 
-def _write_atomic(path, text):
+def _write_atomic(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
+    tmp.write_bytes(data) if isinstance(data, bytes) else tmp.write_text(data)
     os.replace(tmp, path)             # atomic: concurrent jitvm runs share the cache
 
 
 class Loaded:
-    """A region linked from its saved object code: what the jump table needs of it."""
+    """A region linked into this process: what the jump table needs of it."""
 
     def __init__(self, address):
         self.address = address
 
 
-def _load(path):
-    """The compiled region in `path`: linked from the object code saved beside it (`_save`), or
-    through Numba (its cached machine code if present, else compiled here)."""
-    if path not in _loaded:
+def _load(obj):
+    """The region whose object code is in `obj`, linked into this process once (~1 ms)."""
+    if obj not in _loaded:
+        from jitvm.compiled import load_native_object
+        _loaded[obj] = Loaded(load_native_object(obj.read_bytes(), obj.stem))
         try:
-            # last use, for `trim`, as the access time: Numba's cache checks the modification
-            # time, which must stay as it was when the machine code was cached
-            os.utime(path, (time.time(), path.stat().st_mtime))
+            os.utime(obj)             # last use, for `trim`
         except OSError:
             pass
-        obj, sym = path.with_suffix(".o"), path.with_suffix(".sym")
-        if obj.exists() and sym.exists():
-            try:
-                from jitvm.compiled import load_native_object
-                _loaded[path] = Loaded(load_native_object(obj.read_bytes(), sym.read_text()))
-                return _loaded[path]
-            except Exception:             # Numba's way below still works
-                pass
-        spec = importlib.util.spec_from_file_location(f"jitvm_regions.{path.stem}", path)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = mod
-        spec.loader.exec_module(mod)
-        _loaded[path] = getattr(mod, path.stem)
-    return _loaded[path]
+    return _loaded[obj]
 
 
 def loaded_regions():
@@ -196,49 +144,50 @@ def lookup(isa, insns):
         name, idx = marker.read_text().split()
     except (OSError, ValueError):
         return None
-    path = _dir(isa.NAME) / "regions" / f"{name}.py"
-    if not path.exists():
+    obj = _dir(isa.NAME) / "regions" / f"{name}.o"
+    if not obj.exists():
         return None                   # removed by `trim` (index entries are written only
-                                      # once the region's machine code is in the cache)
+                                      # once the region's object code is in the cache)
     try:
-        fn = _load(path)
+        fn = _load(obj)
     except Exception:                 # a damaged cache entry: translate the block again
         return None
     return fn.address, entry(name, int(idx)), fn
 
 
 def prepare_region(isa, batch):
-    """(path, source, block keys) of the region that compiles `batch`."""
+    """(path of its object code, block keys) of the region that compiles `batch`."""
     keys = [block_key(isa, insns) for insns in batch]
     name = "r_" + hashlib.sha256("".join(keys).encode()).hexdigest()[:24]
-    path = _dir(isa.NAME) / "regions" / f"{name}.py"
-    return path, region_source(isa, batch, name), keys
+    return _dir(isa.NAME) / "regions" / f"{name}.o", keys
 
 
-def build_region(isa_name, path, source, keys):
-    """Write and compile a region (Numba caches its machine code beside it), then index its
-    blocks; returns the seconds it took. Runs in the compile process (jitvm/compile_worker.py),
-    or inline in sync mode; needs only names and strings."""
+_isas = {}
+
+
+def build_region(isa_name, path, batch, keys):
+    """Compile the region of `batch` (its blocks as from `scan`) to object code kept in the
+    cache, with its IR beside it to read, then index its blocks; returns the seconds it took.
+    Runs in the compile process (jitvm/compile_worker.py), or inline in sync mode; needs only
+    names, numbers and strings."""
     t = time.perf_counter()
     path = Path(path)
     if not path.exists():
-        _write_atomic(path, source)
-    _save(path, _load(path))
+        if isa_name not in _isas:
+            from jitvm.engine import IsaInfo
+            _isas[isa_name] = IsaInfo(isa_name)
+        isa = _isas[isa_name]
+        batch = [[(pc, inst, tuple(fields)) for pc, inst, fields in insns] for insns in batch]
+        for local_regs in (True, False):    # registers in locals if LLVM can promote them all
+            text = region_ir(isa, batch, path.stem, local_regs)
+            obj, promoted = region_ir_mod.build(isa, path.stem, text)
+            if promoted:
+                break
+        _write_atomic(path.with_suffix(".ll"), text)
+        _write_atomic(path, obj)
     for k, key in enumerate(keys):
         _write_atomic(_dir(isa_name) / "index" / key, f"{path.stem} {k}\n")
     return time.perf_counter() - t
-
-
-def _save(path, fn):
-    """Keep the object code of a region just compiled beside it (what `_load` links fastest)."""
-    from jitvm.compiled import native_object
-    saved = native_object(fn) if native_object else None
-    if saved is not None and not path.with_suffix(".o").exists():
-        data, symbol = saved
-        _write_atomic(path.with_suffix(".sym"), symbol)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.o.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path.with_suffix(".o"))     # last: .o present means .sym is too
 
 
 def load_region(path, nblocks):
@@ -249,9 +198,9 @@ def load_region(path, nblocks):
 
 
 def _region_files(regions):
-    """{region name: [its files]}: the source and what Numba cached beside it."""
+    """{region name: [its files]}."""
     out = {}
-    for f in list(regions.glob("r_*")) + list((regions / "__pycache__").glob("r_*")):
+    for f in regions.glob("r_*"):
         out.setdefault(f.name.split(".")[0], []).append(f)
     return out
 
@@ -266,7 +215,7 @@ def trim(limit=None):
         for name, files in _region_files(d).items():
             try:
                 size = sum(f.stat().st_size for f in files)
-                used = (d / f"{name}.py").stat().st_atime
+                used = (d / f"{name}.o").stat().st_mtime
             except OSError:
                 used, size = 0.0, 0
             regions.append((used, size, files))
@@ -287,6 +236,6 @@ def trim(limit=None):
 
 def compile_region(isa, batch):
     """Compile the blocks in `batch` as one region, here and now: (entries, seconds)."""
-    path, source, keys = prepare_region(isa, batch)
-    seconds = build_region(isa.NAME, path, source, keys)
+    path, keys = prepare_region(isa, batch)
+    seconds = build_region(isa.NAME, path, batch, keys)
     return load_region(path, len(keys)), seconds

@@ -1,8 +1,10 @@
 """The persistent translation cache: what is in it, clearing it, and warming it.
 
 Two kinds of compiled code live on disk:
-  * the interpreter and run loops of each ISA (compiled once per semantics version, ~1-2 minutes
-    on two cores; Numba keeps the machine code beside the sources and in the cache root), and
+  * what depends only on an ISA's semantics, compiled once per semantics version: the
+    interpreter and run loops (~1-2 minutes on two cores; Numba keeps the machine code beside
+    the sources and in the cache root) and the ops translated code inlines (jitvm/ops.py, beside
+    the sources), and
   * translated regions of hot guest blocks (jitvm/blocks.py), under <root>/blocks/<isa>/.
 `warm` compiles the first kind ahead of time, with progress, so the first `jitvm run` or
 `jitvm boot` does not pay for it.
@@ -25,7 +27,7 @@ def stats():
              f"{CACHE_LIMIT / 1e6:.0f} MB, least recently used go first; JITVM_CACHE_MB)"]
     blocks = root / "blocks"
     for isa_dir in sorted(blocks.iterdir()) if blocks.exists() else []:
-        regions = list((isa_dir / "regions").glob("r_*.py"))
+        regions = list((isa_dir / "regions").glob("r_*.o"))
         index = list((isa_dir / "index").glob("*"))
         lines.append(f"  {isa_dir.name}: {len(index)} blocks in {len(regions)} regions, "
                      f"{_size(isa_dir) / 1e6:.1f} MB")
@@ -35,17 +37,22 @@ def stats():
 
 
 def clear():
-    """Remove translated blocks and run loops (the rootfs is kept)."""
+    """Remove translated blocks, run loops and ops kept in the cache root (the rootfs is kept;
+    so are what Numba and jitvm/ops.py keep beside the sources)."""
     root = cache_root()
-    for part in ("blocks", "loops"):
+    for part in ("blocks", "loops", "ops"):
         shutil.rmtree(root / part, ignore_errors=True)
 
 
 def warm(isa="riscv64", progress=print):
-    """Compile the interpreter and run loops of `isa` now (cached on disk afterwards)."""
-    from jitvm.engine import load_loops
+    """Compile the interpreter, run loops and ops of `isa` now (kept on disk afterwards)."""
+    from jitvm import ops
+    from jitvm.engine import IsaInfo, load_loops
     t = time.perf_counter()
     progress(f"compiling the {isa} interpreter and run loops (the first time takes a minute or "
              "two on two cores; cached afterwards) ...")
     load_loops(isa)          # their C entry points compile, with every semantic function, on import
     progress(f"interpreter ready in {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    if ops.warm(IsaInfo(isa), progress=progress):
+        progress(f"ops for translated code ready in {time.perf_counter() - t:.1f} s")

@@ -1,7 +1,7 @@
 """The compile process: builds regions of hot blocks for the VM that started it, off the guest's
 critical path. `CompileProcess` is the VM's end (used by jitvm/engine.py), `main` the worker's.
 
-Protocol, one JSON object per line: the VM writes jobs {"id", "isa", "path", "source", "keys"} to
+Protocol, one JSON object per line: the VM writes jobs {"id", "isa", "path", "batch", "keys"} to
 stdin; the worker answers {"id", "seconds"} or {"id", "error"} on stdout once the region is
 compiled and indexed in the persistent translation cache (jitvm/blocks.py build_region).
 
@@ -37,11 +37,11 @@ class CompileProcess:
         self.futures, self.next_id = {}, 0
         threading.Thread(target=self._replies, daemon=True, name="jitvm-compile-replies").start()
 
-    def submit(self, isa_name, path, source, keys):
+    def submit(self, isa_name, path, batch, keys):
         fut = Future()
         self.next_id += 1
         self.futures[self.next_id] = fut
-        job = {"id": self.next_id, "isa": isa_name, "path": str(path), "source": source,
+        job = {"id": self.next_id, "isa": isa_name, "path": str(path), "batch": batch,
                "keys": keys}
         try:
             self.proc.stdin.write(json.dumps(job) + "\n")
@@ -85,7 +85,7 @@ def main():
         job = json.loads(line)
         try:
             reply = {"id": job["id"], "seconds": blocks.build_region(
-                job["isa"], job["path"], job["source"], job["keys"])}
+                job["isa"], job["path"], job["batch"], job["keys"])}
         except Exception as e:          # reported to the VM, whose blocks stay interpreted
             reply = {"id": job["id"], "error": (str(e).splitlines() or [repr(e)])[0][:300]}
         try:

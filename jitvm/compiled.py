@@ -42,7 +42,7 @@ if PURE_PYTHON:
     def call_block(addr, idx, r, mem, ctl):  # pragma: no cover - never reached in python mode
         raise RuntimeError("compiled blocks do not exist in the python tier")
 
-    region = carray = native = native_object = load_native_object = None
+    carray = native = load_native_object = None
 
     import threading
     _atomic = threading.Lock()
@@ -109,33 +109,6 @@ else:
 
     from numba import carray  # noqa: F401  (re-exported for jitvm.mmu.block_views)
 
-    REGION_SIG = types.int64(types.int64, types.CPointer(types.int64), types.voidptr,
-                             types.CPointer(types.int64))
-
-    from numba.core.ccallback import CFunc, _CFuncCompiler
-    from numba.core.compiler import Compiler
-
-    class _NoAliasCompiler(_CFuncCompiler):
-        def _customize_flags(self, flags):
-            flags = super()._customize_flags(flags)
-            flags.noalias = True
-            return flags
-
-    def region(fn):
-        """Translated blocks, compiled together: fn(idx, r, mem, ctl) runs block idx. Called by
-        address from the run loop.
-
-        Compiled with `noalias` on the three pointers (registers, guest memory, ctl are separate
-        buffers): LLVM may then keep guest registers in host registers across guest stores, and
-        drop the exit-word check after every instruction that cannot have set it. Numba has
-        the flag but no decorator option for it, hence the compiler subclass."""
-        options = {"nopython": True}
-        cf = CFunc(fn, (REGION_SIG.args, REGION_SIG.return_type), {}, options)
-        cf._compiler = _NoAliasCompiler(fn, cf._targetdescr, options, {}, Compiler)
-        cf.enable_caching()
-        cf.compile()
-        return cf
-
     def native(*argtypes):
         """A C-callable entry point taking raw pointers ("p": int64*, "v": void*, "i": int64).
         Arrays rebuilt from raw pointers inside carry no reference count, so the calls below
@@ -152,19 +125,10 @@ else:
             return call
         return wrap
 
-    def native_object(cf):
-        """(object code, entry symbol) of a cfunc compiled in this process, to keep beside its
-        source; None if Numba loaded it from its own cache (no object code in hand then)."""
-        try:
-            return cf._library._get_compiled_object(), cf._wrapper_name
-        except (AttributeError, RuntimeError):
-            return None
-
     def load_native_object(data, symbol):
-        """Link object code saved from `native_object` into this process; returns the entry
-        address. About 1 ms, where Numba's own cache takes ~7 ms a function (it unpickles type
-        information and relinks a module as well). Uses Numba internals (its MCJIT engine and
-        the NRT symbols the code refers to): callers fall back to Numba's cache if this fails."""
+        """Link object code (a translated region, jitvm/region_ir.py) into this process; returns
+        the address of `symbol`. About 1 ms. Uses Numba internals: its MCJIT engine, which
+        resolves the Numba runtime symbols the code refers to."""
         import llvmlite.binding as ll
         from numba.core.registry import cpu_target
         from numba.core.runtime import rtsys
@@ -184,15 +148,6 @@ else:
 
         def codegen(context, builder, sig, args):
             return cgutils.create_struct_proxy(sig.args[0])(context, builder, value=args[0]).data
-        return sig, codegen
-
-    @intrinsic
-    def int_ptr(typingctx, addr):
-        """An address held in an int64, as int64* (for carray)."""
-        sig = types.CPointer(types.int64)(types.int64)
-
-        def codegen(context, builder, sig, args):
-            return builder.inttoptr(args[0], ir.IntType(64).as_pointer())
         return sig, codegen
 
     @intrinsic

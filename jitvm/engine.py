@@ -55,6 +55,7 @@ class IsaInfo:
         self.fetch, self.decode, self.disasm = pkg.fetch, pkg.decode, pkg.disasm
         self.ENDS_BLOCK, self.NAMES = pkg.ENDS_BLOCK, pkg.NAMES
         self.PC = pkg.cpu.PC
+        self.version = semantics_version(name)
         self.new_regs, self.nregs = pkg.cpu.new_regs, pkg.cpu.NREGS
         self._dispatch = importlib.import_module(f"translators.{name}._dispatch")
         self._sem = {}
@@ -63,9 +64,16 @@ class IsaInfo:
         """(module, function name) of the semantic function for op."""
         if op not in self._sem:
             fname = "exec_" + self.NAMES[op].replace(".", "_")
-            fn = getattr(self._dispatch, fname)
-            self._sem[op] = (getattr(fn, "py_func", fn).__module__, fname)
+            self._sem[op] = (self.semantic_module(fname), fname)
         return self._sem[op]
+
+    def semantic_module(self, fname):
+        fn = getattr(self._dispatch, fname)
+        return getattr(fn, "py_func", fn).__module__
+
+    def op_functions(self):
+        """The names of every semantic function of the ISA."""
+        return sorted({self.semantic(op)[1] for op in range(1, len(self.NAMES))})
 
 
 def semantics_version(isa_name):
@@ -137,7 +145,6 @@ class Engine:
         if (tier == "python") != PURE_PYTHON:
             raise RuntimeError("the python tier needs JITVM_ENGINE=python set before start-up")
         self.isa = IsaInfo(isa_name)
-        self.isa.version = semantics_version(isa_name)
         self.tier = tier
         self.loops = load_loops(isa_name)
         self.stats = Stats()
@@ -278,8 +285,9 @@ class Engine:
             from jitvm.compile_worker import CompileProcess
             self._compiler = CompileProcess()
         for batch in self._batches(fresh):
-            path, source, keys = blocks.prepare_region(self.isa, [insns for _, insns in batch])
-            fut = self._compiler.submit(self.isa.NAME, path, source, keys)
+            insns = [insns for _, insns in batch]
+            path, keys = blocks.prepare_region(self.isa, insns)
+            fut = self._compiler.submit(self.isa.NAME, path, insns, keys)
             cache.pending.append((fut, cache.gen, batch, path, keys))
 
     def shutdown(self):

@@ -10,6 +10,7 @@ import numpy as np
 
 import translators
 from jitvm import mmu
+from jitvm.blocks import CTL_STAT_CHAINED
 from jitvm.engine import Engine
 from jitvm.exits import Access, Exit
 
@@ -70,9 +71,11 @@ class Cpu:
 
     @property
     def blocks_run(self):
-        """(compiled, interpreted) basic blocks this CPU has run (jit tier only)."""
+        """(entered from the run loop, chained inside a region, interpreted): basic blocks this
+        CPU has run (jit tier only)."""
         lp = self.machine.engine.loops
-        return int(self.ctl[lp.CTL_STAT_BLOCKS_JIT]), int(self.ctl[lp.CTL_STAT_BLOCKS_INTERP])
+        return (int(self.ctl[lp.CTL_STAT_BLOCKS_JIT]), int(self.ctl[CTL_STAT_CHAINED]),
+                int(self.ctl[lp.CTL_STAT_BLOCKS_INTERP]))
 
 
 class Machine:

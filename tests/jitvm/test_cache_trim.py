@@ -5,11 +5,11 @@ from jitvm import blocks
 
 
 def make_region(regions, name, size, used):
-    (regions / "__pycache__").mkdir(parents=True, exist_ok=True)
-    src = regions / f"{name}.py"
-    src.write_text("#" * 100)
-    (regions / "__pycache__" / f"{name}.{name}-7.py311.nbi").write_bytes(b"x" * size)
-    os.utime(src, (used, 0))              # last use is the access time
+    regions.mkdir(parents=True, exist_ok=True)
+    (regions / f"{name}.ll").write_text("#" * 100)
+    obj = regions / f"{name}.o"
+    obj.write_bytes(b"x" * size)
+    os.utime(obj, (used, used))           # last use is the object code's modification time
 
 
 def test_trim_removes_the_least_recently_used_regions(tmp_path, monkeypatch):
@@ -20,5 +20,5 @@ def test_trim_removes_the_least_recently_used_regions(tmp_path, monkeypatch):
     assert blocks.trim(limit=10_000) == 0                 # fits: nothing goes
     assert blocks.trim(limit=2_300) == 1                  # one must go: the oldest
     left = sorted(p.name for p in regions.rglob("r_*"))
-    assert left == ["r_mid.py", "r_mid.r_mid-7.py311.nbi", "r_new.py", "r_new.r_new-7.py311.nbi"]
+    assert left == ["r_mid.ll", "r_mid.o", "r_new.ll", "r_new.o"]
     assert blocks.trim(limit=0) == 2 and not list(regions.rglob("r_*"))

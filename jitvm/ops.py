@@ -1,0 +1,122 @@
+"""Each instruction's semantic function, compiled once as a C-callable *op* and kept as LLVM
+bitcode, for translated regions (jitvm/region_ir.py) to inline.
+
+An op is the instruction's `exec_<name>` behind raw pointers:
+
+    int64 jitvm_op_<isa>_<name>(int64 *r, uint8 *mem, int64 *ctl,
+                                int64 pc, ilen, rd, rs1, rs2, rs3, rm, imm)   -> next pc
+
+compiled by Numba from the very function the interpreter runs (one semantic definition for every
+tier). A region calls ops with the decoded fields as constants; LLVM inlines them and folds the
+constants, so a region costs LLVM's time only, not Numba's front end again for every guest
+instruction (type inference and lowering of an inlined call cost ~0.1 s an instruction).
+
+Ops depend only on the semantics, like the interpreter: they are kept beside the translator's
+sources (as Numba keeps its machine code), in __pycache__/jitvm-ops-<semantics version>/, or
+under the translation cache root if that is not writable. `jitvm cache --warm` builds them all;
+otherwise each is built the first time a region needs it.
+"""
+import hashlib
+import os
+import re
+import time
+from pathlib import Path
+
+ARGS = ("pc", "ilen", "rd", "rs1", "rs2", "rs3", "rm", "imm")
+
+
+def symbol(isa_name, fname):
+    return f"jitvm_op_{isa_name}_{fname}"
+
+
+# ops are kept per semantics version and version of this file: a change to either makes new ones
+_THIS = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
+
+
+def ops_dir(isa):
+    """Where the ops of `isa` (an engine IsaInfo) live; created on first use."""
+    import translators
+    version = f"{isa.version}-{_THIS}"
+    beside = Path(translators.__file__).parent / isa.NAME / "__pycache__" / f"jitvm-ops-{version}"
+    for d in (beside, _fallback_dir(isa)):
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            if os.access(d, os.W_OK):
+                return d
+        except OSError:
+            continue
+    raise RuntimeError(f"no writable directory for compiled ops ({beside})")
+
+
+def _fallback_dir(isa):
+    from jitvm.blocks import cache_root
+    return cache_root() / "ops" / f"{isa.NAME}-{isa.version}-{_THIS}"
+
+
+def bitcode(isa, fname):
+    """The LLVM bitcode of op `fname` (e.g. "exec_add"), compiled now if not kept yet."""
+    path = ops_dir(isa) / f"{fname}.bc"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = _compile(isa, fname)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)             # atomic: VMs and compile processes share the directory
+    return data
+
+
+def _compile(isa, fname):
+    """Compile op `fname` with Numba; its module, with every function but the op made internal
+    (so ops compiled in different processes never clash when a region links several)."""
+    import importlib
+
+    import llvmlite.binding as llvm
+    import numba
+    from numba import types
+
+    from jitvm.mmu import block_views
+    fn = getattr(importlib.import_module(isa.semantic_module(fname)), fname)
+
+    def op(rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+        r, m = block_views(rp, mp, cp)
+        return fn(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm)
+
+    sig = types.int64(types.CPointer(types.int64), types.voidptr, types.CPointer(types.int64),
+                      *([types.int64] * len(ARGS)))
+    cf = numba.cfunc(sig, nopython=True)(op)
+    mod = llvm.parse_bitcode(cf._library._final_module.as_bitcode())
+    # the C entry point, and the function in Numba's calling convention behind it, are named for
+    # the op (and the region inlines both); Numba's helpers they call are left to LLVM to inline
+    impl = cf._wrapper_name[len("cfunc."):]
+    for f in mod.functions:
+        if f.is_declaration:
+            continue
+        if f.name == cf._wrapper_name:
+            f.name = symbol(isa.NAME, fname)
+        else:
+            f.linkage = "internal"
+            if f.name == impl:
+                f.name = symbol(isa.NAME, fname) + "_impl"
+    for g in mod.global_variables:
+        if not g.is_declaration:
+            g.linkage = "internal"
+    # Numba's C entry point calls the body with a `noinline` call-site attribute: drop it
+    impl_call = re.compile(rf'(call .*@"?{re.escape(symbol(isa.NAME, fname))}_impl"?\(.*\)) #\d+$')
+    text = "\n".join(impl_call.sub(r"\1", line) for line in str(mod).splitlines())
+    return llvm.parse_assembly(text).as_bitcode()
+
+
+def warm(isa, progress=print):
+    """Build every op of `isa` not kept yet, with progress."""
+    todo = [f for f in isa.op_functions() if not (ops_dir(isa) / f"{f}.bc").exists()]
+    if todo:
+        progress(f"compiling {len(todo)} ops for translated code (each instruction's semantics "
+                 "behind a C entry point, kept as LLVM bitcode) ...")
+    t = time.perf_counter()
+    for i, fname in enumerate(todo, 1):
+        bitcode(isa, fname)
+        if i % 20 == 0 or i == len(todo):
+            progress(f"  ops for translated code: {i}/{len(todo)} ({time.perf_counter() - t:.0f} s)")
+    return len(todo)

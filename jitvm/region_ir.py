@@ -1,0 +1,187 @@
+"""A region's code as LLVM IR: the switch over its blocks, the exit after each instruction, the
+chaining between blocks -- emitted here with llvmlite -- around calls to the instructions' ops
+(jitvm/ops.py), which LLVM inlines with the decoded fields as constants.
+
+    int64 region(int64 idx, int64 *r, uint8 *mem, int64 *ctl)
+
+runs the block whose entry id is `idx` (jitvm/blocks.py `entry`) and returns the instructions it
+retired. Shape of the function (`emit`):
+
+    entry:  jt = (int64 *) ctl[CTL_JT]
+    loop:   idx, n, chained = phi(...); switch idx -> one label per block, else return n
+    b_<pc>: npc = op(r, mem, ctl, <pc, ilen, rd, rs1, rs2, rs3, rm, imm>)
+            if ctl[0] != 0: goto exit
+            ... for every instruction, then r[PC] = npc; n += len
+            if n < CHAIN_LIMIT and npc == <successor pc> and jt[<its slot>].entry == <its id>:
+                idx = <its id>; chained += 1; goto loop
+            return n
+    exit:   r[PC] = npc; return n + i + (the exit retired the instruction)   (phis: npc, i)
+    return: ctl[CTL_STAT_CHAINED] += chained
+
+The three pointers are `noalias` (separate buffers), so after inlining LLVM keeps guest
+registers in host registers across guest stores and drops the exit check after instructions
+that cannot set it. Building a region (`build`) is linking, optimizing at -O3 and emitting
+object code: LLVM's time only.
+"""
+import re
+
+import llvmlite.ir as ir
+
+from jitvm import ops
+
+I64 = ir.IntType(64)
+P64 = I64.as_pointer()
+P8 = ir.IntType(8).as_pointer()
+OP_TYPE = ir.FunctionType(I64, [P64, P8, P64] + [I64] * len(ops.ARGS))
+REGION_TYPE = ir.FunctionType(I64, [I64, P64, P8, P64])
+
+
+def _c(v):
+    return ir.Constant(I64, int(v))
+
+
+def emit(isa, name, plan, *, local_regs, nregs, pc_reg, chain_limit, ctl_jt, ctl_chained,
+         jt_entry_word, retiring_exits):
+    """LLVM IR text of region `name`. plan: [(entry id, insns, successors)] with insns as from
+    blocks.scan and successors [(pc, entry id)] of the same region, likeliest first;
+    jt_entry_word(pc): index of the jump-table word holding pc's entry id; retiring_exits: the
+    exit codes whose instruction counts as retired (a system call does, a fault does not).
+    local_regs: the ops work on a local copy of the `nregs` registers (see `build`);
+    ctl_chained: the ctl word counting blocks entered by chaining (for --stats)."""
+    mod = ir.Module(name=name)
+    fn = ir.Function(mod, REGION_TYPE, name)
+    idx, r, mem, ctl = fn.args
+    for arg, argname in zip(fn.args, ("idx", "r", "mem", "ctl")):
+        arg.name = argname
+    for arg in (r, mem, ctl):
+        arg.add_attribute("noalias")
+    declared = {}
+
+    def op(fname):
+        if fname not in declared:
+            declared[fname] = ir.Function(mod, OP_TYPE, ops.symbol(isa.NAME, fname))
+        return declared[fname]
+
+    start = fn.append_basic_block("entry")
+    b = ir.IRBuilder(start)
+    jt = b.inttoptr(b.load(b.gep(ctl, [_c(ctl_jt)])), P64, name="jt")
+    regs = r
+    if local_regs:
+        memcpy = mod.declare_intrinsic("llvm.memcpy", [P8, P8, I64])
+        size = [_c(8 * nregs), ir.Constant(ir.IntType(1), 0)]
+        regs = b.bitcast(b.alloca(ir.ArrayType(I64, nregs), name="local_regs"), P64, name="regs")
+        b.call(memcpy, [b.bitcast(regs, P8), b.bitcast(r, P8)] + size)
+    pc_ptr = b.gep(regs, [_c(pc_reg)], name="pc_ptr")
+    loop = fn.append_basic_block("loop")
+    b.branch(loop)
+    b = ir.IRBuilder(loop)
+    cur, n, chained = b.phi(I64, "idx"), b.phi(I64, "n"), b.phi(I64, "chained")
+    for phi, value in ((cur, idx), (n, _c(0)), (chained, _c(0))):
+        phi.add_incoming(value, start)
+    # every way out: the registers back, and how many instructions retired
+    ret = fn.append_basic_block("return")
+    rb = ir.IRBuilder(ret)
+    retired = rb.phi(I64, "retired")
+    counter = rb.gep(ctl, [_c(ctl_chained)])
+    rb.store(rb.add(rb.load(counter), chained), counter)
+    if local_regs:
+        rb.call(memcpy, [rb.bitcast(r, P8), rb.bitcast(regs, P8)] + size)
+    rb.ret(retired)
+    done = fn.append_basic_block("done")
+    switch = b.switch(cur, done)
+    ir.IRBuilder(done).branch(ret)
+    retired.add_incoming(n, done)
+    # an instruction took an exit: the pc it left, and whether the exit retired it
+    exit_block = fn.append_basic_block("exit")
+    b = ir.IRBuilder(exit_block)
+    leave_npc, leave_i = b.phi(I64, "exit_npc"), b.phi(I64, "exit_i")
+    b.store(leave_npc, pc_ptr)
+    took = b.zext(_any_equal(b, b.load(ctl, name="exit_code"), retiring_exits), I64)
+    retired.add_incoming(b.add(n, b.add(leave_i, took)), exit_block)
+    b.branch(ret)
+
+    for e, insns, successors in plan:
+        block = fn.append_basic_block(f"b_{insns[0][0]:x}")
+        switch.add_case(_c(e), block)
+        b = ir.IRBuilder(block)
+        for i, (pc, _, fields) in enumerate(insns):
+            npc = b.call(op(isa.semantic(fields[0])[1]), [regs, mem, ctl] +
+                         [_c(x) for x in (pc, *fields[1:])], name=f"npc_{pc:x}")
+            after = fn.append_basic_block(f"a_{pc:x}")
+            exits = b.icmp_signed("!=", b.load(ctl), _c(0))
+            b.cbranch(exits, exit_block, after).set_weights([1, 1000])
+            leave_npc.add_incoming(npc, b.block)
+            leave_i.add_incoming(_c(i), b.block)
+            b = ir.IRBuilder(after)
+        b.store(npc, pc_ptr)
+        n2 = b.add(n, _c(len(insns)), name=f"n_{insns[0][0]:x}")
+        if successors:
+            go_on = fn.append_basic_block(f"b_{insns[0][0]:x}.chain")
+            back = fn.append_basic_block(f"b_{insns[0][0]:x}.back")
+            b.cbranch(b.icmp_signed("<", n2, _c(chain_limit)), go_on, back)
+            b = ir.IRBuilder(go_on)
+            for spc, se in successors:
+                check = fn.append_basic_block(f"b_{insns[0][0]:x}.to_{spc:x}")
+                nxt = fn.append_basic_block(f"b_{insns[0][0]:x}.not_{spc:x}")
+                b.cbranch(b.icmp_signed("==", npc, _c(spc)), check, nxt)
+                b = ir.IRBuilder(check)
+                mapped = b.load(b.gep(jt, [_c(jt_entry_word(spc))]))
+                chained.add_incoming(b.add(chained, _c(1)), check)
+                b.cbranch(b.icmp_signed("==", mapped, _c(se)), loop, nxt)
+                cur.add_incoming(_c(se), check)
+                n.add_incoming(n2, check)
+                b = ir.IRBuilder(nxt)
+            b.branch(back)
+            b = ir.IRBuilder(back)
+        retired.add_incoming(n2, b.block)
+        b.branch(ret)
+    return _with_disassembly(str(mod), plan, isa)
+
+
+def _with_disassembly(text, plan, isa):
+    """The IR text with each instruction's disassembly above its op call, for readers."""
+    asm = {f"{pc:x}": f"  ; {pc:#x}: {isa.disasm(inst, pc)}"
+           for _, insns, _ in plan for pc, inst, _ in insns}
+    out = []
+    for line in text.splitlines():
+        call = re.match(r'\s*%"npc_([0-9a-f]+)" = call', line)
+        if call:
+            out.append(asm[call.group(1)])
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _any_equal(b, value, constants):
+    hits = [b.icmp_signed("==", value, _c(k)) for k in constants]
+    for h in hits[1:]:
+        hits[0] = b.or_(hits[0], h)
+    return hits[0]
+
+
+def build(isa, name, ir_text):
+    """(object code, registers kept local) of region `name` from its IR: the ops it calls linked
+    in (and made internal, so LLVM inlines and then drops them), optimized like Numba's own code
+    (-O3). Registers are local when LLVM promoted the local register file to SSA values (no
+    alloca is left): guest registers then live in host registers, loaded once on entry and
+    stored once on the way out, even across a region's loops -- which LLVM will not do for the
+    caller's array, whose stores it may not move out of a loop."""
+    import llvmlite.binding as llvm
+    from numba.core.registry import cpu_target
+    tm = cpu_target.target_context.codegen()._tm
+    mod = llvm.parse_assembly(ir_text)
+    prefix = ops.symbol(isa.NAME, "")
+    for fname in [f.name[len(prefix):] for f in mod.functions if f.name.startswith(prefix)]:
+        mod.link_in(llvm.parse_bitcode(ops.bitcode(isa, fname)))
+    for f in mod.functions:
+        if f.is_declaration or f.name == name:
+            continue
+        f.linkage = "internal"
+        if f.name.startswith(prefix):       # an op and its body: into every instruction
+            f.add_function_attribute("alwaysinline")
+    mod.triple, mod.data_layout = tm.triple, str(tm.target_data)
+    mod.verify()
+    pb = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=3))
+    pb.getModulePassManager().run(mod, pb)
+    promoted = not any(i.opcode == "alloca" for bb in mod.get_function(name).blocks
+                       for i in bb.instructions)
+    return tm.emit_object(mod), promoted

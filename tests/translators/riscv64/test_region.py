@@ -1,0 +1,86 @@
+"""Translated regions (jitvm/blocks.py, jitvm/region_ir.py) on real instructions: registers,
+retired counts, exits and chaining, called the way the run loop calls them."""
+import numpy as np
+import pytest
+
+from jitvm import blocks
+from jitvm.compiled import PURE_PYTHON, call_block
+from jitvm.exits import Exit
+from jitvm.mmu import CTL_EXIT, CTL_JT, PTE_R, PTE_W
+from rvhelpers import DATA, PC, Machine, assemble
+
+pytestmark = pytest.mark.skipif(PURE_PYTHON, reason="regions are compiled code")
+
+A0, A1, A2, A3 = 10, 11, 12, 13
+LOOP = """
+loop:   addi a0, a0, 1
+        addi a1, a1, -1
+        bnez a1, loop
+        ecall
+"""
+
+
+class Region:
+    """The blocks starting at `starts` (offsets into `source`) compiled as one region, and a jump
+    table mapping each to it, as the engine installs them."""
+
+    def __init__(self, tmp_path, monkeypatch, source, starts):
+        from jitvm.engine import IsaInfo
+        monkeypatch.setenv("JITVM_CACHE", str(tmp_path / "cache"))
+        self.mc = mc = Machine()
+        code, _ = assemble(tmp_path, source, march="rv64g")     # 4-byte instructions
+        mc.write(PC, code)
+        isa = IsaInfo("riscv64")
+        batch = [blocks.scan(isa, mc.m, PC + s) for s in starts]
+        self.entries, _ = blocks.compile_region(isa, batch)
+        self.ir = next((tmp_path / "cache").rglob("r_*.ll")).read_text()
+        self.jt = np.full((blocks.JT_SIZE, 3), -1, dtype=np.int64)
+        for s, (addr, e, _) in zip(starts, self.entries):
+            self.jt[blocks.jt_slot(PC + s)] = (PC + s, addr, e)
+        mc.ctl[CTL_JT] = self.jt.ctypes.data
+
+    def call(self, k=0):
+        """Run block k of the region; returns the instructions it retired."""
+        addr, e, _ = self.entries[k]
+        self.mc.ctl[CTL_EXIT] = 0
+        return int(call_block(addr, e, self.mc.r, self.mc.mem8, self.mc.ctl))
+
+
+def test_a_loop_chains_to_itself_and_on_to_its_successor(tmp_path, monkeypatch):
+    reg = Region(tmp_path, monkeypatch, LOOP, [0, 12])
+    mc = reg.mc
+    mc.r[A1] = 100
+    assert reg.call() == 3 * 100 + 1          # the loop, then the ecall block (it retires)
+    assert mc.exit == Exit.SYSCALL
+    assert (mc.r[A0], mc.r[A1]) == (100, 0)
+    assert mc.r[64] == PC + 12                # at the ecall (the kernel moves past it)
+    assert mc.ctl[blocks.CTL_STAT_CHAINED] == 100      # 99 times back to the loop, once on
+    assert '%"local_regs" = alloca' in reg.ir           # registers were kept in locals
+
+
+def test_chaining_needs_the_jump_table_to_map_this_very_copy(tmp_path, monkeypatch):
+    reg = Region(tmp_path, monkeypatch, LOOP, [0, 12])
+    reg.jt[blocks.jt_slot(PC)] = -1           # the code there changed: the translation is gone
+    reg.mc.r[A1] = 100
+    assert reg.call() == 3                    # one time round, then back to the run loop
+    assert (reg.mc.r[A0], reg.mc.r[64]) == (1, PC)
+    assert reg.mc.exit == Exit.NONE
+
+
+def test_a_fault_stops_before_the_faulting_instruction(tmp_path, monkeypatch):
+    reg = Region(tmp_path, monkeypatch, """
+        addi a0, a0, 1
+        ld   a2, 0(a3)
+        addi a0, a0, 1
+        ecall
+    """, [0])
+    mc = reg.mc
+    mc.r[A3], mc.r[A2] = DATA, 7
+    mc.map(DATA, 0)                           # unmapped: the load faults
+    assert reg.call() == 1                    # the first addi retired, the load did not
+    assert mc.exit == Exit.PAGE_FAULT
+    assert (mc.r[A0], mc.r[A2], mc.r[64]) == (1, 7, PC + 4)
+    mc.map(DATA, PTE_R | PTE_W)               # mapped now: the whole block runs
+    mc.write(DATA, (42).to_bytes(8, "little"))
+    assert reg.call() == 4 and mc.exit == Exit.SYSCALL
+    assert (mc.r[A0], mc.r[A2]) == (3, 42)
