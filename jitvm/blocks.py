@@ -30,7 +30,7 @@ from jitvm import region_ir as region_ir_mod
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_JT, PAGE_SIZE
 
-ENGINE_VERSION = 5
+ENGINE_VERSION = 6
 MAX_INSNS = 64
 CHAIN_LIMIT = 4096      # instructions a region may run before it returns to the run loop
 JT_SIZE = 1 << 14       # jump-table rows (pc, region address, entry), indexed by jt_slot(pc)
@@ -84,16 +84,15 @@ def region_ir(isa, batch, name, local_regs=True):
     for k, insns in enumerate(batch):
         last, _, (_, ilen, *_, imm) = insns[-1]
         # The successors a block can name statically, likeliest first: a loop back to itself,
-        # falling through, a pc-relative branch or jump target. (An indirect jump goes back to
-        # the run loop and its jump table.)
+        # falling through, a pc-relative branch or jump target. (Any other pc is looked up in
+        # the jump table, see jitvm/region_ir.py.)
         order = [insns[0][0], last + ilen, last + imm]
         plan.append((entry(name, k), insns,
                      [(pc, starts[pc]) for pc in dict.fromkeys(order) if pc in starts]))
-    return region_ir_mod.emit(isa, name, plan, local_regs=local_regs, nregs=isa.nregs,
-                              pc_reg=isa.PC, chain_limit=CHAIN_LIMIT, ctl_jt=CTL_JT,
-                              ctl_chained=CTL_STAT_CHAINED,
-                              jt_entry_word=lambda pc: 3 * jt_slot(pc) + 2,
-                              retiring_exits=RETIRING_EXITS)
+    return region_ir_mod.emit(isa, name, plan, region_id=entry(name, 0) >> 16,
+                              local_regs=local_regs, nregs=isa.nregs, pc_reg=isa.PC,
+                              chain_limit=CHAIN_LIMIT, ctl_jt=CTL_JT, ctl_chained=CTL_STAT_CHAINED,
+                              jt_size=JT_SIZE, jt_slot=jt_slot, retiring_exits=RETIRING_EXITS)
 
 
 def block_key(isa, insns):

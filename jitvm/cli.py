@@ -97,9 +97,9 @@ examples:
                         "guest. It gets the console as its controlling terminal, so "
                         "`--init /bin/sh` has job control")
     b.add_argument("--engine", default="jit", choices=("jit", "interp", "python"),
-                   help="execution tier: jit = compiled interpreter + Numba-compiled hot blocks "
-                        "(default); interp = compiled interpreter only; python = the same "
-                        "semantics in plain CPython (slow; for debugging)")
+                   help="execution tier: jit = compiled interpreter + hot blocks translated to "
+                        "machine code (default); interp = compiled interpreter only; python = "
+                        "the same semantics in plain CPython (slow; for debugging)")
     b.add_argument("--strace", action="store_true",
                    help="print every system call of every process, with decoded arguments and "
                         "result, to stderr")
@@ -114,9 +114,9 @@ examples:
                    help="host directory the guest sees as / (default: the one `jitvm rootfs` "
                         "built)")
     r.add_argument("--engine", default="jit", choices=("jit", "interp", "python"),
-                   help="execution tier: jit = compiled interpreter + Numba-compiled hot blocks "
-                        "(default); interp = compiled interpreter only; python = the same "
-                        "semantics in plain CPython (slow; for debugging and comparison)")
+                   help="execution tier: jit = compiled interpreter + hot blocks translated to "
+                        "machine code (default); interp = compiled interpreter only; python = "
+                        "the same semantics in plain CPython (slow; for debugging and comparison)")
     r.add_argument("--smp", type=_cpu_count, default=1, metavar="N", help=SMP_HELP)
     r.add_argument("--mem", type=_mem_size, default=None, metavar="SIZE",
                    help="guest physical memory, e.g. 256M, 1G (default 512M)")

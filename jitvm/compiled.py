@@ -42,7 +42,7 @@ if PURE_PYTHON:
     def call_block(addr, idx, r, mem, ctl):  # pragma: no cover - never reached in python mode
         raise RuntimeError("compiled blocks do not exist in the python tier")
 
-    carray = native = load_native_object = None
+    carray = native = load_native_object = c_entry_module = target_machine = None
 
     import threading
     _atomic = threading.Lock()
@@ -124,6 +124,21 @@ else:
             call.keepalive = cf
             return call
         return wrap
+
+    def c_entry_module(fn, nargs):
+        """fn compiled as a C entry point int64 (int64 *, void *, int64 *, nargs x int64), for
+        jitvm/ops.py: (its LLVM module as bitcode, the entry's name, the name of the function in
+        Numba's calling convention behind it). Uses Numba internals (the cfunc's library)."""
+        sig = types.int64(types.CPointer(types.int64), types.voidptr, types.CPointer(types.int64),
+                          *([types.int64] * nargs))
+        cf = numba.cfunc(sig, nopython=True)(fn)
+        return (cf._library._final_module.as_bitcode(), cf._wrapper_name,
+                cf._wrapper_name[len("cfunc."):])
+
+    def target_machine():
+        """The LLVM target machine Numba compiles for (this host's CPU and features)."""
+        from numba.core.registry import cpu_target
+        return cpu_target.target_context.codegen()._tm
 
     def load_native_object(data, symbol):
         """Link object code (a translated region, jitvm/region_ir.py) into this process; returns

@@ -12,11 +12,10 @@ constants, so a region costs LLVM's time only, not Numba's front end again for e
 instruction (type inference and lowering of an inlined call cost ~0.1 s an instruction).
 
 Ops depend only on the semantics, like the interpreter: they are kept beside the translator's
-sources (as Numba keeps its machine code), in __pycache__/jitvm-ops-<semantics version>/, or
+sources (as Numba keeps its machine code), in __pycache__/jitvm-ops-<semantics>-<OPS_VERSION>/, or
 under the translation cache root if that is not writable. `jitvm cache --warm` builds them all;
 otherwise each is built the first time a region needs it.
 """
-import hashlib
 import os
 import re
 import time
@@ -29,14 +28,13 @@ def symbol(isa_name, fname):
     return f"jitvm_op_{isa_name}_{fname}"
 
 
-# ops are kept per semantics version and version of this file: a change to either makes new ones
-_THIS = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
+OPS_VERSION = 1     # raise when the way ops are built changes (kept ones are then not used)
 
 
 def ops_dir(isa):
     """Where the ops of `isa` (an engine IsaInfo) live; created on first use."""
     import translators
-    version = f"{isa.version}-{_THIS}"
+    version = f"{isa.version}-{OPS_VERSION}"
     beside = Path(translators.__file__).parent / isa.NAME / "__pycache__" / f"jitvm-ops-{version}"
     for d in (beside, _fallback_dir(isa)):
         try:
@@ -50,21 +48,25 @@ def ops_dir(isa):
 
 def _fallback_dir(isa):
     from jitvm.blocks import cache_root
-    return cache_root() / "ops" / f"{isa.NAME}-{isa.version}-{_THIS}"
+    return cache_root() / "ops" / f"{isa.NAME}-{isa.version}-{OPS_VERSION}"
+
+
+_read = {}                      # (isa, semantics version, op) -> bitcode, once per process
 
 
 def bitcode(isa, fname):
     """The LLVM bitcode of op `fname` (e.g. "exec_add"), compiled now if not kept yet."""
-    path = ops_dir(isa) / f"{fname}.bc"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    data = _compile(isa, fname)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)             # atomic: VMs and compile processes share the directory
-    return data
+    key = (isa.NAME, isa.version, fname)
+    if key not in _read:
+        path = ops_dir(isa) / f"{fname}.bc"
+        try:
+            _read[key] = path.read_bytes()
+        except OSError:
+            _read[key] = _compile(isa, fname)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(_read[key])
+            os.replace(tmp, path)     # atomic: VMs and compile processes share the directory
+    return _read[key]
 
 
 def _compile(isa, fname):
@@ -73,9 +75,8 @@ def _compile(isa, fname):
     import importlib
 
     import llvmlite.binding as llvm
-    import numba
-    from numba import types
 
+    from jitvm.compiled import c_entry_module
     from jitvm.mmu import block_views
     fn = getattr(importlib.import_module(isa.semantic_module(fname)), fname)
 
@@ -83,27 +84,25 @@ def _compile(isa, fname):
         r, m = block_views(rp, mp, cp)
         return fn(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm)
 
-    sig = types.int64(types.CPointer(types.int64), types.voidptr, types.CPointer(types.int64),
-                      *([types.int64] * len(ARGS)))
-    cf = numba.cfunc(sig, nopython=True)(op)
-    mod = llvm.parse_bitcode(cf._library._final_module.as_bitcode())
+    bitcode, entry, impl = c_entry_module(op, len(ARGS))
+    mod = llvm.parse_bitcode(bitcode)
     # the C entry point, and the function in Numba's calling convention behind it, are named for
     # the op (and the region inlines both); Numba's helpers they call are left to LLVM to inline
-    impl = cf._wrapper_name[len("cfunc."):]
+    name = symbol(isa.NAME, fname)
     for f in mod.functions:
         if f.is_declaration:
             continue
-        if f.name == cf._wrapper_name:
-            f.name = symbol(isa.NAME, fname)
+        if f.name == entry:
+            f.name = name
         else:
             f.linkage = "internal"
             if f.name == impl:
-                f.name = symbol(isa.NAME, fname) + "_impl"
+                f.name = name + "_impl"
     for g in mod.global_variables:
         if not g.is_declaration:
             g.linkage = "internal"
     # Numba's C entry point calls the body with a `noinline` call-site attribute: drop it
-    impl_call = re.compile(rf'(call .*@"?{re.escape(symbol(isa.NAME, fname))}_impl"?\(.*\)) #\d+$')
+    impl_call = re.compile(rf'(call .*@"?{re.escape(name)}_impl"?\(.*\)) #\d+$')
     text = "\n".join(impl_call.sub(r"\1", line) for line in str(mod).splitlines())
     return llvm.parse_assembly(text).as_bitcode()
 
@@ -118,5 +117,5 @@ def warm(isa, progress=print):
     for i, fname in enumerate(todo, 1):
         bitcode(isa, fname)
         if i % 20 == 0 or i == len(todo):
-            progress(f"  ops for translated code: {i}/{len(todo)} ({time.perf_counter() - t:.0f} s)")
+            progress(f"  ops: {i}/{len(todo)} ({time.perf_counter() - t:.0f} s)")
     return len(todo)

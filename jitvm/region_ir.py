@@ -12,8 +12,12 @@ retired. Shape of the function (`emit`):
     b_<pc>: npc = op(r, mem, ctl, <pc, ilen, rd, rs1, rs2, rs3, rm, imm>)
             if ctl[0] != 0: goto exit
             ... for every instruction, then r[PC] = npc; n += len
-            if n < CHAIN_LIMIT and npc == <successor pc> and jt[<its slot>].entry == <its id>:
-                idx = <its id>; chained += 1; goto loop
+            if n < CHAIN_LIMIT:
+                if npc == <successor pc> and jt[<its slot>].entry == <its id>:
+                    idx = <its id>; chained += 1; goto loop         (for each static successor)
+                row = jt[slot(npc)]
+                if row.pc == npc and row.entry is a block of this region:
+                    idx = row.entry; chained += 1; goto loop        (indirect jumps, returns)
             return n
     exit:   r[PC] = npc; return n + i + (the exit retired the instruction)   (phis: npc, i)
     return: ctl[CTL_STAT_CHAINED] += chained
@@ -40,12 +44,13 @@ def _c(v):
     return ir.Constant(I64, int(v))
 
 
-def emit(isa, name, plan, *, local_regs, nregs, pc_reg, chain_limit, ctl_jt, ctl_chained,
-         jt_entry_word, retiring_exits):
+def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, ctl_jt,
+         ctl_chained, jt_size, jt_slot, retiring_exits):
     """LLVM IR text of region `name`. plan: [(entry id, insns, successors)] with insns as from
-    blocks.scan and successors [(pc, entry id)] of the same region, likeliest first;
-    jt_entry_word(pc): index of the jump-table word holding pc's entry id; retiring_exits: the
-    exit codes whose instruction counts as retired (a system call does, a fault does not).
+    blocks.scan and successors [(pc, entry id)] of the same region, likeliest first; region_id:
+    the entry ids' bits above the low 16; jt_size, jt_slot(pc): the jump table's rows and the
+    row of a pc (three words: pc, region address, entry id); retiring_exits: the exit codes
+    whose instruction counts as retired (a system call does, a fault does not).
     local_regs: the ops work on a local copy of the `nregs` registers (see `build`);
     ctl_chained: the ctl word counting blocks entered by chaining (for --stats)."""
     mod = ir.Module(name=name)
@@ -66,11 +71,11 @@ def emit(isa, name, plan, *, local_regs, nregs, pc_reg, chain_limit, ctl_jt, ctl
     b = ir.IRBuilder(start)
     jt = b.inttoptr(b.load(b.gep(ctl, [_c(ctl_jt)])), P64, name="jt")
     regs = r
-    if local_regs:
-        memcpy = mod.declare_intrinsic("llvm.memcpy", [P8, P8, I64])
-        size = [_c(8 * nregs), ir.Constant(ir.IntType(1), 0)]
+    if local_regs:      # one load and store per register (a memcpy would leave LLVM copying
+                        # the registers a region does not touch in and out on every call)
         regs = b.bitcast(b.alloca(ir.ArrayType(I64, nregs), name="local_regs"), P64, name="regs")
-        b.call(memcpy, [b.bitcast(regs, P8), b.bitcast(r, P8)] + size)
+        for k in range(nregs):
+            b.store(b.load(b.gep(r, [_c(k)])), b.gep(regs, [_c(k)]))
     pc_ptr = b.gep(regs, [_c(pc_reg)], name="pc_ptr")
     loop = fn.append_basic_block("loop")
     b.branch(loop)
@@ -85,7 +90,8 @@ def emit(isa, name, plan, *, local_regs, nregs, pc_reg, chain_limit, ctl_jt, ctl
     counter = rb.gep(ctl, [_c(ctl_chained)])
     rb.store(rb.add(rb.load(counter), chained), counter)
     if local_regs:
-        rb.call(memcpy, [rb.bitcast(r, P8), rb.bitcast(regs, P8)] + size)
+        for k in range(nregs):
+            rb.store(rb.load(rb.gep(regs, [_c(k)])), rb.gep(r, [_c(k)]))
     rb.ret(retired)
     done = fn.append_basic_block("done")
     switch = b.switch(cur, done)
@@ -115,24 +121,35 @@ def emit(isa, name, plan, *, local_regs, nregs, pc_reg, chain_limit, ctl_jt, ctl
             b = ir.IRBuilder(after)
         b.store(npc, pc_ptr)
         n2 = b.add(n, _c(len(insns)), name=f"n_{insns[0][0]:x}")
-        if successors:
-            go_on = fn.append_basic_block(f"b_{insns[0][0]:x}.chain")
-            back = fn.append_basic_block(f"b_{insns[0][0]:x}.back")
-            b.cbranch(b.icmp_signed("<", n2, _c(chain_limit)), go_on, back)
-            b = ir.IRBuilder(go_on)
-            for spc, se in successors:
-                check = fn.append_basic_block(f"b_{insns[0][0]:x}.to_{spc:x}")
-                nxt = fn.append_basic_block(f"b_{insns[0][0]:x}.not_{spc:x}")
-                b.cbranch(b.icmp_signed("==", npc, _c(spc)), check, nxt)
-                b = ir.IRBuilder(check)
-                mapped = b.load(b.gep(jt, [_c(jt_entry_word(spc))]))
-                chained.add_incoming(b.add(chained, _c(1)), check)
-                b.cbranch(b.icmp_signed("==", mapped, _c(se)), loop, nxt)
-                cur.add_incoming(_c(se), check)
-                n.add_incoming(n2, check)
-                b = ir.IRBuilder(nxt)
-            b.branch(back)
-            b = ir.IRBuilder(back)
+        label = f"b_{insns[0][0]:x}"
+        go_on = fn.append_basic_block(f"{label}.chain")
+        back = fn.append_basic_block(f"{label}.back")
+        b.cbranch(b.icmp_signed("<", n2, _c(chain_limit)), go_on, back)
+        b = ir.IRBuilder(go_on)
+
+        def chain_to(b, se):                # from b's block: on to the block with entry id se
+            chained.add_incoming(b.add(chained, _c(1)), b.block)
+            cur.add_incoming(se, b.block)
+            n.add_incoming(n2, b.block)
+
+        for spc, se in successors:          # named statically: one compare and one load each
+            check = fn.append_basic_block(f"{label}.to_{spc:x}")
+            nxt = fn.append_basic_block(f"{label}.not_{spc:x}")
+            b.cbranch(b.icmp_signed("==", npc, _c(spc)), check, nxt)
+            b = ir.IRBuilder(check)
+            mapped = b.load(b.gep(jt, [_c(3 * jt_slot(spc) + 2)]))
+            chain_to(b, _c(se))
+            b.cbranch(b.icmp_signed("==", mapped, _c(se)), loop, nxt)
+            b = ir.IRBuilder(nxt)
+        # any other pc (an indirect jump, a return): the jump table's row for it, if it names a
+        # block of this region (slot as blocks.jt_slot computes it)
+        row = b.gep(jt, [b.mul(b.and_(b.lshr(npc, _c(1)), _c(jt_size - 1)), _c(3))])
+        mapped = b.load(b.gep(row, [_c(2)]), name=f"{label}.mapped")
+        ours = b.and_(b.icmp_signed("==", b.load(row), npc),
+                      b.icmp_signed("==", b.ashr(mapped, _c(16)), _c(region_id)))
+        chain_to(b, mapped)
+        b.cbranch(ours, loop, back)
+        b = ir.IRBuilder(back)
         retired.add_incoming(n2, b.block)
         b.branch(ret)
     return _with_disassembly(str(mod), plan, isa)
@@ -166,8 +183,9 @@ def build(isa, name, ir_text):
     stored once on the way out, even across a region's loops -- which LLVM will not do for the
     caller's array, whose stores it may not move out of a loop."""
     import llvmlite.binding as llvm
-    from numba.core.registry import cpu_target
-    tm = cpu_target.target_context.codegen()._tm
+
+    from jitvm.compiled import target_machine
+    tm = target_machine()
     mod = llvm.parse_assembly(ir_text)
     prefix = ops.symbol(isa.NAME, "")
     for fname in [f.name[len(prefix):] for f in mod.functions if f.name.startswith(prefix)]:
@@ -182,6 +200,6 @@ def build(isa, name, ir_text):
     mod.verify()
     pb = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=3))
     pb.getModulePassManager().run(mod, pb)
-    promoted = not any(i.opcode == "alloca" for bb in mod.get_function(name).blocks
-                       for i in bb.instructions)
+    promoted = not any(i.opcode == "alloca" and i.name.startswith("local_regs")
+                       for bb in mod.get_function(name).blocks for i in bb.instructions)
     return tm.emit_object(mod), promoted

@@ -6,9 +6,10 @@ to a shell prompt, one command run and the machine powered off again.
 warm  `jitvm boot` (busybox init, its login shell on the console) with `echo hi; exit` typed in,
       using the translation cache as it is. Target: under 2 s.
 cold  the same with an empty translation cache (JITVM_CACHE a fresh directory): the run loops
-      are compiled again and no translated block is found. Numba's compiled instruction
-      semantics, kept beside the sources, are not part of it: those are rebuilt only when the
-      semantics change (`jitvm cache --warm`, 1-3 minutes, once). Target: under 20 s.
+      are compiled again and no translated block is found. The compiled instruction semantics
+      (Numba's, and the ops translated code inlines: jitvm/ops.py), kept beside the sources, are
+      not part of it: those are rebuilt only when the semantics change (`jitvm cache --warm`,
+      2-4 minutes, once). Target: under 20 s.
 Wall times of the whole command, medians over repeats.
 """
 import argparse

@@ -84,3 +84,26 @@ def test_a_fault_stops_before_the_faulting_instruction(tmp_path, monkeypatch):
     mc.write(DATA, (42).to_bytes(8, "little"))
     assert reg.call() == 4 and mc.exit == Exit.SYSCALL
     assert (mc.r[A0], mc.r[A2]) == (3, 42)
+
+
+CALLS = """
+loop:   jal  ra, f
+        addi a1, a1, -1
+        bnez a1, loop
+        ecall
+f:      addi a0, a0, 1
+        ret
+"""
+
+
+def test_a_return_finds_its_block_through_the_jump_table(tmp_path, monkeypatch):
+    reg = Region(tmp_path, monkeypatch, CALLS, [0, 4, 12, 16])
+    mc = reg.mc
+    mc.r[A1] = 50
+    assert reg.call() == 5 * 50 + 1 and mc.exit == Exit.SYSCALL
+    assert (mc.r[A0], mc.r[A1], mc.r[1]) == (50, 0, PC + 4)
+    # to f and back to the loop by name, 50 times each; the return (an indirect jump) 50 times
+    assert mc.ctl[blocks.CTL_STAT_CHAINED] == 50 + 49 + 1 + 50
+    reg.jt[blocks.jt_slot(PC + 4)] = -1       # the return's target is not mapped any more
+    mc.r[A1], mc.ctl[CTL_EXIT] = 50, 0
+    assert reg.call() == 3 and mc.r[64] == PC + 4      # jal, addi, ret: back to the run loop
