@@ -121,10 +121,17 @@ class Loaded:
 
 
 def _load(obj):
-    """The region whose object code is in `obj`, linked into this process once (~1 ms)."""
+    """The region whose object code is in `obj`, linked into this process once (~1 ms). With
+    JITVM_PERF_MAP=1 in the environment, its address range goes to /tmp/perf-<pid>.map, where
+    Linux `perf report` finds names for JIT code: profiles then show time per region (its IR is
+    in the cache, beside the object code)."""
     if obj not in _loaded:
         from jitvm.compiled import load_native_object
-        _loaded[obj] = Loaded(load_native_object(obj.read_bytes(), obj.stem))
+        address, size = load_native_object(obj.read_bytes(), obj.stem)
+        _loaded[obj] = Loaded(address)
+        if os.environ.get("JITVM_PERF_MAP"):
+            with open(f"/tmp/perf-{os.getpid()}.map", "a") as f:
+                f.write(f"{address:x} {size:x} {obj.stem}\n")
         try:
             os.utime(obj)             # last use, for `trim`
         except OSError:

@@ -142,19 +142,21 @@ else:
 
     def load_native_object(data, symbol):
         """Link object code (a translated region, jitvm/region_ir.py) into this process; returns
-        the address of `symbol`. About 1 ms. Uses Numba internals: its MCJIT engine, which
-        resolves the Numba runtime symbols the code refers to."""
+        (the address of `symbol`, the size of the code). About 1 ms. Uses Numba internals: its
+        MCJIT engine, which resolves the Numba runtime symbols the code refers to."""
         import llvmlite.binding as ll
         from numba.core.registry import cpu_target
         from numba.core.runtime import rtsys
         ctx = cpu_target.target_context
         rtsys.initialize(ctx)
         engine = ctx.codegen()._engine._ee
-        engine.add_object_file(ll.ObjectFileRef.from_data(data))
+        obj = ll.ObjectFileRef.from_data(data)
+        size = sum(s.size() for s in obj.sections() if s.is_text())
+        engine.add_object_file(obj)
         address = engine.get_function_address(symbol)
         if not address:
             raise RuntimeError(f"{symbol} not found in the object code")
-        return address
+        return address, size
 
     @intrinsic
     def data_ptr(typingctx, arr):

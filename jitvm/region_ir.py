@@ -74,8 +74,9 @@ def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, 
     if local_regs:      # one load and store per register (a memcpy would leave LLVM copying
                         # the registers a region does not touch in and out on every call)
         regs = b.bitcast(b.alloca(ir.ArrayType(I64, nregs), name="local_regs"), P64, name="regs")
-        for k in range(nregs):
-            b.store(b.load(b.gep(r, [_c(k)])), b.gep(regs, [_c(k)]))
+        on_entry = [b.load(b.gep(r, [_c(k)]), name=f"r{k}") for k in range(nregs)]
+        for k, v in enumerate(on_entry):
+            b.store(v, b.gep(regs, [_c(k)]))
     pc_ptr = b.gep(regs, [_c(pc_reg)], name="pc_ptr")
     loop = fn.append_basic_block("loop")
     b.branch(loop)
@@ -89,9 +90,12 @@ def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, 
     retired = rb.phi(I64, "retired")
     counter = rb.gep(ctl, [_c(ctl_chained)])
     rb.store(rb.add(rb.load(counter), chained), counter)
-    if local_regs:
+    if local_regs:      # stored back only if changed: for a register the region never
+                        # writes, LLVM folds the test away, and the load on entry with it
         for k in range(nregs):
-            rb.store(rb.load(rb.gep(regs, [_c(k)])), rb.gep(r, [_c(k)]))
+            v = rb.load(rb.gep(regs, [_c(k)]))
+            with rb.if_then(rb.icmp_signed("!=", v, on_entry[k])):
+                rb.store(v, rb.gep(r, [_c(k)]))
     rb.ret(retired)
     done = fn.append_basic_block("done")
     switch = b.switch(cur, done)
