@@ -26,7 +26,7 @@ import os
 import time
 from pathlib import Path
 
-from jitvm import region_ir as region_ir_mod
+from jitvm import region_ir
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_JT, PAGE_SIZE
 
@@ -39,7 +39,7 @@ CTL_STAT_CHAINED = 42   # ctl word: blocks entered by chaining inside regions (e
 CACHE_LIMIT = int(float(os.environ.get("JITVM_CACHE_MB", "1024")) * 1e6)
 # exits that retire the instruction taking them (a fault or an illegal instruction does not)
 RETIRING_EXITS = (int(Exit.SYSCALL), int(Exit.FENCE_I), int(Exit.BREAKPOINT))
-_loaded = {}                    # region path -> compiled function (one import per process)
+_loaded = {}                    # object code path -> Loaded (linked once per process)
 
 
 def cache_root():
@@ -77,7 +77,7 @@ def entry(name, k):
     return (int(name[2:13], 16) << 16) | k
 
 
-def region_ir(isa, batch, name, local_regs=True):
+def emit_region(isa, batch, name, local_regs=True):
     """LLVM IR of one region compiling every block in `batch` (jitvm/region_ir.py)."""
     starts = {insns[0][0]: entry(name, k) for k, insns in enumerate(batch)}
     plan = []
@@ -89,7 +89,7 @@ def region_ir(isa, batch, name, local_regs=True):
         order = [insns[0][0], last + ilen, last + imm]
         plan.append((entry(name, k), insns,
                      [(pc, starts[pc]) for pc in dict.fromkeys(order) if pc in starts]))
-    return region_ir_mod.emit(isa, name, plan, region_id=entry(name, 0) >> 16,
+    return region_ir.emit(isa, name, plan, region_id=entry(name, 0) >> 16,
                               local_regs=local_regs, nregs=isa.nregs, pc_reg=isa.PC,
                               chain_limit=CHAIN_LIMIT, ctl_jt=CTL_JT, ctl_chained=CTL_STAT_CHAINED,
                               jt_size=JT_SIZE, jt_slot=jt_slot, retiring_exits=RETIRING_EXITS)
@@ -185,8 +185,8 @@ def build_region(isa_name, path, batch, keys):
         isa = _isas[isa_name]
         batch = [[(pc, inst, tuple(fields)) for pc, inst, fields in insns] for insns in batch]
         for local_regs in (True, False):    # registers in locals if LLVM can promote them all
-            text = region_ir(isa, batch, path.stem, local_regs)
-            obj, promoted = region_ir_mod.build(isa, path.stem, text)
+            text = emit_region(isa, batch, path.stem, local_regs)
+            obj, promoted = region_ir.build(isa, path.stem, text)
             if promoted:
                 break
         _write_atomic(path.with_suffix(".ll"), text)
