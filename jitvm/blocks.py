@@ -204,11 +204,18 @@ def load_region(path, nblocks):
 
 
 def _region_files(regions):
-    """{region name: [its files]}."""
+    """{region name: [its files]}, with what Numba cached for regions compiled the old way."""
     out = {}
-    for f in regions.glob("r_*"):
+    for f in list(regions.glob("r_*")) + list((regions / "__pycache__").glob("r_*")):
         out.setdefault(f.name.split(".")[0], []).append(f)
     return out
+
+
+def _size(f):
+    try:
+        return f.stat().st_size
+    except OSError:
+        return 0
 
 
 def trim(limit=None):
@@ -219,11 +226,11 @@ def trim(limit=None):
     regions = []
     for d in (cache_root() / "blocks").glob("*/regions"):
         for name, files in _region_files(d).items():
+            size = sum(_size(f) for f in files)
             try:
-                size = sum(f.stat().st_size for f in files)
                 used = (d / f"{name}.o").stat().st_mtime
             except OSError:
-                used, size = 0.0, 0
+                used = 0.0          # no object code (a half-written or older kind of region)
             regions.append((used, size, files))
     total = sum(size for _, size, _ in regions)
     removed = 0
