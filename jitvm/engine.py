@@ -42,6 +42,7 @@ PROBE_THRESHOLD = min(int(os.environ.get("JITVM_PROBE_THRESHOLD", "32")), HOT_TH
 # beyond it, new hot blocks stay interpreted and --stats says so.
 MAX_REGIONS = int(os.environ.get("JITVM_MAX_REGIONS", "4000"))
 REGION_INSNS = 192      # guest instructions in one region at most (see Engine._batches)
+PATH_BLOCKS = 96        # blocks one translate_hot takes, hot ones and those along their paths
 COMPILE_MODE = os.environ.get("JITVM_COMPILE", "process")
 TIERS = ("jit", "interp", "python")
 
@@ -220,6 +221,7 @@ class Engine:
                 cache.heat[blocks.jt_slot(pc)] = 2 * PROBE_THRESHOLD - HOT_THRESHOLD
         if not fresh:
             return
+        fresh = self._along_paths(m, cache, fresh)
         if COMPILE_MODE == "sync":
             for batch in self._batches(fresh):
                 try:
@@ -228,6 +230,29 @@ class Engine:
                     self._compile_failed(e)
         else:
             self._submit(cache, fresh)
+
+    def _along_paths(self, m, cache, fresh):
+        """The hot blocks in `fresh`, each followed (depth first) by the blocks it reaches by
+        static edges -- falling through, branch and call targets -- that have been probed
+        already (run PROBE_THRESHOLD times, not in the translation cache): they would become hot
+        one at a time and land in other regions; taken now, a region holds a hot path, and
+        fewer of its block ends leave it for the run loop."""
+        seen, out = {pc for pc, _ in fresh}, []
+        stack = list(reversed(fresh))
+        while stack:
+            pc, insns = stack.pop()
+            out.append((pc, insns))
+            last, _, fields = insns[-1]
+            for nxt in (last + fields[-1], last + fields[1]):   # target first, then fall-through
+                if (nxt in seen or nxt not in cache.probed
+                        or len(out) + len(stack) >= PATH_BLOCKS):
+                    continue
+                more = blocks.scan(self.isa, m, nxt)
+                if more:
+                    seen.add(nxt)
+                    cache.probed.discard(nxt)
+                    stack.append((nxt, more))
+        return out
 
     def install_ready(self, cache):
         """Install the regions the compile process has finished for `cache` (between slices)."""
