@@ -30,7 +30,7 @@ from jitvm import region_ir
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_JT, PAGE_SIZE
 
-ENGINE_VERSION = 6
+ENGINE_VERSION = 7
 MAX_INSNS = 64
 CHAIN_LIMIT = 4096      # instructions a region may run before it returns to the run loop
 JT_SIZE = 1 << 14       # jump-table rows (pc, region address, entry), indexed by jt_slot(pc)
