@@ -129,15 +129,17 @@ examples:
                    help="arguments passed to PROGRAM")
 
     c = sub.add_parser("cache", help="inspect, clear or warm the persistent translation cache",
-                       description="The translation cache holds the compiled interpreter of each "
-                                   "ISA and the translated regions of hot guest blocks "
-                                   "(JITVM_CACHE, default ~/.cache/jitvm).")
+                       description="The translation cache holds the run loops of each ISA and "
+                                   "the translated regions of hot guest blocks (JITVM_CACHE, "
+                                   "default ~/.cache/jitvm); the compiled instruction semantics "
+                                   "are kept beside the sources.")
     c.add_argument("--stats", action="store_true", help="show what the cache holds (default)")
     c.add_argument("--clear", action="store_true",
                    help="delete translated blocks and run loops (the rootfs is kept)")
     c.add_argument("--warm", action="store_true",
-                   help="compile the interpreter now (a minute or two the first time), so the "
-                        "first run or boot does not wait for it")
+                   help="compile the interpreter and the per-instruction ops translated code "
+                        "inlines now (a few minutes the first time), so the first run or boot "
+                        "does not wait for them")
     c.add_argument("--arch", default="riscv64", choices=ARCHES, help="ISA to warm (default riscv64)")
 
     f = sub.add_parser("rootfs", help="build the default root file system (static busybox)",
