@@ -77,16 +77,21 @@ def entry(name, k):
     return (int(name[2:13], 16) << 16) | k
 
 
+def static_successors(insns):
+    """(fall-through pc, pc-relative branch or jump target) of a block as from `scan`: the
+    successors its last instruction names without a register."""
+    last, _, fields = insns[-1]
+    return last + fields[1], last + fields[-1]
+
+
 def emit_region(isa, batch, name, local_regs=True):
     """LLVM IR of one region compiling every block in `batch` (jitvm/region_ir.py)."""
     starts = {insns[0][0]: entry(name, k) for k, insns in enumerate(batch)}
     plan = []
     for k, insns in enumerate(batch):
-        last, _, (_, ilen, *_, imm) = insns[-1]
-        # The successors a block can name statically, likeliest first: a loop back to itself,
-        # falling through, a pc-relative branch or jump target. (Any other pc is looked up in
-        # the jump table, see jitvm/region_ir.py.)
-        order = [insns[0][0], last + ilen, last + imm]
+        # Successors chained to by name, likeliest first: a loop back to itself, then the static
+        # ones. (Any other pc is looked up in the jump table, see jitvm/region_ir.py.)
+        order = [insns[0][0], *static_successors(insns)]
         plan.append((entry(name, k), insns,
                      [(pc, starts[pc]) for pc in dict.fromkeys(order) if pc in starts]))
     return region_ir.emit(isa, name, plan, region_id=entry(name, 0) >> 16,
@@ -126,12 +131,12 @@ def _load(obj):
     Linux `perf report` finds names for JIT code: profiles then show time per region (its IR is
     in the cache, beside the object code)."""
     if obj not in _loaded:
-        from jitvm.compiled import load_native_object
-        address, size = load_native_object(obj.read_bytes(), obj.stem)
-        _loaded[obj] = Loaded(address)
+        from jitvm.compiled import code_size, load_native_object
+        data = obj.read_bytes()
+        _loaded[obj] = Loaded(load_native_object(data, obj.stem))
         if os.environ.get("JITVM_PERF_MAP"):
             with open(f"/tmp/perf-{os.getpid()}.map", "a") as f:
-                f.write(f"{address:x} {size:x} {obj.stem}\n")
+                f.write(f"{_loaded[obj].address:x} {code_size(data):x} {obj.stem}\n")
         try:
             os.utime(obj)             # last use, for `trim`
         except OSError:

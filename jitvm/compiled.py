@@ -42,7 +42,7 @@ if PURE_PYTHON:
     def call_block(addr, idx, r, mem, ctl):  # pragma: no cover - never reached in python mode
         raise RuntimeError("compiled blocks do not exist in the python tier")
 
-    carray = native = load_native_object = c_entry_module = target_machine = None
+    carray = native = load_native_object = code_size = c_entry_module = target_machine = None
 
     import threading
     _atomic = threading.Lock()
@@ -142,21 +142,24 @@ else:
 
     def load_native_object(data, symbol):
         """Link object code (a translated region, jitvm/region_ir.py) into this process; returns
-        (the address of `symbol`, the size of the code). About 1 ms. Uses Numba internals: its
-        MCJIT engine, which resolves the Numba runtime symbols the code refers to."""
+        the address of `symbol`. About 1 ms. Uses Numba internals: its MCJIT engine, which
+        resolves the Numba runtime symbols the code refers to."""
         import llvmlite.binding as ll
         from numba.core.registry import cpu_target
         from numba.core.runtime import rtsys
         ctx = cpu_target.target_context
         rtsys.initialize(ctx)
         engine = ctx.codegen()._engine._ee
-        obj = ll.ObjectFileRef.from_data(data)
-        size = sum(s.size() for s in obj.sections() if s.is_text())
-        engine.add_object_file(obj)
+        engine.add_object_file(ll.ObjectFileRef.from_data(data))
         address = engine.get_function_address(symbol)
         if not address:
             raise RuntimeError(f"{symbol} not found in the object code")
-        return address, size
+        return address
+
+    def code_size(data):
+        """Bytes of machine code in object code `data` (for a profiler's symbol map)."""
+        import llvmlite.binding as ll
+        return sum(s.size() for s in ll.ObjectFileRef.from_data(data).sections() if s.is_text())
 
     @intrinsic
     def data_ptr(typingctx, arr):

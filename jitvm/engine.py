@@ -242,8 +242,7 @@ class Engine:
         while stack:
             pc, insns = stack.pop()
             out.append((pc, insns))
-            last, _, fields = insns[-1]
-            for nxt in (last + fields[-1], last + fields[1]):   # target first, then fall-through
+            for nxt in reversed(blocks.static_successors(insns)):   # the fall-through comes next
                 if (nxt in seen or nxt not in cache.probed
                         or len(out) + len(stack) >= PATH_BLOCKS):
                     continue
