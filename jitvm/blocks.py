@@ -26,14 +26,16 @@ import os
 import time
 from pathlib import Path
 
-from jitvm import region_ir
+from jitvm import ops, region_ir
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_JT, PAGE_SIZE
 
-ENGINE_VERSION = 7
+ENGINE_VERSION = 8
 MAX_INSNS = 64
 CHAIN_LIMIT = 4096      # instructions a region may run before it returns to the run loop
-JT_SIZE = 1 << 14       # jump-table rows (pc, region address, entry), indexed by jt_slot(pc)
+JT_BITS = 14
+JT_SIZE = 1 << JT_BITS  # jump-table rows (pc, region address, entry id), two per pc: jt_slots
+JT_MIX = -0x61C8864680B583EB    # 2**64 / golden ratio as an int64: jt_slots' multiplicative hash
 CTL_STAT_CHAINED = 42   # ctl word: blocks entered by chaining inside regions (engine's range)
 # The cache on disk keeps the most recently used regions within this many bytes (`trim`).
 CACHE_LIMIT = int(float(os.environ.get("JITVM_CACHE_MB", "1024")) * 1e6)
@@ -67,8 +69,12 @@ def scan(isa, m, pc):
     return insns
 
 
-def jt_slot(pc):
-    return (pc >> 1) & (JT_SIZE - 1)
+def jt_slots(pc):
+    """The two jump-table rows a block at pc may take (the run loop, the regions' IR and
+    CodeCache.row compute the same). The first comes from the pc's low bits, so blocks 32 KiB
+    apart share it; the second mixes all its bits, so two such blocks rarely share that too --
+    with one row each, one of them stayed interpreted (busybox sh: 1.2M blocks a run)."""
+    return (pc >> 1) & (JT_SIZE - 1), ((pc * JT_MIX) & (2**64 - 1)) >> (64 - JT_BITS)
 
 
 def entry(name, k):
@@ -97,11 +103,11 @@ def emit_region(isa, batch, name, local_regs=True):
     return region_ir.emit(isa, name, plan, region_id=entry(name, 0) >> 16,
                               local_regs=local_regs, nregs=isa.nregs, pc_reg=isa.PC,
                               chain_limit=CHAIN_LIMIT, ctl_jt=CTL_JT, ctl_chained=CTL_STAT_CHAINED,
-                              jt_size=JT_SIZE, jt_slot=jt_slot, retiring_exits=RETIRING_EXITS)
+                              jt_bits=JT_BITS, jt_mix=JT_MIX, jt_slots=jt_slots, retiring_exits=RETIRING_EXITS)
 
 
 def block_key(isa, insns):
-    h = hashlib.sha256(f"{isa.NAME}:{ENGINE_VERSION}:{isa.version}:{insns[0][0]}".encode())
+    h = hashlib.sha256(f"{isa.NAME}:{ENGINE_VERSION}:{ops.OPS_VERSION}:{isa.version}:{insns[0][0]}".encode())
     for pc, inst, _ in insns:
         h.update(inst.to_bytes(4, "little"))
     return h.hexdigest()[:24]

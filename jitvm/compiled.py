@@ -92,7 +92,9 @@ else:
     @intrinsic
     def _call_block(typingctx, addr, idx, r, mem, ctl):
         """Call block `idx` of a compiled region by address:
-        int64 fn(int64 idx, int64* r, uint8* mem, int64* ctl)."""
+        int64 fn(int64 idx, int64* r, uint8* mem, int64* ctl). r, mem, ctl: arrays, or raw
+        pointers (as from jitvm.mmu.raw: the run loop's calls then pass no arrays, whose
+        reference counting costs two calls per array per block entered)."""
         sig = types.int64(types.int64, types.int64, r, mem, ctl)
 
         def codegen(context, builder, sig, args):
@@ -102,8 +104,9 @@ else:
             fptr = builder.inttoptr(args[0], fnty.as_pointer())
             ptrs = [args[1]]
             for ty, val, want in zip(sig.args[2:], args[2:], fnty.args[1:]):
-                arr = cgutils.create_struct_proxy(ty)(context, builder, value=val)
-                ptrs.append(builder.bitcast(arr.data, want))
+                if isinstance(ty, types.Array):
+                    val = cgutils.create_struct_proxy(ty)(context, builder, value=val).data
+                ptrs.append(builder.bitcast(val, want))
             return builder.call(fptr, ptrs)
         return sig, codegen
 

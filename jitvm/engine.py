@@ -131,6 +131,15 @@ class CodeCache:
         self.dc_addr, self.jt_addr, self.heat_addr = (
             a.ctypes.data for a in (self.dc, self.jt, self.heat))
 
+    def row(self, pc):
+        """pc's jump-table row (blocks.jt_slots): the one holding it, else the first if free,
+        else the second (evicting the block there). Its heat counts pc's interpreted runs --
+        the run loop picks the same row."""
+        first, second = blocks.jt_slots(pc)
+        if self.jt[first, 0] != pc and (self.jt[second, 0] == pc or self.jt[first, 0] != -1):
+            return second
+        return first
+
     def flush(self):
         self.dc[:, 0] = -1
         self.jt[:] = -1         # every column: a region's chaining check reads the entry id
@@ -218,7 +227,7 @@ class Engine:
                 fresh.append((pc, insns))
             else:
                 cache.probed.add(pc)
-                cache.heat[blocks.jt_slot(pc)] = 2 * PROBE_THRESHOLD - HOT_THRESHOLD
+                cache.heat[cache.row(pc)] = 2 * PROBE_THRESHOLD - HOT_THRESHOLD
         if not fresh:
             return
         fresh = self._along_paths(m, cache, fresh)
@@ -273,7 +282,7 @@ class Engine:
         if cache.gen != gen:            # the code changed meanwhile: the translation is stale
             return
         for pc, addr, idx, keep in entries:
-            h = blocks.jt_slot(pc)
+            h = cache.row(pc)
             cache.jt[h, 1], cache.jt[h, 2] = addr, idx
             cache.jt[h, 0] = pc
             cache.keep[pc] = keep

@@ -6,13 +6,13 @@ they are passed in as arguments -- hence a file per ISA.) Do not import this mod
 Two loops share the decode cache `dc` (one row per recently seen pc):
   run_interp -- the interpreter tier: fetch/decode once per pc, then call the ISA's `execute`.
   run_jit    -- the translating tier: look pc up in the jump table `jt` (pc, region address,
-                block index); a hit calls the compiled block through its region's address, so
-                blocks chain here without returning to Python; a miss interprets one basic
-                block and counts its heat; hot blocks are queued for translation and reported
+                block index; two rows per pc, jitvm.blocks.jt_slots); a hit calls the compiled
+                block through its region's address, so blocks chain here without returning to
+                Python; a miss interprets one basic block and counts its heat; hot blocks are queued for translation and reported
                 with Exit.HOT when the queue fills (or at the next exit).
 """
 
-from jitvm.blocks import JT_SIZE
+from jitvm.blocks import JT_BITS, JT_MIX, JT_SIZE
 from jitvm.compiled import PURE_PYTHON, call_block, carray, jit, native
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, block_views, raw
@@ -104,9 +104,13 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
     n = 0
     while n < budget and ctl[CTL_EXIT] == 0:
         pc = r[PC]
-        h = (pc >> 1) & (JT_SIZE - 1)
+        h = (pc >> 1) & (JT_SIZE - 1)          # its row, as CodeCache.row picks it
+        if jt[h, 0] != pc:
+            h2 = ((pc * JT_MIX) >> (64 - JT_BITS)) & (JT_SIZE - 1)
+            if jt[h2, 0] == pc or jt[h, 0] != -1:
+                h = h2
         if jt[h, 0] == pc:
-            n += call_block(jt[h, 1], jt[h, 2], r, m[0], ctl)
+            n += call_block(jt[h, 1], jt[h, 2], p[0], p[1], p[2])
             ctl[CTL_STAT_BLOCKS_JIT] += 1
             continue
         ctl[CTL_STAT_BLOCKS_INTERP] += 1

@@ -63,6 +63,11 @@ def flush_tlb(ctl):
 
 _INTERRUPT = int(Exit.INTERRUPT)
 
+# The slow paths: a translated region keeps them out of line (jitvm/ops.py), or LLVM inlines a
+# page-table walk at every load and store and hoists its address arithmetic for every invariant
+# guest address into the region's entry, paid on each call of the region.
+OUT_OF_LINE = ("walk", "_load_bytes", "_store_bytes")
+
 
 @jit(inline="never")
 def interrupt(ctl):

@@ -28,7 +28,7 @@ def symbol(isa_name, fname):
     return f"jitvm_op_{isa_name}_{fname}"
 
 
-OPS_VERSION = 1     # raise when the way ops are built changes (kept ones are then not used)
+OPS_VERSION = 2     # raise when the way ops are built changes (kept ones are then not used)
 
 
 def ops_dir(isa):
@@ -77,7 +77,7 @@ def _compile(isa, fname):
     import llvmlite.binding as llvm
 
     from jitvm.compiled import c_entry_module
-    from jitvm.mmu import block_views
+    from jitvm.mmu import OUT_OF_LINE, block_views
     fn = getattr(importlib.import_module(isa.semantic_module(fname)), fname)
 
     def op(rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
@@ -89,6 +89,7 @@ def _compile(isa, fname):
     # the C entry point, and the function in Numba's calling convention behind it, are named for
     # the op (and the region inlines both); Numba's helpers they call are left to LLVM to inline
     name = symbol(isa.NAME, fname)
+    slow = [_mangled("jitvm.mmu." + f) for f in OUT_OF_LINE]
     for f in mod.functions:
         if f.is_declaration:
             continue
@@ -98,6 +99,9 @@ def _compile(isa, fname):
             f.linkage = "internal"
             if f.name == impl:
                 f.name = name + "_impl"
+        if any(f.name.startswith(prefix) for prefix in slow):
+            f.add_function_attribute("noinline")
+            f.add_function_attribute("cold")
     for g in mod.global_variables:
         if not g.is_declaration:
             g.linkage = "internal"
@@ -105,6 +109,11 @@ def _compile(isa, fname):
     impl_call = re.compile(rf'(call .*@"?{re.escape(name)}_impl"?\(.*\)) #\d+$')
     text = "\n".join(impl_call.sub(r"\1", line) for line in str(mod).splitlines())
     return llvm.parse_assembly(text).as_bitcode()
+
+
+def _mangled(qualname):
+    """The start of Numba's (Itanium-style) symbol for the function `qualname`."""
+    return "_ZN" + "".join(f"{len(part)}{part}" for part in qualname.split("."))
 
 
 def warm(isa, progress=print):

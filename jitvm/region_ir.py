@@ -13,9 +13,9 @@ retired. Shape of the function (`emit`):
             if ctl[0] != 0: goto exit
             ... for every instruction, then r[PC] = npc; n += len
             if n < CHAIN_LIMIT:
-                if npc == <successor pc> and jt[<its slot>].entry == <its id>:
+                if npc == <successor pc> and jt[<one of its rows>].entry == <its id>:
                     idx = <its id>; chained += 1; goto loop         (for each static successor)
-                row = jt[slot(npc)]
+                row = jt[<the one of npc's two rows that holds npc>]
                 if row.pc == npc and row.entry is a block of this region:
                     idx = row.entry; chained += 1; goto loop        (indirect jumps, returns)
             return n
@@ -45,11 +45,12 @@ def _c(v):
 
 
 def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, ctl_jt,
-         ctl_chained, jt_size, jt_slot, retiring_exits):
+         ctl_chained, jt_bits, jt_mix, jt_slots, retiring_exits):
     """LLVM IR text of region `name`. plan: [(entry id, insns, successors)] with insns as from
     blocks.scan and successors [(pc, entry id)] of the same region, likeliest first; region_id:
-    the entry ids' bits above the low 16; jt_size, jt_slot(pc): the jump table's rows and the
-    row of a pc (three words: pc, region address, entry id); retiring_exits: the exit codes
+    the entry ids' bits above the low 16; jt_slots(pc): the two jump-table rows a pc may take
+    (three words each: pc, region address, entry id), computed from jt_bits and jt_mix as
+    blocks.jt_slots does; retiring_exits: the exit codes
     whose instruction counts as retired (a system call does, a fault does not).
     local_regs: the ops work on a local copy of the `nregs` registers (see `build`);
     ctl_chained: the ctl word counting blocks entered by chaining (for --stats)."""
@@ -136,23 +137,38 @@ def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, 
             cur.add_incoming(se, b.block)
             n.add_incoming(n2, b.block)
 
-        for spc, se in successors:          # named statically: one compare and one load each
+        for spc, se in successors:          # named statically: a compare, then its rows' ids
             check = fn.append_basic_block(f"{label}.to_{spc:x}")
             nxt = fn.append_basic_block(f"{label}.not_{spc:x}")
             b.cbranch(b.icmp_signed("==", npc, _c(spc)), check, nxt)
             b = ir.IRBuilder(check)
-            mapped = b.load(b.gep(jt, [_c(3 * jt_slot(spc) + 2)]))
-            chain_to(b, _c(se))
-            b.cbranch(b.icmp_signed("==", mapped, _c(se)), loop, nxt)
+            for way, slot in enumerate(jt_slots(spc)):
+                mapped = b.load(b.gep(jt, [_c(3 * slot + 2)]))
+                chain_to(b, _c(se))
+                other = fn.append_basic_block(f"{label}.to_{spc:x}.{way}")
+                b.cbranch(b.icmp_signed("==", mapped, _c(se)), loop, other)
+                b = ir.IRBuilder(other)
+            b.branch(nxt)
             b = ir.IRBuilder(nxt)
-        # any other pc (an indirect jump, a return): the jump table's row for it, if it names a
-        # block of this region (slot as blocks.jt_slot computes it)
-        row = b.gep(jt, [b.mul(b.and_(b.lshr(npc, _c(1)), _c(jt_size - 1)), _c(3))])
-        mapped = b.load(b.gep(row, [_c(2)]), name=f"{label}.mapped")
-        ours = b.and_(b.icmp_signed("==", b.load(row), npc),
-                      b.icmp_signed("==", b.ashr(mapped, _c(16)), _c(region_id)))
+        # any other pc (an indirect jump, a return): its jump-table row, if that names a block
+        # of this region (the rows as blocks.jt_slots computes them)
+        first = b.mul(b.and_(b.lshr(npc, _c(1)), _c((1 << jt_bits) - 1)), _c(3))
+        second = b.mul(b.lshr(b.mul(npc, _c(jt_mix)), _c(64 - jt_bits)), _c(3))
+        found = fn.append_basic_block(f"{label}.found")
+        try_second = fn.append_basic_block(f"{label}.second")
+        row = b.gep(jt, [first])
+        b.cbranch(b.icmp_signed("==", b.load(row), npc), found, try_second)
+        entered = b.block
+        b = ir.IRBuilder(try_second)
+        row2 = b.gep(jt, [second])
+        b.cbranch(b.icmp_signed("==", b.load(row2), npc), found, back)
+        b = ir.IRBuilder(found)
+        which = b.phi(P64)
+        which.add_incoming(row, entered)
+        which.add_incoming(row2, try_second)
+        mapped = b.load(b.gep(which, [_c(2)]), name=f"{label}.mapped")
         chain_to(b, mapped)
-        b.cbranch(ours, loop, back)
+        b.cbranch(b.icmp_signed("==", b.ashr(mapped, _c(16)), _c(region_id)), loop, back)
         b = ir.IRBuilder(back)
         retired.add_incoming(n2, b.block)
         b.branch(ret)
@@ -194,12 +210,17 @@ def build(isa, name, ir_text):
     prefix = ops.symbol(isa.NAME, "")
     for fname in [f.name[len(prefix):] for f in mod.functions if f.name.startswith(prefix)]:
         mod.link_in(llvm.parse_bitcode(ops.bitcode(isa, fname)))
-    for f in mod.functions:
-        if f.is_declaration or f.name == name:
-            continue
-        f.linkage = "internal"
-        if f.name.startswith(prefix):       # an op and its body: into every instruction
-            f.add_function_attribute("alwaysinline")
+    # Everything but the region itself becomes internal and is named for the region: the JIT
+    # linker resolves even local symbols by name across the objects it loaded, so a helper the
+    # region keeps (the out-of-line page-table walk) must not be found by Numba's code, which
+    # calls its own function of that name, nor by another region's code.
+    defined = [v for v in (*mod.functions, *mod.global_variables)
+               if not v.is_declaration and v.name != name]
+    for k, v in enumerate(defined):
+        v.linkage = "internal"
+        if v.name.startswith(prefix):       # an op and its body: into every instruction
+            v.add_function_attribute("alwaysinline")
+        v.name = f"{name}.{k}"
     mod.triple, mod.data_layout = tm.triple, str(tm.target_data)
     mod.verify()
     pb = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=3))
