@@ -65,6 +65,45 @@ else:
     from numba.core import cgutils
     from numba.extending import intrinsic
 
+    import functools
+    import hashlib
+    from pathlib import Path
+
+    from numba.core import caching
+
+    _REPO = Path(__file__).resolve().parent.parent
+
+    @functools.lru_cache(maxsize=None)
+    def _semantics_digest():
+        """A digest of every file compiled code inlines across modules: the machine's compiled
+        helpers and all translators."""
+        h = hashlib.sha256()
+        for path in sorted([*(_REPO / "jitvm" / f for f in ("compiled.py", "mmu.py", "exits.py")),
+                            *(_REPO / "translators").rglob("*.py")]):
+            h.update(path.read_bytes())
+        return h.hexdigest()
+
+    class _SemanticsStamped:
+        """Numba's disk cache checks only the source file of the function itself. A cached
+        function inlines (and links the cached code of) functions from other modules, so for
+        the project's files the stamp also covers the compiled semantics: change the TLB layout
+        in mmu.py and the cached atomics in rv_a.py must not keep the old one."""
+
+        def get_source_stamp(self):
+            return super().get_source_stamp(), _semantics_digest()
+
+        @classmethod
+        def from_function(cls, py_func, py_file):
+            if not Path(py_file).resolve().is_relative_to(_REPO):
+                return None
+            return super().from_function(py_func, py_file)
+
+    for _base in (caching.UserProvidedCacheLocator, caching.InTreeCacheLocator,
+                  caching.UserWideCacheLocator):
+        caching.CacheImpl._locator_classes.insert(
+            caching.CacheImpl._locator_classes.index(_base),
+            type(f"Semantics{_base.__name__}", (_SemanticsStamped, _base), {}))
+
     def jit(fn=None, **kw):
         """njit with the project's defaults: cached on disk, GIL released, inlined into callers."""
         opts = dict(cache=True, nogil=True, inline="always")
@@ -91,8 +130,8 @@ else:
 
     @intrinsic
     def _call_block(typingctx, addr, idx, r, mem, ctl):
-        """Call block `idx` of a compiled region by address:
-        int64 fn(int64 idx, int64* r, uint8* mem, int64* ctl). r, mem, ctl: arrays, or raw
+        """Call block `idx` of a compiled region by address (jitvm/region_ir.py):
+        int64 fn(int64 idx, int64* r, uint8* mem, int64* ctl, int64 0). r, mem, ctl: arrays, or raw
         pointers (as from jitvm.mmu.raw: the run loop's calls then pass no arrays, whose
         reference counting costs two calls per array per block entered)."""
         sig = types.int64(types.int64, types.int64, r, mem, ctl)
@@ -100,14 +139,14 @@ else:
         def codegen(context, builder, sig, args):
             i64 = ir.IntType(64)
             fnty = ir.FunctionType(i64, [i64, i64.as_pointer(), ir.IntType(8).as_pointer(),
-                                         i64.as_pointer()])
+                                         i64.as_pointer(), i64])
             fptr = builder.inttoptr(args[0], fnty.as_pointer())
             ptrs = [args[1]]
             for ty, val, want in zip(sig.args[2:], args[2:], fnty.args[1:]):
                 if isinstance(ty, types.Array):
                     val = cgutils.create_struct_proxy(ty)(context, builder, value=val).data
                 ptrs.append(builder.bitcast(val, want))
-            return builder.call(fptr, ptrs)
+            return builder.call(fptr, ptrs + [ir.Constant(i64, 0)])
         return sig, codegen
 
     from numba import carray  # noqa: F401  (re-exported for jitvm.mmu.block_views)
@@ -264,8 +303,7 @@ def _round_fraction(q):
 @jit
 def sext32(x):
     """Sign-extend the low 32 bits of x to int64."""
-    x = np.int64(x) & 0xFFFFFFFF
-    return x - (np.int64(1) << 32) if x & 0x80000000 else x
+    return ((np.int64(x) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000     # LLVM: one movslq
 
 
 @jit

@@ -9,9 +9,12 @@ PTE: bit 0 V (valid), 1 R, 2 W, 3 X, 4 U; bits 12..47 the physical page. A valid
 R/W/X points at the next-level table. Permissions are exact: a store to an R-only page faults (the
 kernel uses that for copy-on-write).
 
-Each CPU has a direct-mapped TLB inside its `ctl` array (tag = virtual page number, data =
-physical page | permission bits). Whoever changes a PTE must flush the TLBs that may hold it
-(`flush_tlb`). A miss walks the table; a missing or insufficient mapping is a page fault: the
+Each CPU has a direct-mapped TLB inside its `ctl` array, as QEMU's softmmu has: an entry holds
+the page's virtual address once per access kind the PTE allows (columns TLB_R, TLB_W, TLB_X; -1
+where it does not) and the addend from a virtual to a physical address in that page. A hit is
+one compare, of the address masked to its page *and its alignment bits* against the column for
+the access, so a misaligned access takes the slow path as a miss does. Whoever changes a PTE must
+flush the TLBs that may hold it (`flush_tlb`). A miss walks the table; a missing or insufficient mapping is a page fault: the
 access returns nothing, ctl records address and access kind, and the instruction must have changed
 no state, so the kernel can fix the mapping and re-run it.
 
@@ -44,8 +47,11 @@ CTL_IRQ = 10          # set with `interrupt`: an interrupt is pending (read by P
 CTL_JT = 11           # address of the running code cache's jump table (jitvm/blocks.py)
 CTL_STAT_BASE = 16    # 16..63: the run loops' words (see jitvm/loop_template.py)
 TLB_ENTRIES = 256
+TLB_R, TLB_W, TLB_X, TLB_ADDEND = range(4)      # the words of a TLB entry
+TLB_WORDS = 4
 CTL_TLB = 64
-CTL_WORDS = CTL_TLB + 2 * TLB_ENTRIES
+CTL_WORDS = CTL_TLB + TLB_WORDS * TLB_ENTRIES
+PAGE_MASK = -PAGE_SIZE      # ~(PAGE_SIZE - 1)
 
 
 def new_ctl(mem_size, nregs):
@@ -57,8 +63,9 @@ def new_ctl(mem_size, nregs):
 
 
 def flush_tlb(ctl):
-    ctl[CTL_TLB:CTL_TLB + 2 * TLB_ENTRIES:2] = -1
-    ctl[CTL_TLB + 1:CTL_TLB + 2 * TLB_ENTRIES:2] = 0
+    tlb = ctl[CTL_TLB:CTL_WORDS].reshape(TLB_ENTRIES, TLB_WORDS)
+    tlb[:, :TLB_ADDEND] = -1
+    tlb[:, TLB_ADDEND] = 0
 
 
 _INTERRUPT = int(Exit.INTERRUPT)
@@ -135,24 +142,34 @@ def walk(m, va, need):
         ctl[CTL_FAULT_ADDR] = va
         ctl[CTL_FAULT_KIND] = need
         return np.int64(-1)
-    vpn = va >> PAGE_SHIFT
-    slot = CTL_TLB + 2 * (vpn & (TLB_ENTRIES - 1))
-    ctl[slot] = vpn
-    ctl[slot + 1] = (pte & PTE_ADDR_MASK) | (pte & (PTE_R | PTE_W | PTE_X))
+    page = va & PAGE_MASK
+    slot = _tlb_slot(va)
+    ctl[slot + TLB_R] = page if pte & PTE_R else -1
+    ctl[slot + TLB_W] = page if pte & PTE_W else -1
+    ctl[slot + TLB_X] = page if pte & PTE_X else -1
+    ctl[slot + TLB_ADDEND] = (pte & PTE_ADDR_MASK) - page
     return (pte & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1))
+
+
+@jit
+def _tlb_slot(va):
+    return CTL_TLB + TLB_WORDS * ((va >> PAGE_SHIFT) & (TLB_ENTRIES - 1))
+
+
+@jit
+def tlb_lookup(ctl, va, need, size):
+    """(hit, physical address): hit when the TLB maps va's page for an access needing `need`
+    (PTE_R, PTE_W or PTE_X) and the access of `size` bytes at va is aligned."""
+    slot = _tlb_slot(va)
+    column = TLB_W if need == PTE_W else (TLB_X if need == PTE_X else TLB_R)
+    return ctl[slot + column] == va & (PAGE_MASK | (size - 1)), va + ctl[slot + TLB_ADDEND]
 
 
 @jit
 def translate(m, va, need):
     """Physical address of va for an access needing permission `need`, or -1 (fault recorded)."""
-    ctl = m[4]
-    vpn = va >> PAGE_SHIFT
-    slot = CTL_TLB + 2 * (vpn & (TLB_ENTRIES - 1))
-    if ctl[slot] == vpn:
-        d = ctl[slot + 1]
-        if d & need:
-            return (d & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1))
-    return walk(m, va, need)
+    hit, pa = tlb_lookup(m[4], va, need, 1)
+    return pa if hit else walk(m, va, need)
 
 
 @jit
@@ -164,7 +181,8 @@ def faulted(m):
 
 @jit(inline="never")
 def _load_bytes(m, va, n):
-    """Misaligned load, byte by byte (each byte translated: it may straddle two pages)."""
+    """A load the TLB did not map at once (a miss, or misaligned: it may straddle two pages),
+    byte by byte, each byte translated."""
     v = np.int64(0)
     for i in range(n):
         pa = translate(m, va + i, 2)
@@ -176,103 +194,89 @@ def _load_bytes(m, va, n):
 
 @jit
 def load_u8(m, va):
-    pa = translate(m, va, 2)
-    return np.int64(m[0][pa]) if pa >= 0 else np.int64(0)
+    hit, pa = tlb_lookup(m[4], va, PTE_R, 1)
+    return np.int64(m[0][pa]) if hit else _load_bytes(m, va, 1)
 
 
 @jit
 def load_s8(m, va):
-    v = load_u8(m, va)
-    return v - 256 if v >= 128 else v
+    return (load_u8(m, va) ^ 0x80) - 0x80       # LLVM makes these sign extensions of one insn
 
 
 @jit
 def load_u16(m, va):
-    if va & 1:
-        return _load_bytes(m, va, 2)
-    pa = translate(m, va, 2)
-    return np.int64(m[1][pa >> 1]) if pa >= 0 else np.int64(0)
+    hit, pa = tlb_lookup(m[4], va, PTE_R, 2)
+    return np.int64(m[1][pa >> 1]) if hit else _load_bytes(m, va, 2)
 
 
 @jit
 def load_s16(m, va):
-    v = load_u16(m, va)
-    return v - 65536 if v >= 32768 else v
+    return (load_u16(m, va) ^ 0x8000) - 0x8000
 
 
 @jit
 def load_u32(m, va):
-    if va & 3:
-        return _load_bytes(m, va, 4)
-    pa = translate(m, va, 2)
-    return np.int64(m[2][pa >> 2]) if pa >= 0 else np.int64(0)
+    hit, pa = tlb_lookup(m[4], va, PTE_R, 4)
+    return np.int64(m[2][pa >> 2]) if hit else _load_bytes(m, va, 4)
 
 
 @jit
 def load_s32(m, va):
-    v = load_u32(m, va)
-    return v - (np.int64(1) << 32) if v & 0x80000000 else v
+    return (load_u32(m, va) ^ 0x80000000) - 0x80000000
 
 
 @jit
 def load_u64(m, va):
-    if va & 7:
-        return _load_bytes(m, va, 8)
-    pa = translate(m, va, 2)
-    return m[3][pa >> 3] if pa >= 0 else np.int64(0)
+    hit, pa = tlb_lookup(m[4], va, PTE_R, 8)
+    return m[3][pa >> 3] if hit else _load_bytes(m, va, 8)
 
 
 # ---- stores: return True when done; on a fault nothing was written ---------------------------
 
 @jit(inline="never")
 def _store_bytes(m, va, v, n):
-    # Check both ends first so a fault on the second page leaves memory untouched.
-    if translate(m, va, 4) < 0 or translate(m, va + n - 1, 4) < 0:
+    """A store the TLB did not map at once, byte by byte. Both ends are translated first, so a
+    fault on the second page leaves memory untouched."""
+    if translate(m, va, PTE_W) < 0 or translate(m, va + n - 1, PTE_W) < 0:
         return False
     for i in range(n):
-        pa = translate(m, va + i, 4)
+        pa = translate(m, va + i, PTE_W)
         m[0][pa] = (v >> (8 * i)) & 0xFF
     return True
 
 
 @jit
 def store_u8(m, va, v):
-    pa = translate(m, va, 4)
-    if pa < 0:
-        return False
+    hit, pa = tlb_lookup(m[4], va, PTE_W, 1)
+    if not hit:
+        return _store_bytes(m, va, v, 1)
     m[0][pa] = v & 0xFF
     return True
 
 
 @jit
 def store_u16(m, va, v):
-    if va & 1:
+    hit, pa = tlb_lookup(m[4], va, PTE_W, 2)
+    if not hit:
         return _store_bytes(m, va, v, 2)
-    pa = translate(m, va, 4)
-    if pa < 0:
-        return False
     m[1][pa >> 1] = v & 0xFFFF
     return True
 
 
 @jit
 def store_u32(m, va, v):
-    if va & 3:
+    hit, pa = tlb_lookup(m[4], va, PTE_W, 4)
+    if not hit:
         return _store_bytes(m, va, v, 4)
-    pa = translate(m, va, 4)
-    if pa < 0:
-        return False
     m[2][pa >> 2] = v & 0xFFFFFFFF
     return True
 
 
 @jit
 def store_u64(m, va, v):
-    if va & 7:
+    hit, pa = tlb_lookup(m[4], va, PTE_W, 8)
+    if not hit:
         return _store_bytes(m, va, v, 8)
-    pa = translate(m, va, 4)
-    if pa < 0:
-        return False
     m[3][pa >> 3] = v
     return True
 
@@ -281,5 +285,5 @@ def store_u64(m, va, v):
 
 @jit
 def fetch_u16(m, va):
-    pa = translate(m, va, 8)
+    pa = translate(m, va, PTE_X)
     return np.int64(m[1][pa >> 1]) if pa >= 0 else np.int64(-1)

@@ -2,10 +2,10 @@
 chaining between blocks -- emitted here with llvmlite -- around calls to the instructions' ops
 (jitvm/ops.py), which LLVM inlines with the decoded fields as constants.
 
-    int64 region(int64 idx, int64 *r, uint8 *mem, int64 *ctl)
+    int64 region(int64 idx, int64 *r, uint8 *mem, int64 *ctl, int64 n)
 
-runs the block whose entry id is `idx` (jitvm/blocks.py `entry`) and returns the instructions it
-retired. Shape of the function (`emit`):
+runs the block whose entry id is `idx` (jitvm/blocks.py `entry`) and returns n plus the
+instructions retired (by it and the regions it hands over to). Shape of the function (`emit`):
 
     entry:  jt = (int64 *) ctl[CTL_JT]
     loop:   idx, n, chained = phi(...); switch idx -> one label per block, else return n
@@ -18,9 +18,14 @@ retired. Shape of the function (`emit`):
                 row = jt[<the one of npc's two rows that holds npc>]
                 if row.pc == npc and row.entry is a block of this region:
                     idx = row.entry; chained += 1; goto loop        (indirect jumps, returns)
+                if row.pc == npc:                       (a block of another region)
+                    return row.region(row.entry, r, mem, ctl, n)    (a tail call, after return:)
             return n
     exit:   r[PC] = npc; return n + i + (the exit retired the instruction)   (phis: npc, i)
-    return: ctl[CTL_STAT_CHAINED] += chained
+    return: ctl[CTL_STAT_CHAINED] += chained; the registers back to r
+
+n counts on across regions, so a chain of them returns to the run loop after CHAIN_LIMIT
+instructions, and the stack does not grow (musttail: the next region replaces this one's frame).
 
 The three pointers are `noalias` (separate buffers), so after inlining LLVM keeps guest
 registers in host registers across guest stores and drops the exit check after instructions
@@ -37,7 +42,7 @@ I64 = ir.IntType(64)
 P64 = I64.as_pointer()
 P8 = ir.IntType(8).as_pointer()
 OP_TYPE = ir.FunctionType(I64, [P64, P8, P64] + [I64] * len(ops.ARGS))
-REGION_TYPE = ir.FunctionType(I64, [I64, P64, P8, P64])
+REGION_TYPE = ir.FunctionType(I64, [I64, P64, P8, P64, I64])
 
 
 def _c(v):
@@ -56,8 +61,8 @@ def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, 
     ctl_chained: the ctl word counting blocks entered by chaining (for --stats)."""
     mod = ir.Module(name=name)
     fn = ir.Function(mod, REGION_TYPE, name)
-    idx, r, mem, ctl = fn.args
-    for arg, argname in zip(fn.args, ("idx", "r", "mem", "ctl")):
+    idx, r, mem, ctl, n_in = fn.args
+    for arg, argname in zip(fn.args, ("idx", "r", "mem", "ctl", "n_in")):
         arg.name = argname
     for arg in (r, mem, ctl):
         arg.add_attribute("noalias")
@@ -83,33 +88,48 @@ def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, 
     b.branch(loop)
     b = ir.IRBuilder(loop)
     cur, n, chained = b.phi(I64, "idx"), b.phi(I64, "n"), b.phi(I64, "chained")
-    for phi, value in ((cur, idx), (n, _c(0)), (chained, _c(0))):
+    for phi, value in ((cur, idx), (n, n_in), (chained, _c(0))):
         phi.add_incoming(value, start)
-    # every way out: the registers back, and how many instructions retired
+    # every way out: the registers back, how many instructions retired, and on to the block of
+    # another region (`next_fn` != 0) or back to the caller
     ret = fn.append_basic_block("return")
     rb = ir.IRBuilder(ret)
-    retired = rb.phi(I64, "retired")
+    retired, chains = rb.phi(I64, "retired"), rb.phi(I64, "chains")
+    next_fn, next_idx = rb.phi(I64, "next_fn"), rb.phi(I64, "next_idx")
     counter = rb.gep(ctl, [_c(ctl_chained)])
-    rb.store(rb.add(rb.load(counter), chained), counter)
+    rb.store(rb.add(rb.load(counter), chains), counter)
     if local_regs:      # stored back only if changed: for a register the region never
                         # writes, LLVM folds the test away, and the load on entry with it
         for k in range(nregs):
             v = rb.load(rb.gep(regs, [_c(k)]))
             with rb.if_then(rb.icmp_signed("!=", v, on_entry[k])):
                 rb.store(v, rb.gep(r, [_c(k)]))
-    rb.ret(retired)
+    hand_over = fn.append_basic_block("hand_over")
+    back_to_caller = fn.append_basic_block("back_to_caller")
+    rb.cbranch(rb.icmp_signed("!=", next_fn, _c(0)), hand_over, back_to_caller)
+    ir.IRBuilder(back_to_caller).ret(retired)
+    hb = ir.IRBuilder(hand_over)
+    hb.ret(hb.call(hb.inttoptr(next_fn, REGION_TYPE.as_pointer()),
+                   [next_idx, r, mem, ctl, retired], tail="musttail"))
+
+    def leave(b, count, to_fn=_c(0), to_idx=_c(0), chain=0):
+        """From b's block to `return`, with `count` instructions retired in all."""
+        retired.add_incoming(count, b.block)
+        chains.add_incoming(b.add(chained, _c(chain)) if chain else chained, b.block)
+        next_fn.add_incoming(to_fn, b.block)
+        next_idx.add_incoming(to_idx, b.block)
+        b.branch(ret)
+
     done = fn.append_basic_block("done")
     switch = b.switch(cur, done)
-    ir.IRBuilder(done).branch(ret)
-    retired.add_incoming(n, done)
+    leave(ir.IRBuilder(done), n)
     # an instruction took an exit: the pc it left, and whether the exit retired it
     exit_block = fn.append_basic_block("exit")
     b = ir.IRBuilder(exit_block)
     leave_npc, leave_i = b.phi(I64, "exit_npc"), b.phi(I64, "exit_i")
     b.store(leave_npc, pc_ptr)
     took = b.zext(_any_equal(b, b.load(ctl, name="exit_code"), retiring_exits), I64)
-    retired.add_incoming(b.add(n, b.add(leave_i, took)), exit_block)
-    b.branch(ret)
+    leave(b, b.add(n, b.add(leave_i, took)))
 
     for e, insns, successors in plan:
         block = fn.append_basic_block(f"b_{insns[0][0]:x}")
@@ -168,10 +188,11 @@ def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, 
         which.add_incoming(row2, try_second)
         mapped = b.load(b.gep(which, [_c(2)]), name=f"{label}.mapped")
         chain_to(b, mapped)
-        b.cbranch(b.icmp_signed("==", b.ashr(mapped, _c(16)), _c(region_id)), loop, back)
-        b = ir.IRBuilder(back)
-        retired.add_incoming(n2, b.block)
-        b.branch(ret)
+        elsewhere = fn.append_basic_block(f"{label}.elsewhere")
+        b.cbranch(b.icmp_signed("==", b.ashr(mapped, _c(16)), _c(region_id)), loop, elsewhere)
+        b = ir.IRBuilder(elsewhere)         # a block of another region: on to it
+        leave(b, n2, b.load(b.gep(which, [_c(1)])), mapped, chain=1)
+        leave(ir.IRBuilder(back), n2)
     return _with_disassembly(str(mod), plan, isa)
 
 

@@ -21,7 +21,8 @@ loop:   addi a0, a0, 1
 
 
 class Region:
-    """The blocks starting at `starts` (offsets into `source`) compiled as one region, and a jump
+    """The blocks starting at `starts` (offsets into `source`; a list of lists: several regions)
+    compiled as one region, and a jump
     table mapping each to it, as the engine installs them."""
 
     def __init__(self, tmp_path, monkeypatch, source, starts, way=0):
@@ -31,8 +32,11 @@ class Region:
         code, _ = assemble(tmp_path, source, march="rv64g")     # 4-byte instructions
         mc.write(PC, code)
         isa = IsaInfo("riscv64")
-        batch = [blocks.scan(isa, mc.m, PC + s) for s in starts]
-        self.entries, _ = blocks.compile_region(isa, batch)
+        groups = starts if isinstance(starts[0], list) else [starts]
+        starts, self.entries = sum(groups, []), []
+        for group in groups:
+            batch = [blocks.scan(isa, mc.m, PC + s) for s in group]
+            self.entries += blocks.compile_region(isa, batch)[0]
         self.ir = next((tmp_path / "cache").rglob("r_*.ll")).read_text()
         self.jt = np.full((blocks.JT_SIZE, 3), -1, dtype=np.int64)
         for s, (addr, e, _) in zip(starts, self.entries):
@@ -130,6 +134,20 @@ def test_a_return_finds_its_block_through_the_jump_table(tmp_path, monkeypatch, 
     reg.jt[blocks.jt_slots(PC + 4)[way]] = -1     # the return's target is not mapped any more
     mc.r[A1], mc.ctl[CTL_EXIT] = 50, 0
     assert reg.call() == 3 and mc.r[64] == PC + 4      # jal, addi, ret: back to the run loop
+
+
+def test_a_block_of_another_region_is_entered_without_the_run_loop(tmp_path, monkeypatch):
+    """The loop in one region, f in another: the call and the return hand over from region to
+    region (a tail call), and the whole loop runs in one call from the run loop."""
+    reg = Region(tmp_path, monkeypatch, CALLS, [[0, 4, 12], [16]])
+    mc = reg.mc
+    mc.r[A1] = 50
+    assert reg.call() == 5 * 50 + 1 and mc.exit == Exit.SYSCALL
+    assert (mc.r[A0], mc.r[A1], mc.r[64]) == (50, 0, PC + 12)
+    assert mc.ctl[blocks.CTL_STAT_CHAINED] == 50 + 49 + 1 + 50
+    mc.r[A1], mc.ctl[CTL_EXIT] = 10_000, 0      # 50,000 instructions: CHAIN_LIMIT still holds
+    assert blocks.CHAIN_LIMIT <= reg.call() < blocks.CHAIN_LIMIT + 5
+    assert mc.exit == Exit.NONE
 
 
 def test_blocks_sharing_a_jump_table_row_are_both_translated(tmp_path, monkeypatch):
