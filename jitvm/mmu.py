@@ -166,6 +166,13 @@ def tlb_lookup(ctl, va, need, size):
 
 
 @jit
+def _index(i):
+    """An array index known to be >= 0 (a TLB hit's): unsigned, so that Numba leaves out its
+    wrap-around for negative indices (a load of the array's length and three instructions)."""
+    return np.uint64(i)
+
+
+@jit
 def translate(m, va, need):
     """Physical address of va for an access needing permission `need`, or -1 (fault recorded)."""
     hit, pa = tlb_lookup(m[4], va, need, 1)
@@ -195,7 +202,7 @@ def _load_bytes(m, va, n):
 @jit
 def load_u8(m, va):
     hit, pa = tlb_lookup(m[4], va, PTE_R, 1)
-    return np.int64(m[0][pa]) if hit else _load_bytes(m, va, 1)
+    return np.int64(m[0][_index(pa)]) if hit else _load_bytes(m, va, 1)
 
 
 @jit
@@ -206,7 +213,7 @@ def load_s8(m, va):
 @jit
 def load_u16(m, va):
     hit, pa = tlb_lookup(m[4], va, PTE_R, 2)
-    return np.int64(m[1][pa >> 1]) if hit else _load_bytes(m, va, 2)
+    return np.int64(m[1][_index(pa >> 1)]) if hit else _load_bytes(m, va, 2)
 
 
 @jit
@@ -217,7 +224,7 @@ def load_s16(m, va):
 @jit
 def load_u32(m, va):
     hit, pa = tlb_lookup(m[4], va, PTE_R, 4)
-    return np.int64(m[2][pa >> 2]) if hit else _load_bytes(m, va, 4)
+    return np.int64(m[2][_index(pa >> 2)]) if hit else _load_bytes(m, va, 4)
 
 
 @jit
@@ -228,7 +235,7 @@ def load_s32(m, va):
 @jit
 def load_u64(m, va):
     hit, pa = tlb_lookup(m[4], va, PTE_R, 8)
-    return m[3][pa >> 3] if hit else _load_bytes(m, va, 8)
+    return m[3][_index(pa >> 3)] if hit else _load_bytes(m, va, 8)
 
 
 # ---- stores: return True when done; on a fault nothing was written ---------------------------
@@ -250,7 +257,7 @@ def store_u8(m, va, v):
     hit, pa = tlb_lookup(m[4], va, PTE_W, 1)
     if not hit:
         return _store_bytes(m, va, v, 1)
-    m[0][pa] = v & 0xFF
+    m[0][_index(pa)] = v & 0xFF
     return True
 
 
@@ -259,7 +266,7 @@ def store_u16(m, va, v):
     hit, pa = tlb_lookup(m[4], va, PTE_W, 2)
     if not hit:
         return _store_bytes(m, va, v, 2)
-    m[1][pa >> 1] = v & 0xFFFF
+    m[1][_index(pa >> 1)] = v & 0xFFFF
     return True
 
 
@@ -268,7 +275,7 @@ def store_u32(m, va, v):
     hit, pa = tlb_lookup(m[4], va, PTE_W, 4)
     if not hit:
         return _store_bytes(m, va, v, 4)
-    m[2][pa >> 2] = v & 0xFFFFFFFF
+    m[2][_index(pa >> 2)] = v & 0xFFFFFFFF
     return True
 
 
@@ -277,7 +284,7 @@ def store_u64(m, va, v):
     hit, pa = tlb_lookup(m[4], va, PTE_W, 8)
     if not hit:
         return _store_bytes(m, va, v, 8)
-    m[3][pa >> 3] = v
+    m[3][_index(pa >> 3)] = v
     return True
 
 
