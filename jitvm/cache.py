@@ -1,11 +1,12 @@
 """The persistent translation cache: what is in it, clearing it, and warming it.
 
 Two kinds of compiled code live on disk:
-  * what depends only on an ISA's semantics, compiled once per semantics version: the
-    interpreter and run loops (~1-2 minutes on two cores; Numba keeps the machine code beside
-    the sources and in the cache root) and the ops translated code inlines (jitvm/ops.py, beside
-    the sources), and
-  * translated regions of hot guest blocks (jitvm/blocks.py), under <root>/blocks/<isa>/.
+  * the engine, which depends only on an ISA's semantics and is compiled once per semantics
+    version: the interpreter and run loops (~1-2 minutes on two cores) and the ops translated
+    code inlines (jitvm/ops.py), all beside the translator's sources (jitvm.blocks.beside_sources),
+    and
+  * the translation cache: translated regions of hot guest blocks (jitvm/blocks.py), under
+    <root>/blocks/<isa>/.
 `warm` compiles the first kind ahead of time, with progress, so the first `jitvm run` or
 `jitvm boot` does not pay for it.
 """
@@ -31,14 +32,12 @@ def stats():
         index = list((isa_dir / "index").glob("*"))
         lines.append(f"  {isa_dir.name}: {len(index)} blocks in {len(regions)} regions, "
                      f"{_size(isa_dir) / 1e6:.1f} MB")
-    loops = list((root / "loops").glob("loop_*.py"))
-    lines.append(f"  run loops: {len(loops)} instantiations, {_size(root / 'loops') / 1e6:.1f} MB")
     return lines
 
 
 def clear():
-    """Remove translated blocks, run loops and ops kept in the cache root (the rootfs is kept;
-    so are what Numba and jitvm/ops.py keep beside the sources)."""
+    """Remove the translated blocks (the rootfs and the compiled engine are kept). "loops" and
+    "ops": where older versions kept run loops and ops in the cache root."""
     root = cache_root()
     for part in ("blocks", "loops", "ops"):
         shutil.rmtree(root / part, ignore_errors=True)

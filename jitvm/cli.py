@@ -129,13 +129,15 @@ examples:
                    help="arguments passed to PROGRAM")
 
     c = sub.add_parser("cache", help="inspect, clear or warm the persistent translation cache",
-                       description="The translation cache holds the run loops of each ISA and "
-                                   "the translated regions of hot guest blocks (JITVM_CACHE, "
-                                   "default ~/.cache/jitvm); the compiled instruction semantics "
-                                   "are kept beside the sources.")
+                       description="The translation cache holds the translated regions of "
+                                   "hot guest blocks (JITVM_CACHE, default ~/.cache/jitvm). "
+                                   "The compiled engine -- interpreter, run loops and the "
+                                   "instruction semantics translated code inlines -- is kept "
+                                   "beside the sources and rebuilt when the semantics change.")
     c.add_argument("--stats", action="store_true", help="show what the cache holds (default)")
     c.add_argument("--clear", action="store_true",
-                   help="delete translated blocks and run loops (the rootfs is kept)")
+                   help="delete the translated blocks (the rootfs and the compiled engine "
+                        "are kept)")
     c.add_argument("--warm", action="store_true",
                    help="compile the interpreter and the per-instruction ops translated code "
                         "inlines now (a few minutes the first time), so the first run or boot "

@@ -78,8 +78,9 @@ else:
         """A digest of every file compiled code inlines across modules: the machine's compiled
         helpers and all translators."""
         h = hashlib.sha256()
+        sources = [p for p in (_REPO / "translators").rglob("*.py") if "__pycache__" not in p.parts]
         for path in sorted([*(_REPO / "jitvm" / f for f in ("compiled.py", "mmu.py", "exits.py")),
-                            *(_REPO / "translators").rglob("*.py")]):
+                            *sources]):
             h.update(path.read_bytes())
         return h.hexdigest()
 

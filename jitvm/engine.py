@@ -86,13 +86,12 @@ def semantics_version(isa_name):
 
 
 def load_loops(isa_name):
-    """The run loops for one ISA: jitvm/loop_template.py instantiated into the cache."""
+    """The run loops for one ISA: jitvm/loop_template.py instantiated beside the translator's
+    sources (blocks.beside_sources; Numba keeps their machine code next to them)."""
     here = os.path.dirname(__file__)
     text = open(os.path.join(here, "loop_template.py")).read().replace("ISA_NAME", isa_name)
     key = hashlib.sha256((text + semantics_version(isa_name)).encode()).hexdigest()[:12]
-    d = blocks.cache_root() / "loops"
-    d.mkdir(parents=True, exist_ok=True)
-    path = d / f"loop_{isa_name}_{key}.py"
+    path = blocks.beside_sources(isa_name, "jitvm-loops") / f"loop_{isa_name}_{key}.py"
     if not path.exists():
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text("# Generated from jitvm/loop_template.py. Do not edit.\n" + text)

@@ -12,8 +12,8 @@ constants, so a region costs LLVM's time only, not Numba's front end again for e
 instruction (type inference and lowering of an inlined call cost ~0.1 s an instruction).
 
 Ops depend only on the semantics, like the interpreter: they are kept beside the translator's
-sources (as Numba keeps its machine code), in __pycache__/jitvm-ops-<semantics>-<OPS_VERSION>/, or
-under the translation cache root if that is not writable. `jitvm cache --warm` builds them all;
+sources (as Numba keeps its machine code), in __pycache__/jitvm-ops-<semantics>-<OPS_VERSION>/
+(jitvm.blocks.beside_sources). `jitvm cache --warm` builds them all;
 otherwise each is built the first time a region needs it.
 """
 import os
@@ -33,22 +33,8 @@ OPS_VERSION = 2     # raise when the way ops are built changes (kept ones are th
 
 def ops_dir(isa):
     """Where the ops of `isa` (an engine IsaInfo) live; created on first use."""
-    import translators
-    version = f"{isa.version}-{OPS_VERSION}"
-    beside = Path(translators.__file__).parent / isa.NAME / "__pycache__" / f"jitvm-ops-{version}"
-    for d in (beside, _fallback_dir(isa)):
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            if os.access(d, os.W_OK):
-                return d
-        except OSError:
-            continue
-    raise RuntimeError(f"no writable directory for compiled ops ({beside})")
-
-
-def _fallback_dir(isa):
-    from jitvm.blocks import cache_root
-    return cache_root() / "ops" / f"{isa.NAME}-{isa.version}-{OPS_VERSION}"
+    from jitvm.blocks import beside_sources
+    return beside_sources(isa.NAME, f"jitvm-ops-{isa.version}-{OPS_VERSION}")
 
 
 _read = {}                      # (isa, semantics version, op) -> bitcode, once per process
