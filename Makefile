@@ -65,10 +65,10 @@ rootfs:
 	$(call say,riscv64 rootfs (python -m jitvm.rootfs))
 	@$(PYTHON) -m jitvm.rootfs --arch riscv64
 
-# The interpreter and the ops translated code inlines are compiled once per semantics version
-# (two to four minutes); do it here, with progress, rather than inside the first run or test.
+# The engine -- interpreter, run loops, the ops translated code inlines -- is compiled once per
+# semantics version (two to four minutes); do it here, with progress, not inside the first run.
 warm:
-	$(call say,compiling the interpreter and ops (python -m jitvm cache --warm))
+	$(call say,compiling the engine: interpreter, run loops, ops (python -m jitvm cache --warm))
 	@$(PYTHON) -m jitvm cache --warm
 
 guest:
