@@ -120,11 +120,13 @@ def emit_region(isa, batch, name, local_regs=True):
     return region_ir.emit(isa, name, plan, region_id=entry(name, 0) >> 16,
                               local_regs=local_regs, nregs=isa.nregs, pc_reg=isa.PC,
                               chain_limit=CHAIN_LIMIT, ctl_jt=CTL_JT, ctl_chained=CTL_STAT_CHAINED,
-                              jt_bits=JT_BITS, jt_mix=JT_MIX, jt_slots=jt_slots, retiring_exits=RETIRING_EXITS)
+                              jt_bits=JT_BITS, jt_mix=JT_MIX, jt_slots=jt_slots,
+                              retiring_exits=RETIRING_EXITS)
 
 
 def block_key(isa, insns):
-    h = hashlib.sha256(f"{isa.NAME}:{ENGINE_VERSION}:{ops.OPS_VERSION}:{isa.version}:{insns[0][0]}".encode())
+    h = hashlib.sha256(
+        f"{isa.NAME}:{ENGINE_VERSION}:{ops.OPS_VERSION}:{isa.version}:{insns[0][0]}".encode())
     for pc, inst, _ in insns:
         h.update(inst.to_bytes(4, "little"))
     return h.hexdigest()[:24]

@@ -8,8 +8,9 @@ Two loops share the decode cache `dc` (one row per recently seen pc):
   run_jit    -- the translating tier: look pc up in the jump table `jt` (pc, region address,
                 block index; two rows per pc, jitvm.blocks.jt_slots); a hit calls the compiled
                 block through its region's address, so blocks chain here without returning to
-                Python; a miss interprets one basic block and counts its heat; hot blocks are queued for translation and reported
-                with Exit.HOT when the queue fills (or at the next exit).
+                Python; a miss interprets one basic block and counts its heat; hot blocks are
+                queued for translation and reported with Exit.HOT when the queue fills (or at
+                the next exit).
 """
 
 from jitvm.blocks import JT_BITS, JT_MIX, JT_SIZE

@@ -14,9 +14,9 @@ the page's virtual address once per access kind the PTE allows (columns TLB_R, T
 where it does not) and the addend from a virtual to a physical address in that page. A hit is
 one compare, of the address masked to its page *and its alignment bits* against the column for
 the access, so a misaligned access takes the slow path as a miss does. Whoever changes a PTE must
-flush the TLBs that may hold it (`flush_tlb`). A miss walks the table; a missing or insufficient mapping is a page fault: the
-access returns nothing, ctl records address and access kind, and the instruction must have changed
-no state, so the kernel can fix the mapping and re-run it.
+flush the TLBs that may hold it (`flush_tlb`). A miss walks the table; a missing or insufficient
+mapping is a page fault: the access returns nothing, ctl records address and access kind, and the
+instruction must have changed no state, so the kernel can fix the mapping and re-run it.
 
 `m` below is the machine tuple (mem8, mem16, mem32, mem64, ctl) every semantic function receives.
 """
