@@ -27,12 +27,14 @@ import time
 from pathlib import Path
 
 from jitvm import ops, region_ir
+from jitvm.compiled import jit
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_JT, PAGE_SIZE
 
 ENGINE_VERSION = 8
 MAX_INSNS = 64
 CHAIN_LIMIT = 4096      # instructions a region may run before it returns to the run loop
+# The jump table's geometry is compiled into regions: raise ENGINE_VERSION when it changes.
 JT_BITS = 14
 JT_SIZE = 1 << JT_BITS  # jump-table rows (pc, region address, entry id), two per pc: jt_slots
 JT_MIX = -0x61C8864680B583EB    # 2**64 / golden ratio as an int64: jt_slots' multiplicative hash
@@ -86,12 +88,24 @@ def scan(isa, m, pc):
     return insns
 
 
+@jit
 def jt_slots(pc):
-    """The two jump-table rows a block at pc may take (the run loop, the regions' IR and
-    CodeCache.row compute the same). The first comes from the pc's low bits, so blocks 32 KiB
-    apart share it; the second mixes all its bits, so two such blocks rarely share that too --
-    with one row each, one of them stayed interpreted (busybox sh: 1.2M blocks a run)."""
-    return (pc >> 1) & (JT_SIZE - 1), ((pc * JT_MIX) & (2**64 - 1)) >> (64 - JT_BITS)
+    """The two jump-table rows a block at pc may take (compiled for the run loop, called from
+    Python; the regions' IR computes the same). The first comes from the pc's low bits, so
+    blocks 32 KiB apart share it; the second from the top bits of pc * JT_MIX (the same whether
+    the product wraps at 64 bits or not), so two such blocks rarely share that too -- with one
+    row each, one of them stayed interpreted (busybox sh: 1.2M blocks a run)."""
+    return (pc >> 1) & (JT_SIZE - 1), ((pc * JT_MIX) >> (64 - JT_BITS)) & (JT_SIZE - 1)
+
+
+@jit
+def jt_row(jt, pc):
+    """pc's row in jump table `jt`: the one holding it, else the first if free, else the second
+    (evicting the block there). Its heat counter counts pc's interpreted runs."""
+    first, second = jt_slots(pc)
+    if jt[first, 0] != pc and (jt[second, 0] == pc or jt[first, 0] != -1):
+        return second
+    return first
 
 
 def entry(name, k):

@@ -32,6 +32,10 @@ def stats():
         index = list((isa_dir / "index").glob("*"))
         lines.append(f"  {isa_dir.name}: {len(index)} blocks in {len(regions)} regions, "
                      f"{_size(isa_dir) / 1e6:.1f} MB")
+    from jitvm.blocks import beside_sources
+    loops = beside_sources("riscv64", "jitvm-loops")
+    lines.append(f"compiled engine (riscv64, beside the sources, not part of the cache): "
+                 f"{len(list(loops.glob('loop_*.py')))} run-loop instantiations in {loops}")
     return lines
 
 

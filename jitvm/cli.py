@@ -139,9 +139,9 @@ examples:
                    help="delete the translated blocks (the rootfs and the compiled engine "
                         "are kept)")
     c.add_argument("--warm", action="store_true",
-                   help="compile the interpreter and the per-instruction ops translated code "
-                        "inlines now (a few minutes the first time), so the first run or boot "
-                        "does not wait for them")
+                   help="compile the engine -- interpreter, run loops and the per-instruction "
+                        "ops translated code inlines -- now (a few minutes the first time), so "
+                        "the first run or boot does not wait for it")
     c.add_argument("--arch", default="riscv64", choices=ARCHES, help="ISA to warm (default riscv64)")
 
     f = sub.add_parser("rootfs", help="build the default root file system (static busybox)",

@@ -90,7 +90,10 @@ def load_loops(isa_name):
     sources (blocks.beside_sources; Numba keeps their machine code next to them)."""
     here = os.path.dirname(__file__)
     text = open(os.path.join(here, "loop_template.py")).read().replace("ISA_NAME", isa_name)
-    key = hashlib.sha256((text + semantics_version(isa_name)).encode()).hexdigest()[:12]
+    # blocks.py too: the loops inline its jump-table functions, and Numba's cache would not notice
+    with open(blocks.__file__) as f:
+        key = hashlib.sha256((text + semantics_version(isa_name) + f.read()).encode())
+    key = key.hexdigest()[:12]
     path = blocks.beside_sources(isa_name, "jitvm-loops") / f"loop_{isa_name}_{key}.py"
     if not path.exists():
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -129,15 +132,6 @@ class CodeCache:
         # the arrays' addresses, for the run loops (computed once: .ctypes costs microseconds)
         self.dc_addr, self.jt_addr, self.heat_addr = (
             a.ctypes.data for a in (self.dc, self.jt, self.heat))
-
-    def row(self, pc):
-        """pc's jump-table row (blocks.jt_slots): the one holding it, else the first if free,
-        else the second (evicting the block there). Its heat counts pc's interpreted runs --
-        the run loop picks the same row."""
-        first, second = blocks.jt_slots(pc)
-        if self.jt[first, 0] != pc and (self.jt[second, 0] == pc or self.jt[first, 0] != -1):
-            return second
-        return first
 
     def flush(self):
         self.dc[:, 0] = -1
@@ -226,7 +220,7 @@ class Engine:
                 fresh.append((pc, insns))
             else:
                 cache.probed.add(pc)
-                cache.heat[cache.row(pc)] = 2 * PROBE_THRESHOLD - HOT_THRESHOLD
+                cache.heat[blocks.jt_row(cache.jt, pc)] = 2 * PROBE_THRESHOLD - HOT_THRESHOLD
         if not fresh:
             return
         fresh = self._along_paths(m, cache, fresh)
@@ -281,7 +275,7 @@ class Engine:
         if cache.gen != gen:            # the code changed meanwhile: the translation is stale
             return
         for pc, addr, idx, keep in entries:
-            h = cache.row(pc)
+            h = blocks.jt_row(cache.jt, pc)
             cache.jt[h, 1], cache.jt[h, 2] = addr, idx
             cache.jt[h, 0] = pc
             cache.keep[pc] = keep

@@ -13,7 +13,7 @@ Two loops share the decode cache `dc` (one row per recently seen pc):
                 the next exit).
 """
 
-from jitvm.blocks import JT_BITS, JT_MIX, JT_SIZE
+from jitvm.blocks import JT_SIZE, jt_row
 from jitvm.compiled import PURE_PYTHON, call_block, carray, jit, native
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, block_views, raw
@@ -105,11 +105,7 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
     n = 0
     while n < budget and ctl[CTL_EXIT] == 0:
         pc = r[PC]
-        h = (pc >> 1) & (JT_SIZE - 1)          # its row, as CodeCache.row picks it
-        if jt[h, 0] != pc:
-            h2 = ((pc * JT_MIX) >> (64 - JT_BITS)) & (JT_SIZE - 1)
-            if jt[h2, 0] == pc or jt[h, 0] != -1:
-                h = h2
+        h = jt_row(jt, pc)
         if jt[h, 0] == pc:
             n += call_block(jt[h, 1], jt[h, 2], p[0], p[1], p[2])
             ctl[CTL_STAT_BLOCKS_JIT] += 1

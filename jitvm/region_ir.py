@@ -173,14 +173,13 @@ def emit(isa, name, plan, *, region_id, local_regs, nregs, pc_reg, chain_limit, 
         # any other pc (an indirect jump, a return): its jump-table row, if that names a block
         # of this region (the rows as blocks.jt_slots computes them)
         first = b.mul(b.and_(b.lshr(npc, _c(1)), _c((1 << jt_bits) - 1)), _c(3))
-        second = b.mul(b.lshr(b.mul(npc, _c(jt_mix)), _c(64 - jt_bits)), _c(3))
         found = fn.append_basic_block(f"{label}.found")
         try_second = fn.append_basic_block(f"{label}.second")
         row = b.gep(jt, [first])
         b.cbranch(b.icmp_signed("==", b.load(row), npc), found, try_second)
         entered = b.block
         b = ir.IRBuilder(try_second)
-        row2 = b.gep(jt, [second])
+        row2 = b.gep(jt, [b.mul(b.lshr(b.mul(npc, _c(jt_mix)), _c(64 - jt_bits)), _c(3))])
         b.cbranch(b.icmp_signed("==", b.load(row2), npc), found, back)
         b = ir.IRBuilder(found)
         which = b.phi(P64)
