@@ -29,7 +29,9 @@ from pathlib import Path
 from jitvm import ops, region_ir
 from jitvm.compiled import jit
 from jitvm.exits import Exit
+from jitvm.isa import isa_info
 from jitvm.mmu import CTL_JT, PAGE_SIZE
+from jitvm.paths import cache_root
 
 ENGINE_VERSION = 8
 MAX_INSNS = 64
@@ -44,27 +46,6 @@ CACHE_LIMIT = int(float(os.environ.get("JITVM_CACHE_MB", "1024")) * 1e6)
 # exits that retire the instruction taking them (a fault or an illegal instruction does not)
 RETIRING_EXITS = (int(Exit.SYSCALL), int(Exit.FENCE_I), int(Exit.BREAKPOINT))
 _loaded = {}                    # object code path -> Loaded (linked once per process)
-
-
-def cache_root():
-    return Path(os.environ.get("JITVM_CACHE", Path.home() / ".cache" / "jitvm"))
-
-
-def beside_sources(isa_name, name):
-    """A directory for compiled code that depends only on an ISA's semantics (its run loops,
-    its ops): beside the translator's sources, where Numba keeps the interpreter's machine
-    code, or under the cache root if those are read-only. It is the engine, not translations
-    of guest code: `jitvm cache --clear` keeps it, and a cold start does not rebuild it."""
-    import translators
-    for d in (Path(translators.__file__).parent / isa_name / "__pycache__" / name,
-              cache_root() / "engine" / isa_name / name):
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            if os.access(d, os.W_OK):
-                return d
-        except OSError:
-            continue
-    raise RuntimeError(f"no writable directory for {name} (translators/{isa_name}/__pycache__)")
 
 
 def scan(isa, m, pc):
@@ -212,9 +193,6 @@ def prepare_region(isa, batch):
     return _dir(isa.NAME) / "regions" / f"{name}.o", keys
 
 
-_isas = {}
-
-
 def build_region(isa_name, path, batch, keys):
     """Compile the region of `batch` (its blocks as from `scan`) to object code kept in the
     cache, with its IR beside it to read, then index its blocks; returns the seconds it took.
@@ -223,10 +201,7 @@ def build_region(isa_name, path, batch, keys):
     t = time.perf_counter()
     path = Path(path)
     if not path.exists():
-        if isa_name not in _isas:
-            from jitvm.engine import IsaInfo
-            _isas[isa_name] = IsaInfo(isa_name)
-        isa = _isas[isa_name]
+        isa = isa_info(isa_name)
         batch = [[(pc, inst, tuple(fields)) for pc, inst, fields in insns] for insns in batch]
         for local_regs in (True, False):    # registers in locals if LLVM can promote them all
             text = emit_region(isa, batch, path.stem, local_regs)

@@ -3,7 +3,7 @@
 Two kinds of compiled code live on disk:
   * the engine, which depends only on an ISA's semantics and is compiled once per semantics
     version: the interpreter and run loops (~1-2 minutes on two cores) and the ops translated
-    code inlines (jitvm/ops.py), all beside the translator's sources (jitvm.blocks.beside_sources),
+    code inlines (jitvm/ops.py), all beside the translator's sources (jitvm.paths.beside_sources),
     and
   * the translation cache: translated regions of hot guest blocks (jitvm/blocks.py), under
     <root>/blocks/<isa>/.
@@ -13,7 +13,7 @@ Two kinds of compiled code live on disk:
 import shutil
 import time
 
-from jitvm.blocks import cache_root
+from jitvm.paths import beside_sources, cache_root
 
 
 def _size(path):
@@ -32,10 +32,11 @@ def stats():
         index = list((isa_dir / "index").glob("*"))
         lines.append(f"  {isa_dir.name}: {len(index)} blocks in {len(regions)} regions, "
                      f"{_size(isa_dir) / 1e6:.1f} MB")
-    from jitvm.blocks import beside_sources
-    loops = beside_sources("riscv64", "jitvm-loops")
-    lines.append(f"compiled engine (riscv64, beside the sources, not part of the cache): "
-                 f"{len(list(loops.glob('loop_*.py')))} run-loop instantiations in {loops}")
+    import translators
+    for isa in translators.ISAS:
+        loops = beside_sources(isa, "jitvm-loops")
+        lines.append(f"compiled engine ({isa}, beside the sources, not part of the cache): "
+                     f"{len(list(loops.glob('loop_*.py')))} run-loop instantiations in {loops}")
     return lines
 
 
@@ -47,10 +48,11 @@ def clear():
         shutil.rmtree(root / part, ignore_errors=True)
 
 
-def warm(isa="riscv64", progress=print):
+def warm(isa, progress=print):
     """Compile the interpreter, run loops and ops of `isa` now (kept on disk afterwards)."""
     from jitvm import ops
-    from jitvm.engine import IsaInfo, load_loops
+    from jitvm.engine import load_loops
+    from jitvm.isa import IsaInfo
     t = time.perf_counter()
     progress(f"compiling the {isa} interpreter and run loops (the first time takes a minute or "
              "two on two cores; cached afterwards) ...")

@@ -1,8 +1,9 @@
 """The `jitvm` command line.
 
   jitvm boot [options]                    boot the machine: kernel, console, /sbin/init
-  jitvm run [options] PROGRAM [ARGS...]   run one guest program, like qemu-riscv64
+  jitvm run [options] PROGRAM [ARGS...]   run one guest program, like qemu-<arch>
   jitvm rootfs [--arch A] [--rebuild]     build the default root file system (busybox)
+  jitvm cache [--stats|--clear|--warm]    the translation cache and the compiled engine
   jitvm bench [--quick] [--repeat R] ...  the benchmark suite (perf/bench.py)
 
 Nothing that imports Numba is imported before the arguments are parsed: `--engine python` must set
@@ -19,8 +20,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # every start-up. The command line is the whole process, so it can say "not here".
 sys.modules.setdefault("scipy", None)
 
-ARCHES = ("riscv64",)
-ELF_MACHINE_TO_ARCH = {243: "riscv64"}
+from translators import DEFAULT_ISA, ELF_MACHINES, ISAS    # noqa: E402  (stdlib only)
+
+ARCHES = ISAS
+ARCH_HELP = f"guest ISA: {', '.join(ISAS)} (default {DEFAULT_ISA})"
 
 
 def _mem_size(text):
@@ -82,8 +85,7 @@ examples:
   jitvm boot
   jitvm boot --init /bin/sh
   jitvm boot --init "/bin/sh -c 'uname -a; exit 3'"     # exits with status 3""")
-    b.add_argument("--arch", default="riscv64", choices=ARCHES,
-                   help="guest ISA (default riscv64)")
+    b.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
     b.add_argument("--smp", type=_cpu_count, default=1, metavar="N",
                    help=SMP_HELP)
     b.add_argument("--mem", type=_mem_size, default=None, metavar="SIZE",
@@ -104,12 +106,13 @@ examples:
                    help="print every system call of every process, with decoded arguments and "
                         "result, to stderr")
 
-    r = sub.add_parser("run", help="run one guest program (like qemu-riscv64)",
+    r = sub.add_parser("run", help="run one guest program (like qemu-<arch>)",
                        description="Run PROGRAM (a path on the host) on the jitvm kernel. The guest "
                                    "sees the root file system as / and nothing outside it. Exits "
                                    "with the guest's status, or 128+N if signal N killed it.")
     r.add_argument("--arch", default="auto", choices=("auto",) + ARCHES,
-                   help="guest ISA; auto reads it from PROGRAM's ELF header (default)")
+                   help=f"guest ISA ({', '.join(ISAS)}); auto reads it from PROGRAM's ELF "
+                        "header (default)")
     r.add_argument("--rootfs", metavar="DIR",
                    help="host directory the guest sees as / (default: the one `jitvm rootfs` "
                         "built)")
@@ -142,13 +145,15 @@ examples:
                    help="compile the engine -- interpreter, run loops and the per-instruction "
                         "ops translated code inlines -- now (a few minutes the first time), so "
                         "the first run or boot does not wait for it")
-    c.add_argument("--arch", default="riscv64", choices=ARCHES, help="ISA to warm (default riscv64)")
+    c.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES + ("all",),
+                   help=f"ISA whose engine --warm compiles: {', '.join(ISAS)} or all "
+                        f"(default {DEFAULT_ISA})")
 
     f = sub.add_parser("rootfs", help="build the default root file system (static busybox)",
                        description="Build, once, a root file system with a static busybox built "
                                    "from Debian's source with a cross compiler. Prints its path "
                                    "as the last line.")
-    f.add_argument("--arch", default="riscv64", choices=ARCHES, help="guest ISA (default riscv64)")
+    f.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
     f.add_argument("--rebuild", action="store_true", help="build again even if it exists")
 
     sub.add_parser("bench", add_help=False,
@@ -165,7 +170,7 @@ def die(msg, status=1):
 def detect_arch(data):
     if data[:4] != b"\x7fELF" or len(data) < 20:
         return None
-    return ELF_MACHINE_TO_ARCH.get(int.from_bytes(data[18:20], "little"))
+    return ELF_MACHINES.get(int.from_bytes(data[18:20], "little"))
 
 
 def startup_environment():
@@ -200,7 +205,7 @@ def cmd_run(a):
         die(f"{a.program}: cannot read: {e.strerror}", 126)
     arch = a.arch
     if arch == "auto":
-        arch = detect_arch(data) or "riscv64"
+        arch = detect_arch(data) or DEFAULT_ISA     # the kernel then says what is wrong
     from jitvm import rootfs as rootfs_mod
     root = a.rootfs or rootfs_mod.default_path(arch)
     if not os.path.isdir(root):
@@ -291,7 +296,8 @@ def cmd_cache(a):
         cache.clear()
         print("translation cache cleared")
     if a.warm:
-        cache.warm(a.arch)
+        for isa in ISAS if a.arch == "all" else (a.arch,):
+            cache.warm(isa)
     if a.stats or not (a.clear or a.warm):
         print("\n".join(cache.stats()))
     return 0

@@ -74,15 +74,27 @@ else:
     _REPO = Path(__file__).resolve().parent.parent
 
     @functools.lru_cache(maxsize=None)
-    def _semantics_digest():
-        """A digest of every file compiled code inlines across modules: the machine's compiled
-        helpers and all translators."""
+    def _semantics_digest(isa):
+        """A digest of every file compiled code of translators/<isa>/ can inline across modules:
+        the machine's compiled helpers, the shared translator modules and that ISA's package
+        (isa None: the machine's helpers and the shared modules only). Per ISA, so an edit to
+        one translator does not make the others' compiled engines stale."""
         h = hashlib.sha256()
-        sources = [p for p in (_REPO / "translators").rglob("*.py") if "__pycache__" not in p.parts]
-        for path in sorted([*(_REPO / "jitvm" / f for f in ("compiled.py", "mmu.py", "exits.py")),
-                            *sources]):
+        top = _REPO / "translators"
+        sources = sorted(top.glob("*.py"))
+        if isa:
+            sources += sorted(p for p in (top / isa).glob("*.py"))
+        for path in [*(_REPO / "jitvm" / f for f in ("compiled.py", "mmu.py", "exits.py")),
+                     *sources]:
             h.update(path.read_bytes())
         return h.hexdigest()
+
+    def _isa_of(py_file):
+        """The ISA whose translator package holds py_file (its run loops live in its
+        __pycache__ too), or None."""
+        parts = Path(py_file).parts
+        i = len(parts) - 1 - parts[::-1].index("translators") if "translators" in parts else -1
+        return parts[i + 1] if 0 <= i < len(parts) - 2 else None
 
     class _SemanticsStamped:
         """Numba's disk cache checks only the source file of the function itself. A cached
@@ -91,7 +103,7 @@ else:
         in mmu.py and the cached atomics in rv_a.py must not keep the old one."""
 
         def get_source_stamp(self):
-            return super().get_source_stamp(), _semantics_digest()
+            return super().get_source_stamp(), _semantics_digest(_isa_of(self._py_file))
 
         @classmethod
         def from_function(cls, py_func, py_file):

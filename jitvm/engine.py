@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import translators
 from jitvm import blocks
+from jitvm.isa import isa_info, semantics_version
+from jitvm.paths import beside_sources
 from jitvm.compiled import PURE_PYTHON
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_INSTRET, CTL_IRQ, CTL_JT
@@ -47,54 +48,16 @@ COMPILE_MODE = os.environ.get("JITVM_COMPILE", "process")
 TIERS = ("jit", "interp", "python")
 
 
-class IsaInfo:
-    """What the engine needs of a translator, derived once."""
-
-    def __init__(self, name):
-        pkg = translators.load(name)
-        self.pkg, self.NAME = pkg, name
-        self.fetch, self.decode, self.disasm = pkg.fetch, pkg.decode, pkg.disasm
-        self.ENDS_BLOCK, self.NAMES = pkg.ENDS_BLOCK, pkg.NAMES
-        self.PC = pkg.cpu.PC
-        self.version = semantics_version(name)
-        self.new_regs, self.nregs = pkg.cpu.new_regs, pkg.cpu.NREGS
-        self._dispatch = importlib.import_module(f"translators.{name}._dispatch")
-        self._sem = {}
-
-    def semantic(self, op):
-        """(module, function name) of the semantic function for op."""
-        if op not in self._sem:
-            fname = "exec_" + self.NAMES[op].replace(".", "_")
-            self._sem[op] = (self.semantic_module(fname), fname)
-        return self._sem[op]
-
-    def semantic_module(self, fname):
-        fn = getattr(self._dispatch, fname)
-        return getattr(fn, "py_func", fn).__module__
-
-    def op_functions(self):
-        """The names of every semantic function of the ISA."""
-        return sorted({self.semantic(op)[1] for op in range(1, len(self.NAMES))})
-
-
-def semantics_version(isa_name):
-    """A digest of everything compiled code inlines from the translator. Numba's disk cache only
-    notices edits to the file a function is defined in, so every generated file's name carries
-    this: a change to any semantic function makes new files, never stale machine code."""
-    dispatch = importlib.util.find_spec(f"translators.{isa_name}._dispatch").origin
-    return hashlib.sha256(open(dispatch, "rb").read()).hexdigest()[:12]
-
-
 def load_loops(isa_name):
     """The run loops for one ISA: jitvm/loop_template.py instantiated beside the translator's
-    sources (blocks.beside_sources; Numba keeps their machine code next to them)."""
+    sources (jitvm.paths.beside_sources; Numba keeps their machine code next to them)."""
     here = os.path.dirname(__file__)
     text = open(os.path.join(here, "loop_template.py")).read().replace("ISA_NAME", isa_name)
     # blocks.py too: the loops inline its jump-table functions, and Numba's cache would not notice
     with open(blocks.__file__) as f:
         key = hashlib.sha256((text + semantics_version(isa_name) + f.read()).encode())
     key = key.hexdigest()[:12]
-    path = blocks.beside_sources(isa_name, "jitvm-loops") / f"loop_{isa_name}_{key}.py"
+    path = beside_sources(isa_name, "jitvm-loops") / f"loop_{isa_name}_{key}.py"
     if not path.exists():
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text("# Generated from jitvm/loop_template.py. Do not edit.\n" + text)
@@ -147,7 +110,7 @@ class Engine:
             raise ValueError(f"unknown engine {tier!r}; choose one of {', '.join(TIERS)}")
         if (tier == "python") != PURE_PYTHON:
             raise RuntimeError("the python tier needs JITVM_ENGINE=python set before start-up")
-        self.isa = IsaInfo(isa_name)
+        self.isa = isa_info(isa_name)
         self.tier = tier
         self.loops = load_loops(isa_name)
         self.stats = Stats()

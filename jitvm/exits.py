@@ -18,6 +18,10 @@ class Exit(IntEnum):
     HOT = 8           # engine-internal: hot blocks are queued for translation
     INTERRUPT = 9     # another CPU asked this one into the kernel (the software IPI: a TLB
                       # shootdown, a signal or stop for the thread it runs, power-off)
+    BOUNDS = 10       # a bound-checking access failed its check (a bounds-checked load,
+                      # store or assertion); ctl[CTL_FAULT_ADDR] = the address checked
+    FP_TRAP = 11      # an FP exception the guest enabled was raised (an enable bit of its
+                      # FP status register); the kernel reads the cause from that register
 
 
 class Access(IntEnum):

@@ -13,13 +13,14 @@ instruction (type inference and lowering of an inlined call cost ~0.1 s an instr
 
 Ops depend only on the semantics, like the interpreter: they are kept beside the translator's
 sources (as Numba keeps its machine code), in __pycache__/jitvm-ops-<semantics>-<OPS_VERSION>/
-(jitvm.blocks.beside_sources). `jitvm cache --warm` builds them all;
+(jitvm.paths.beside_sources). `jitvm cache --warm` builds them all;
 otherwise each is built the first time a region needs it.
 """
 import os
 import re
 import time
-from pathlib import Path
+
+from jitvm.paths import beside_sources
 
 ARGS = ("pc", "ilen", "rd", "rs1", "rs2", "rs3", "rm", "imm")
 
@@ -33,7 +34,6 @@ OPS_VERSION = 2     # raise when the way ops are built changes (kept ones are th
 
 def ops_dir(isa):
     """Where the ops of `isa` (an engine IsaInfo) live; created on first use."""
-    from jitvm.blocks import beside_sources
     return beside_sources(isa.NAME, f"jitvm-ops-{isa.version}-{OPS_VERSION}")
 
 

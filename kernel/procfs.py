@@ -415,10 +415,7 @@ def meminfo(k):
 
 
 def cpuinfo(k):
-    isa = getattr(k.abi, "PROC_CPUINFO_ISA", "rv64imafdc")
-    return "".join(f"processor\t: {i}\nhart\t\t: {i}\nisa\t\t: {isa}\nmmu\t\t: sv39\n"
-                   f"mvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\n\n"
-                   for i in range(len(k.machine.cpus)))
+    return "".join(k.abi.cpuinfo(i) for i in range(len(k.machine.cpus)))
 
 
 def _cpu_ticks(k):

@@ -69,6 +69,13 @@ SS_ONSTACK, SS_DISABLE, SS_AUTODISARM = 1, 2, 1 << 31
 # si_code values (asm-generic/siginfo.h)
 SI_USER, SI_KERNEL, SI_QUEUE, SI_TIMER, SI_TKILL = 0, 0x80, -1, -2, -6
 ILL_ILLOPC, FPE_INTDIV, SEGV_MAPERR, SEGV_ACCERR, BUS_ADRALN, TRAP_BRKPT = 1, 1, 1, 2, 1, 1
+SEGV_BNDERR = 3
+# the synchronous signals and si_codes an ISA's ABI names for its traps (break codes, FP traps)
+FAULT_SIGNALS = {"SIGFPE": SIGFPE, "SIGTRAP": SIGTRAP, "SIGILL": SIGILL, "SIGSEGV": SIGSEGV,
+                 "SIGBUS": SIGBUS}
+FAULT_CODES = {"FPE_INTDIV": 1, "FPE_INTOVF": 2, "FPE_FLTDIV": 3, "FPE_FLTOVF": 4,
+               "FPE_FLTUND": 5, "FPE_FLTRES": 6, "FPE_FLTINV": 7, "FPE_FLTSUB": 8,
+               "FPE_FLTUNK": 14, "TRAP_BRKPT": TRAP_BRKPT}
 CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED = range(1, 7)
 
 # System calls that return EINTR after a handler even with SA_RESTART (signal(7), "Interruption

@@ -22,12 +22,15 @@ class TrapReason(IntEnum):
     TIMER = 5
     MISALIGNED = 6
     INTERRUPT = 7       # another CPU's IPI; whatever it was for happens on the way back
+    BOUNDS = 8          # a bounds-checked access or assertion failed its check
+    FP_EXCEPTION = 9    # an FP exception the program enabled (trapping FP)
 
 
 FROM_EXIT = {Exit.SYSCALL: TrapReason.SYSCALL, Exit.PAGE_FAULT: TrapReason.PAGE_FAULT,
              Exit.ILLEGAL: TrapReason.ILLEGAL_INSTRUCTION, Exit.BREAKPOINT: TrapReason.BREAKPOINT,
              Exit.BUDGET: TrapReason.TIMER, Exit.MISALIGNED: TrapReason.MISALIGNED,
-             Exit.INTERRUPT: TrapReason.INTERRUPT}
+             Exit.INTERRUPT: TrapReason.INTERRUPT, Exit.BOUNDS: TrapReason.BOUNDS,
+             Exit.FP_TRAP: TrapReason.FP_EXCEPTION}
 ACCESS_WORDS = {Access.READ: "read from", Access.WRITE: "write to", Access.EXEC: "execute at"}
 
 
@@ -43,8 +46,20 @@ def handle(k, t, cpu, exit):
         signal.force_fault(k, t, signal.SIGILL, signal.ILL_ILLOPC, pc,
                            f"illegal instruction at pc {pc:#x}: {k.machine.disasm_at(cpu, pc)}")
     elif reason == TrapReason.BREAKPOINT:
-        pc = t.ctx.pc
-        signal.force_fault(k, t, signal.SIGTRAP, signal.TRAP_BRKPT, pc, f"breakpoint at pc {pc:#x}")
+        # the ABI says which break codes mean something else (a division by zero...)
+        pc, code = t.ctx.pc, cpu.exit_info
+        sig, si_code = k.abi.BREAK_SIGNALS.get(code, ("SIGTRAP", "TRAP_BRKPT"))
+        why = (f"breakpoint at pc {pc:#x}" if sig == "SIGTRAP"
+               else f"break {code} ({si_code}) at pc {pc:#x}")
+        signal.force_fault(k, t, signal.FAULT_SIGNALS[sig], signal.FAULT_CODES[si_code], pc, why)
+    elif reason == TrapReason.BOUNDS:
+        signal.force_fault(k, t, signal.SIGSEGV, signal.SEGV_BNDERR, cpu.fault_addr,
+                           f"bounds check failed for {cpu.fault_addr:#x} at pc {t.ctx.pc:#x}: "
+                           f"{k.machine.disasm_at(cpu, t.ctx.pc)}")
+    elif reason == TrapReason.FP_EXCEPTION:
+        pc, si_code = t.ctx.pc, k.abi.fp_trap_code(t.ctx.regs)
+        signal.force_fault(k, t, signal.SIGFPE, signal.FAULT_CODES[si_code], pc,
+                           f"floating-point exception ({si_code}) at pc {pc:#x}")
     elif reason == TrapReason.MISALIGNED:
         signal.force_fault(k, t, signal.SIGBUS, signal.BUS_ADRALN, cpu.fault_addr,
                            f"misaligned atomic access to {cpu.fault_addr:#x} at pc {t.ctx.pc:#x}")

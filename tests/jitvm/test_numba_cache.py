@@ -32,3 +32,26 @@ def test_a_cached_function_is_stale_when_a_module_it_inlines_changes(tmp_path, m
     finally:
         monkeypatch.undo()
         compiled._semantics_digest.cache_clear()
+
+
+def test_a_translator_edit_leaves_other_isas_cached_code_alone(tmp_path, monkeypatch):
+    from translators.riscv64.fetch import fetch
+    locator = fetch._cache._impl.locator
+    shutil.copytree(REPO / "jitvm", tmp_path / "jitvm", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "translators", tmp_path / "translators",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    try:
+        monkeypatch.setattr(compiled, "_REPO", tmp_path)
+        compiled._semantics_digest.cache_clear()
+        before = locator.get_source_stamp()
+        (tmp_path / "translators" / "other_isa").mkdir()
+        (tmp_path / "translators" / "other_isa" / "cpu.py").write_text("NREGS = 1\n")
+        compiled._semantics_digest.cache_clear()
+        assert locator.get_source_stamp() == before
+        with open(tmp_path / "translators" / "riscv64" / "cpu.py", "a") as f:
+            f.write("\n# an edit\n")
+        compiled._semantics_digest.cache_clear()
+        assert locator.get_source_stamp()[1] != before[1]
+    finally:
+        monkeypatch.undo()
+        compiled._semantics_digest.cache_clear()

@@ -25,3 +25,12 @@ HWCAP = sum(1 << (ord(c) - ord("a")) for c in "imafdc")    # AT_HWCAP: one bit p
 PLATFORM = "riscv64"
 UNAME_MACHINE = "riscv64"
 STAT_LAYOUT = "asm-generic"
+
+# `ebreak` is always SIGTRAP/TRAP_BRKPT (no break codes); FP exceptions never trap on RISC-V.
+BREAK_SIGNALS = {}
+
+
+def cpuinfo(cpu_index):
+    """One CPU's paragraph of /proc/cpuinfo, as Linux's riscv c_show prints it."""
+    return (f"processor\t: {cpu_index}\nhart\t\t: {cpu_index}\nisa\t\t: rv64imafdc\n"
+            "mmu\t\t: sv39\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\n\n")

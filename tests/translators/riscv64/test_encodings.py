@@ -1,12 +1,9 @@
-"""The encoding table: validation rules, completeness for RV64GC, semantics for every op, and the
-generated dispatch being current."""
-import importlib
-
+"""The encoding table: validation rules and completeness for RV64GC (semantics for every op and
+the generated dispatch: tests/translators/test_dispatch.py)."""
 import pytest
 
 from translators.riscv64 import encodings as E
-from translators.riscv64 import gen_dispatch
-from translators.riscv64.decoder import EXT, NAMES, ROWS, Row, _check_overlaps
+from translators.riscv64.decoder import NAMES, ROWS, Row, _check_overlaps
 
 
 def test_every_row_assigns_every_bit_once():
@@ -44,26 +41,3 @@ def test_rv64gc_is_complete():
                       "rv_c": 26, "rv64_c": 7, "rv_c_d": 4, "rv_zicsr": 6, "rv_zifencei": 1}
     for row in E.COMPRESSED:
         assert row.expands in NAMES
-
-
-def _module(mod):
-    return importlib.import_module(f"translators.riscv64.{mod}")
-
-
-@pytest.mark.parametrize("mod", gen_dispatch.MODULES)
-def test_every_op_has_one_semantic_function(mod):
-    ops = [op for op in range(1, len(NAMES)) if gen_dispatch.EXT_MODULE[EXT[op]] == mod]
-    module = _module(mod)
-    missing = [NAMES[op] for op in ops if not hasattr(module, gen_dispatch.func_name(NAMES[op]))]
-    assert not missing, f"{mod}.py lacks exec_ functions for {missing}"
-    # and no instruction is defined twice
-    for other in gen_dispatch.MODULES:
-        if other != mod:
-            for op in ops:
-                assert not hasattr(_module(other), gen_dispatch.func_name(NAMES[op]))
-
-
-def test_dispatch_is_up_to_date():
-    text, _ = gen_dispatch.generate()
-    assert gen_dispatch.OUT.read_text() == text, \
-        "run: python -m translators.riscv64.gen_dispatch"

@@ -26,7 +26,7 @@ class Region:
     table mapping each to it, as the engine installs them."""
 
     def __init__(self, tmp_path, monkeypatch, source, starts, way=0):
-        from jitvm.engine import IsaInfo
+        from jitvm.isa import IsaInfo
         monkeypatch.setenv("JITVM_CACHE", str(tmp_path / "cache"))
         self.mc = mc = Machine()
         code, _ = assemble(tmp_path, source, march="rv64g")     # 4-byte instructions
