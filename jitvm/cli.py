@@ -173,6 +173,44 @@ def detect_arch(data):
     return ELF_MACHINES.get(int.from_bytes(data[18:20], "little"))
 
 
+MAX_PROGRAM = 1 << 30      # bytes: a program file larger than this is refused, not read
+
+
+def read_program(path):
+    """The bytes of the program file, or exit with execve's verdict on it: only a regular file
+    runs (a FIFO or a device would block or never end: opened non-blocking, never read)."""
+    import stat
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        die(f"{path}: no such file", 127)
+    except IsADirectoryError:
+        die(f"{path}: is a directory", 126)
+    except OSError as e:
+        die(f"{path}: cannot read: {e.strerror}", 126)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            die(f"{path}: is a directory", 126)
+        if not stat.S_ISREG(st.st_mode):
+            die(f"{path}: not a regular file, so not a program (execve: Permission denied)", 126)
+        if st.st_size > MAX_PROGRAM:
+            die(f"{path}: {st.st_size} bytes is too large for a program "
+                f"(at most {MAX_PROGRAM >> 20} MiB)", 126)
+        chunks, left = [], st.st_size
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        die(f"{path}: cannot read: {e.strerror}", 126)
+    finally:
+        os.close(fd)
+
+
 def startup_environment():
     """The environment jitvm was started with, in order, as the guest's (as under qemu-user).
     Not os.environ: CPython may have added LC_CTYPE to it (PEP 538 locale coercion)."""
@@ -194,15 +232,7 @@ def guest_cwd(rootfs):
 def cmd_run(a):
     if a.engine == "python":
         os.environ["JITVM_ENGINE"] = "python"
-    try:
-        with open(a.program, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        die(f"{a.program}: no such file", 127)
-    except IsADirectoryError:
-        die(f"{a.program}: is a directory", 126)
-    except OSError as e:
-        die(f"{a.program}: cannot read: {e.strerror}", 126)
+    data = read_program(a.program)
     arch = a.arch
     if arch == "auto":
         arch = detect_arch(data) or DEFAULT_ISA     # the kernel then says what is wrong

@@ -5,15 +5,12 @@ Static executables (ET_EXEC), static-PIE and dynamic executables (ET_DYN) are lo
 PT_INTERP the interpreter is loaded from the guest's root file system too. Every way an image can
 be wrong raises ExecError with one line that says what is wrong.
 """
-import io
 import os
+import struct
 from dataclasses import dataclass
 
-from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
-
 from kernel import params
-from kernel.errno import Errno
+from kernel.errno import EINVAL, Errno
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.vm import PAGE, BytesBacking, Vma, page_down, page_up
 
@@ -50,10 +47,19 @@ def check_header(data, abi, name):
         if data[:2] == b"#!":
             raise ExecError(f"{name}: is a script; run its interpreter (e.g. /bin/sh {name})")
         raise ExecError(f"{name}: not an ELF executable")
-    if len(data) < 64:
+    if len(data) < 52:
         raise ExecError(f"{name}: truncated ELF header ({len(data)} bytes)")
-    if data[4] != 2:
-        raise ExecError(f"{name}: 32-bit ELF, but {abi.PLATFORM} runs 64-bit programs")
+    if data[4] not in (1, 2):
+        raise ExecError(f"{name}: corrupt ELF header (class {data[4]} is neither 32- nor 64-bit)")
+    if data[5] != 1:
+        raise ExecError(f"{name}: big-endian or corrupt ELF (data encoding {data[5]}); "
+                        f"{abi.PLATFORM} runs little-endian programs")
+    bits = 32 if data[4] == 1 else 64
+    if bits != abi.ELF_CLASS:
+        raise ExecError(f"{name}: {bits}-bit ELF, but {abi.PLATFORM} runs "
+                        f"{abi.ELF_CLASS}-bit programs")
+    if len(data) < EHDR[bits].size:
+        raise ExecError(f"{name}: truncated ELF header ({len(data)} bytes)")
     machine = int.from_bytes(data[18:20], "little")
     if machine != abi.ELF_MACHINE:
         what = ELF_MACHINES.get(machine, f"machine {machine}")
@@ -61,24 +67,82 @@ def check_header(data, abi, name):
                         f"use --arch or build it for {abi.PLATFORM}")
 
 
-def _segments(elf, name, size):
+# e_type, e_machine, e_version, e_entry, e_phoff, e_shoff, e_flags, e_ehsize, e_phentsize,
+# e_phnum (from offset 16); program headers as (p_type, p_flags, p_offset, p_vaddr, p_filesz,
+# p_memsz) whichever order the class stores them in
+EHDR = {32: struct.Struct("<HHIIIIIHHH"), 64: struct.Struct("<HHIQQQIHHH")}
+PHDR = {32: struct.Struct("<IIIIIIII"), 64: struct.Struct("<IIQQQQQQ")}
+ET_EXEC, ET_DYN = 2, 3
+PT_LOAD, PT_INTERP = 1, 3
+PATH_MAX = 4096
+
+
+@dataclass
+class Phdr:
+    p_type: int
+    p_flags: int
+    p_offset: int
+    p_vaddr: int
+    p_filesz: int
+    p_memsz: int
+
+
+@dataclass
+class Header:
+    e_type: int
+    e_entry: int
+    e_phoff: int
+    e_phentsize: int
+    e_phnum: int
+
+
+def _phdrs(data, bits, h, name):
+    size = PHDR[bits].size
+    if h.e_phentsize != size:
+        raise ExecError(f"{name}: corrupt ELF (program header size {h.e_phentsize}, not {size})")
+    if not 0 < h.e_phnum <= 65536 // size:
+        raise ExecError(f"{name}: corrupt ELF ({h.e_phnum} program headers)")
+    if h.e_phoff + h.e_phnum * size > len(data):
+        raise ExecError(f"{name}: truncated ELF (program headers past the end of the file)")
+    out = []
+    for i in range(h.e_phnum):
+        f = PHDR[bits].unpack_from(data, h.e_phoff + i * size)
+        if bits == 64:      # type, flags, offset, vaddr, paddr, filesz, memsz, align
+            out.append(Phdr(f[0], f[1], f[2], f[3], f[5], f[6]))
+        else:               # type, offset, vaddr, paddr, filesz, memsz, flags, align
+            out.append(Phdr(f[0], f[6], f[1], f[2], f[4], f[5]))
+    return out
+
+
+def _segments(data, phdrs, name):
+    """binfmt_elf's checks, each with its errno, before anything is mapped."""
     loads, interp = [], None
-    for seg in elf.iter_segments():
-        h = seg.header
-        if h.p_type == "PT_LOAD":
-            if h.p_offset + h.p_filesz > size:
+    for ph in phdrs:
+        if ph.p_type == PT_LOAD:
+            if ph.p_filesz > ph.p_memsz:
+                raise ExecError(f"{name}: corrupt ELF (segment file size exceeds memory size)",
+                                EINVAL)
+            if ph.p_offset + ph.p_filesz > len(data):
                 raise ExecError(f"{name}: truncated ELF (segment ends past the end of the file)")
-            if h.p_filesz > h.p_memsz:
-                raise ExecError(f"{name}: corrupt ELF (segment file size exceeds memory size)")
-            loads.append(h)
-        elif h.p_type == "PT_INTERP":
-            interp = seg.get_interp_name()
+            if ph.p_memsz > params.TASK_SIZE or ph.p_vaddr > params.TASK_SIZE - ph.p_memsz:
+                raise ExecError(f"{name}: a segment at {ph.p_vaddr:#x} (+{ph.p_memsz:#x}) lies "
+                                f"outside user space (below {params.TASK_SIZE:#x})", EINVAL)
+            loads.append(ph)
+        elif ph.p_type == PT_INTERP:
+            if interp is not None:
+                raise ExecError(f"{name}: corrupt ELF (two PT_INTERP headers)")
+            if not 2 <= ph.p_filesz <= PATH_MAX or ph.p_offset + ph.p_filesz > len(data):
+                raise ExecError(f"{name}: corrupt ELF (interpreter name of {ph.p_filesz} bytes)")
+            raw = data[ph.p_offset:ph.p_offset + ph.p_filesz]
+            if raw[-1] != 0:
+                raise ExecError(f"{name}: corrupt ELF (interpreter name not NUL-terminated)")
+            interp = raw[:-1].split(b"\0", 1)[0].decode(errors="surrogateescape")
     if not loads:
         raise ExecError(f"{name}: no loadable segments")
     return loads, interp
 
 
-def _map_image(mm, data, name, elf, loads, bias):
+def _map_image(mm, data, name, loads, bias):
     backing = BytesBacking(data, name)
     for h in loads:
         perm = (PTE_R if h.p_flags & 4 else 0) | (PTE_W if h.p_flags & 2 else 0) | \
@@ -92,28 +156,24 @@ def _map_image(mm, data, name, elf, loads, bias):
 
 def _parse(data, abi, name):
     check_header(data, abi, name)
-    try:
-        elf = ELFFile(io.BytesIO(data))
-        kind = elf.header.e_type
-        loads, interp = _segments(elf, name, len(data))
-    except (ELFError, ValueError, KeyError, OSError, Exception) as e:
-        if isinstance(e, ExecError):
-            raise
-        raise ExecError(f"{name}: truncated or corrupt ELF ({e})")
-    if kind not in ("ET_EXEC", "ET_DYN"):
-        raise ExecError(f"{name}: ELF type {kind} is not an executable")
-    return elf, kind, loads, interp
+    bits = abi.ELF_CLASS
+    f = EHDR[bits].unpack_from(data, 16)
+    h = Header(e_type=f[0], e_entry=f[3], e_phoff=f[4], e_phentsize=f[8], e_phnum=f[9])
+    if h.e_type not in (ET_EXEC, ET_DYN):
+        raise ExecError(f"{name}: ELF type {h.e_type} is not an executable (nor a shared "
+                        "object)")
+    loads, interp = _segments(data, _phdrs(data, bits, h, name), name)
+    return h, loads, interp
 
 
 def load(mm, data, abi, name, read_guest_file):
     """Map the program (and its interpreter) into mm. `read_guest_file(path) -> bytes` reads from
     the guest's root file system, for PT_INTERP."""
-    elf, kind, loads, interp = _parse(data, abi, name)
+    ehdr, loads, interp = _parse(data, abi, name)
     bias = 0
-    if kind == "ET_DYN":
+    if ehdr.e_type == ET_DYN:
         bias = page_down(params.ELF_ET_DYN_BASE) - page_down(min(h.p_vaddr for h in loads))
-    top = _map_image(mm, data, name, elf, loads, bias)
-    ehdr = elf.header
+    top = _map_image(mm, data, name, loads, bias)
     phdr = next((bias + h.p_vaddr + ehdr.e_phoff - h.p_offset for h in loads
                  if h.p_offset <= ehdr.e_phoff < h.p_offset + h.p_filesz), 0)
     entry, base = bias + ehdr.e_entry, 0
@@ -123,11 +183,11 @@ def load(mm, data, abi, name, read_guest_file):
         except (OSError, Errno):
             raise ExecError(f"{name}: dynamically linked, and its interpreter {interp} is not in "
                             f"the root file system; link it statically or install its libc", 2)
-        ielf, _, iloads, _ = _parse(idata, abi, interp)
+        ihdr, iloads, _ = _parse(idata, abi, interp)
         base = page_down(params.MMAP_BASE - (64 << 20))
         ibias = base - page_down(min(h.p_vaddr for h in iloads))
-        _map_image(mm, idata, interp, ielf, iloads, ibias)
-        entry = ibias + ielf.header.e_entry
+        _map_image(mm, idata, interp, iloads, ibias)
+        entry = ibias + ihdr.e_entry
     mm.brk_start = mm.brk = page_up(top)
     return Image(entry, phdr, ehdr.e_phentsize, ehdr.e_phnum, base, bias + ehdr.e_entry, mm.brk)
 

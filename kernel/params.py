@@ -6,6 +6,7 @@ MAX_PROCESSES = 256            # fork beyond this fails with EAGAIN
 MAX_THREADS = 1024             # live threads of all processes; clone beyond this: EAGAIN
 MAX_FDS = 1024                 # RLIMIT_NOFILE
 STACK_SIZE = 8 << 20           # RLIMIT_STACK: how far the stack VMA may grow down
+TASK_SIZE = 0x40_0000_0000     # user space ends here (Sv39's 256 GiB; an ELF segment beyond: EINVAL)
 STACK_TOP = 0x3F_FFFF_F000     # just under the riscv64 Sv39 user limit, as Linux places it
 MMAP_BASE = 0x20_0000_0000     # top-down mmap region starts below this
 ELF_ET_DYN_BASE = 0x2A_AAAA_A000   # where a static-PIE or the dynamic linker is loaded

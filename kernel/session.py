@@ -5,6 +5,8 @@ from kernel import signal
 from kernel.errno import Errno
 from kernel.kernel import Kernel
 
+DEADLOCK_STATUS = 1     # `jitvm run`'s status when no guest thread can ever run again
+
 
 def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False):
     """Returns (exit status as a shell reports it, the finished Process)."""
@@ -27,7 +29,9 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     finally:
         restore_host_terminals()
     if not p.exited:
-        return 0, p
+        # powered off by reboot(2) while it ran; or every thread blocked for good (the
+        # scheduler logged "deadlock"), which must not look like success
+        return (0 if k.reboot_cmd is not None else DEADLOCK_STATUS), p
     if p.term_signal:
         desc = signal.DESCRIPTIONS.get(p.term_signal, f"Signal {p.term_signal}")
         import sys

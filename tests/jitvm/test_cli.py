@@ -8,9 +8,9 @@ import pytest
 from tests.differential import ENV, LAUNCH, run_jitvm
 
 
-def jitvm(*args, **kw):
+def jitvm(*args, timeout=600, **kw):
     p = subprocess.run([sys.executable, "-c", LAUNCH, *args], capture_output=True, env=ENV,
-                       timeout=600, **kw)
+                       timeout=timeout, **kw)
     assert b"Traceback" not in p.stderr, p.stderr.decode()
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
@@ -92,3 +92,26 @@ def test_relative_program_path(guest_bin, rootfs, tmp_path):
     rel = os.path.relpath(prog, tmp_path)
     st, out, err = jitvm("run", "--rootfs", str(rootfs), rel, "5", cwd=tmp_path)
     assert st == 5, err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_device_is_not_a_program(root, tmp_path, kind):
+    """Both used to be read: a FIFO blocked `jitvm run` for ever, /dev/zero read until
+    MemoryError. They are opened without blocking and refused, as execve refuses them."""
+    import os
+    path = "/dev/zero"
+    if kind == "fifo":
+        path = str(tmp_path / "fifo")
+        os.mkfifo(path)
+    st, _, err = jitvm("run", "--rootfs", root, path, timeout=60)
+    assert st == 126 and "not a regular file" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_deadlocked_guest_exits_non_zero(root):
+    """Every thread blocked for good (a FIFO nobody will open for writing) ends the run with a
+    message and status 1, not 0."""
+    st, _, err = jitvm("run", "--rootfs", root, f"{root}/bin/busybox", "sh", "-c",
+                       "mkfifo /tmp/jitvm-deadlock-fifo; cat /tmp/jitvm-deadlock-fifo",
+                       timeout=300)
+    subprocess.run(["rm", "-f", f"{root}/tmp/jitvm-deadlock-fifo"])
+    assert st == 1 and "deadlock" in err
