@@ -38,6 +38,7 @@ class Dispatch:
 
     def __init__(self, isa):
         self.isa = isa
+        _bare_package(isa)
         enc = importlib.import_module(f"translators.{isa}.encodings")
         dec = importlib.import_module(f"translators.{isa}.decoder")
         self.NAMES, self.EXT = dec.NAMES, dec.EXT
@@ -128,6 +129,19 @@ class Dispatch:
                   "    rp, mp, cp = raw(r, m)",
                   f"    return execute_raw(op, {RAW})"]
         return "\n".join(lines) + "\n", missing
+
+
+def _bare_package(isa):
+    """Make translators.<isa> importable without running its __init__, which imports the very
+    _dispatch.py this module writes (a new ISA has none yet)."""
+    import types
+    name = f"translators.{isa}"
+    try:
+        importlib.import_module(name)       # the real package, when it can be imported
+    except ImportError:
+        pkg = types.ModuleType(name)
+        pkg.__path__ = [str(ROOT / "translators" / isa)]
+        sys.modules[name] = pkg
 
 
 def tree(lo, hi, leaf, indent):

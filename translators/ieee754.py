@@ -632,6 +632,68 @@ def to_int(x, fmt, rm, signed, width):
     return k, NX if inexact else 0, 0
 
 
+@jit(inline="never")
+def round_int(x, fmt, rm):
+    """x rounded to an integral value in mode rm, staying in fmt: (bits, flags), NX when that
+    changed the value (IEEE roundToIntegralExact). Zeros keep their sign, also a value that
+    rounds to zero; a NaN gives the default NaN."""
+    s, e, f = _fields(x, fmt)
+    if e == _emax(fmt):
+        if f != 0:
+            return default_nan(fmt), _snan_flag(x, x, x, fmt)
+        return x, 0
+    if e == 0 and f == 0:
+        return x, 0
+    m, xx = _unpack(e, f, fmt)
+    if xx >= 0:                               # no fraction bits left: already integral
+        return x, 0
+    k, inexact = _round_shift(m, -xx, s, rm)
+    if k == 0:
+        return _pack(s, 0, 0, fmt), NX
+    bits, _ = round_pack(s, 0, k, fmt, rm, True)     # exact: k has at most fmt+1 bits
+    return bits, NX if inexact else 0
+
+
+@jit(inline="never")
+def scalb(x, n, fmt, rm, tiny_after):
+    """x * 2**n rounded to fmt (IEEE scaleB; n any int64): (bits, flags). A NaN gives the
+    default NaN; infinities and zeros come back unchanged."""
+    s, e, f = _fields(x, fmt)
+    if e == _emax(fmt):
+        if f != 0:
+            return default_nan(fmt), _snan_flag(x, x, x, fmt)
+        return x, 0
+    if e == 0 and f == 0:
+        return x, 0
+    lim = np.int64(4) << _ebits(fmt)          # past this every result over- or underflows
+    n = max(-lim, min(lim, n))
+    m, xx = _unpack(e, f, fmt)
+    return round_pack(s, xx + n - 2, m << 2, fmt, rm, tiny_after)
+
+
+@jit
+def ilogb(x, fmt):
+    """floor(log2(|x|)) of a finite nonzero x (the unbiased exponent, subnormals included)."""
+    s, e, f = _fields(x, fmt)
+    m, xx = _unpack(e, f, fmt)
+    return xx + fmt
+
+
+@jit
+def quiet(x, fmt):
+    """The NaN x made quiet (payload and sign kept), for ISAs that propagate NaN operands."""
+    return x | (np.int64(1) << (fmt - 1))
+
+
+@jit
+def convert_nan(x, src, dst):
+    """The NaN x converted to format dst as propagating ISAs do: sign and the leading payload
+    bits kept, made quiet."""
+    s, e, f = _fields(x, src)
+    f = f >> (src - dst) if src > dst else f << (dst - src)
+    return quiet(_pack(s, _emax(dst), f, dst), dst)
+
+
 # ---- comparisons, min/max, classification ----------------------------------------------------
 
 @jit

@@ -1,0 +1,71 @@
+"""A tiny loongarch64 machine for calling semantic functions directly (until the shared
+lahelpers.py and the generated dispatch exist): an identity-mapped page table, as rvhelpers.
+
+    from execmachine import DATA, PC, Machine
+
+    def test_x():
+        mc = Machine()                      # pages DATA..top mapped read/write, va == pa
+        mc.r[5] = DATA
+        npc = mc.run(exec_ld_d, rd=4, rs1=5, imm=8)
+        assert mc.exit == Exit.NONE and mc.r[4] == ...
+"""
+import numpy as np
+
+from jitvm.exits import Exit
+from jitvm.mmu import (CTL_EXIT, CTL_PT_ROOT, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, flush_tlb,
+                       machine_tuple, new_ctl)
+from translators.loongarch64.cpu import new_regs
+
+PAGES = 64
+L0_TABLE = 0x3000          # tables at 0x0000 (root) .. 0x3000 (last level); data pages follow
+DATA = 0x10000             # first mapped page
+PC = 0x20000
+RW = PTE_R | PTE_W
+
+
+class Machine:
+    def __init__(self):
+        self.mem8 = np.zeros(PAGES << 12, dtype=np.uint8)
+        self.r = new_regs()
+        self.ctl = new_ctl(len(self.mem8), len(self.r))
+        self.m = machine_tuple(self.mem8, self.ctl)
+        mem64 = self.mem8.view(np.int64)
+        for table in (0x0000, 0x1000, 0x2000):      # one table per upper level, entry 0 only
+            mem64[table >> 3] = (table + 0x1000) | PTE_V
+        self.ctl[CTL_PT_ROOT] = 0
+        for va in range(DATA, PAGES << 12, 0x1000):
+            self.map(va, RW | PTE_X)
+
+    def map(self, va, perm):
+        """Identity-map the page holding va with PTE permission bits `perm` (0 = unmapped)."""
+        page = va & ~0xFFF
+        self.mem8.view(np.int64)[(L0_TABLE >> 3) + (page >> 12)] = (
+            page | PTE_V | PTE_U | perm if perm else 0)
+        flush_tlb(self.ctl)
+
+    def run(self, fn, rd=0, rs1=0, rs2=0, rs3=0, rm=0, imm=0, pc=PC):
+        """Execute semantic function `fn` once (ilen 4); returns the next pc."""
+        self.ctl[CTL_EXIT] = 0
+        i = np.int64
+        return int(fn(self.r, self.m, i(pc), i(4), i(rd), i(rs1), i(rs2), i(rs3), i(rm), i(imm)))
+
+    @property
+    def exit(self):
+        return Exit(int(self.ctl[CTL_EXIT]))
+
+    def write(self, va, data):
+        self.mem8[va:va + len(data)] = np.frombuffer(bytes(data), dtype=np.uint8)
+
+    def read(self, va, n):
+        return bytes(self.mem8[va:va + n])
+
+
+def sx(v):
+    """A Python int as the signed 64-bit value a register holds (2**64 - 1 -> -1)."""
+    v &= (1 << 64) - 1
+    return v - (1 << 64) if v >> 63 else v
+
+
+def ux(v):
+    """A register value as unsigned 64-bit."""
+    return int(v) & ((1 << 64) - 1)
