@@ -1,9 +1,12 @@
 # jitvm: install what it needs, build the guest software, boot, test.
 #
-#   make boot        install dependencies, build the riscv64 rootfs, boot it
-#   make test        install dependencies, build rootfs and guest programs, run the normal tests
+#   make boot [ARCH=loongarch64]   install dependencies, build ARCH's rootfs (default riscv64),
+#                                  compile its engine, boot it
+#   make test        install dependencies; for every ISA in ARCHES build the rootfs and guest
+#                    programs and compile the engine; run the normal tests
 #   make test-slow   the long tests (pytest -m slow)
-#   make deps | rootfs | guest     single steps
+#   make deps | rootfs | warm | guest       single steps, for ARCH
+#   make rootfs-loongarch64 | warm-riscv64 | guest-loongarch64 ...   the same for a named ISA
 #
 # Works as root or, for the apt steps, through sudo. Every step is a no-op when already done.
 
@@ -11,9 +14,15 @@ SHELL       := /bin/bash
 PYTHON      ?= python3
 PYTEST_ARGS ?=
 BOOT_ARGS   ?=
+ARCH        ?= riscv64
+# Every guest ISA: `make test` prepares each one's rootfs, guest programs and engine.
+ARCHES      := riscv64 loongarch64
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross make bzip2 \
-               dpkg-dev tmux
+# qemu-user-static: the oracle for every ISA. gcc-riscv64-linux-gnu: riscv64's guest compiler
+# (loongarch64's is zig, from pip). gcc, libc6-dev: busybox's host tools (kconfig). llvm-19:
+# llvm-mc-19/llvm-objdump-19 know LoongArch (bookworm's binutils do not), for encoding checks.
+APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gcc libc6-dev \
+               llvm-19 make bzip2 dpkg-dev tmux
 say          = @printf '\n==> %s\n' "$(1)"
 
 .PHONY: deps deps-apt deps-pip rootfs warm guest oracle boot test test-slow clean-guest
@@ -37,8 +46,9 @@ deps-apt:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	else echo "all present"; fi
 
-# The project itself (editable) with its test extras; skipped when every requirement in
-# pyproject.toml is installed and the editable install points at this checkout.
+# The project itself (editable) with its test extras -- ziglang, loongarch64's guest compiler,
+# among the dependencies; skipped when every requirement in pyproject.toml is installed and the
+# editable install points at this checkout.
 define PIP_CHECK
 import json, re, sys, tomllib, pathlib, importlib.metadata as md
 p = tomllib.load(open("pyproject.toml", "rb"))["project"]
@@ -61,35 +71,41 @@ deps-pip:
 	        && flags="--break-system-packages"; \
 	    $(PYTHON) -m pip install -q --root-user-action=ignore $$flags -e '.[test]'; fi
 
-rootfs:
-	$(call say,riscv64 rootfs (python -m jitvm.rootfs))
-	@$(PYTHON) -m jitvm.rootfs --arch riscv64
+# Each per-ISA step has a name per ISA (rootfs-riscv64, ...); the plain name means ARCH's.
+rootfs: rootfs-$(ARCH)
+warm: warm-$(ARCH)
+guest: guest-$(ARCH)
+
+rootfs-%:
+	$(call say,$* rootfs (python -m jitvm.rootfs --arch $*))
+	@$(PYTHON) -m jitvm.rootfs --arch $*
 
 # The engine -- interpreter, run loops, the ops translated code inlines -- is compiled once per
-# semantics version (two to four minutes); do it here, with progress, not inside the first run.
-warm:
-	$(call say,compiling the engine: interpreter, run loops, ops (python -m jitvm cache --warm))
-	@$(PYTHON) -m jitvm cache --warm
+# ISA and semantics version (two to four minutes); do it here, with progress, not inside the
+# first run.
+warm-%:
+	$(call say,compiling the $* engine (python -m jitvm cache --warm --arch $*))
+	@$(PYTHON) -m jitvm cache --warm --arch $*
 
-guest:
-	$(call say,guest test programs (tests/guest/build.py))
-	@$(PYTHON) tests/guest/build.py
+guest-%:
+	$(call say,$* guest test programs (tests/guest/build.py --arch $*))
+	@$(PYTHON) tests/guest/build.py --arch $*
 
 boot: deps rootfs warm
-	$(call say,booting: python -m jitvm boot $(BOOT_ARGS))
-	@$(PYTHON) -m jitvm boot $(BOOT_ARGS)
+	$(call say,booting: python -m jitvm boot --arch $(ARCH) $(BOOT_ARGS))
+	@$(PYTHON) -m jitvm boot --arch $(ARCH) $(BOOT_ARGS)
 
 # qemu-user as the oracle for guest shells: the host runs riscv64 ELFs through qemu (binfmt_misc)
 oracle:
 	$(call say,qemu oracle: binfmt_misc for riscv64)
 	@$(SUDO) bash tests/guest/oracle_binfmt.sh
 
-test: deps rootfs warm guest oracle
+test: deps $(ARCHES:%=rootfs-%) $(ARCHES:%=warm-%) $(ARCHES:%=guest-%) oracle
 	$(call say,tests: pytest -q -m 'not slow' $(PYTEST_ARGS))
 	@$(PYTHON) -m pytest -q -m 'not slow' $(PYTEST_ARGS)
 
 # pytest exits 5 when it selects no test; that is not a failure while no test is marked slow.
-test-slow: deps rootfs guest
+test-slow: deps $(ARCHES:%=rootfs-%) $(ARCHES:%=guest-%)
 	$(call say,slow tests: pytest -q -m slow $(PYTEST_ARGS))
 	@$(PYTHON) -m pytest -q -m slow $(PYTEST_ARGS) || { rc=$$?; \
 	    if [ $$rc = 5 ]; then echo "no slow tests selected"; else exit $$rc; fi; }

@@ -4,18 +4,21 @@
 
 Steps (each prints a "[n/4]" line with its elapsed time):
   1. fetch Debian's busybox source  (`apt-get source busybox`, adding a deb-src entry if needed)
-  2. configure                      (`make defconfig`, then the CONFIG_CHANGES below)
-  3. build                          (cross compiler, -j2; output goes to a log file)
+  2. configure                      (`make defconfig`, then CONFIG_CHANGES and the arch's own)
+  3. build                          (the arch's TOOLCHAINS entry, -j2; output goes to a log file)
   4. assemble the rootfs            (busybox, applet symlinks from busybox.links, /etc, empty dirs)
+
+Toolchains: riscv64 uses Debian's cross gcc (static glibc); loongarch64, which has no Debian
+cross compiler, uses zig's clang and musl (`python -m ziglang cc`, the PyPI package `ziglang`).
 
 Everything lives under the cache root, JITVM_CACHE or ~/.cache/jitvm:
   src/busybox/              unpacked source package (shared by all arches)
   build/busybox-<arch>/     out-of-tree build and build.log
   rootfs/<arch>/            the result; rootfs/<arch>.stamp says what built it
 
-A second run returns at once unless the busybox version, the config changes or the layout below
-changed (or --rebuild). Stdlib only: this runs before `pip install`. The rootfs path is always the
-last line printed.
+A second run returns at once unless the busybox version, the config changes (the arch's
+TOOLCHAINS entry included) or the layout below changed (or --rebuild). Stdlib only: this runs before `pip install` (only the zig toolchain needs
+ziglang at build time). The rootfs path is always the last line printed.
 """
 import argparse
 import glob
@@ -23,17 +26,16 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# Debian arch name -> cross-compiler prefix.
-CROSS = {"riscv64": "riscv64-linux-gnu-"}
-
-# Applied on top of `make defconfig`. Everything else in defconfig stays on: ash with line
-# editing, history, tab completion and job control, vi, ps, top, free, gzip, awk, sed, ...
+# Applied on top of `make defconfig` for every arch. Everything else in defconfig stays on: ash
+# with line editing, history, tab completion and job control, vi, ps, top, free, gzip, awk, sed, ...
 CONFIG_CHANGES = {
     "CONFIG_STATIC": "y",
     # Already off in 1.35's defconfig; pinned because they need libraries or headers the cross
@@ -43,6 +45,84 @@ CONFIG_CHANGES = {
     "CONFIG_SELINUX": "n",
     "CONFIG_FEATURE_MOUNT_NFS": "n",
     "CONFIG_FEATURE_INETD_RPC": "n",
+}
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """How busybox is compiled for one arch: what goes on busybox's `make` command line."""
+    describe: str                    # for the progress line
+    needs: tuple = ()                # host commands that must exist ("python:<module>" = a module)
+    # Debian binutils+gcc prefix: CROSS_COMPILE=<cross> gives CC, AR, STRIP, ... all at once.
+    cross: str = ""
+    # make variable -> command. Each becomes a small script in the build directory (busybox's
+    # make and trylink want one word per tool).
+    tools: dict = field(default_factory=dict)
+    # Arguments the CC script drops (it also links: LD is $(CC) -nostdlib); shell patterns,
+    # `*` a wildcard; why, in the table.
+    drop_args: tuple = ()
+    make_vars: dict = field(default_factory=dict)   # further make variables
+    # CONFIG changes on top of CONFIG_CHANGES: "y", "n" or a string option's value
+    config: dict = field(default_factory=dict)
+    # Source fixes: (file, old text, new text). With any, the arch builds from its own copy of
+    # the source tree (build/busybox-<arch>/src), so the shared one stays Debian's.
+    patches: tuple = ()
+
+
+ZIG = (sys.executable, "-m", "ziglang")
+
+# Debian arch name -> how to build busybox for it.
+TOOLCHAINS = {
+    "riscv64": Toolchain(
+        describe="riscv64-linux-gnu-gcc (glibc)",
+        needs=("riscv64-linux-gnu-gcc",),
+        cross="riscv64-linux-gnu-",
+    ),
+    "loongarch64": Toolchain(
+        # No LoongArch gcc or binutils in bookworm; zig bundles clang, lld and musl.
+        describe="zig cc -target loongarch64-linux-musl (musl)",
+        needs=("gcc", "python:ziglang"),
+        tools={
+            # -mcpu=generic_la64+d: zig's default CPU emits LSX vector code (SIGILL under QEMU
+            # 7.2, which has no LSX) and plain generic_la64 is soft-float; "+d" gives lp64d.
+            "CC": (*ZIG, "cc", "-target", "loongarch64-linux-musl", "-mcpu=generic_la64+d"),
+            "AR": (*ZIG, "ar"),          # the host's GNU ar would do too; this keeps zig whole
+        },
+        # scripts/trylink's final link adds "informational" linker options that zig's linker
+        # rejects ("unsupported linker arg"): --warn-common, -Map <file>, --verbose.
+        drop_args=("-Wl,--warn-common", "-Wl,-Map,*", "-Wl,--verbose"),
+        make_vars={
+            "HOSTCC": "gcc",             # kconfig and the generators run on the host
+            # Without CROSS_COMPILE busybox's ARCH would be the host's (x86_64) and pull in
+            # arch/x86_64/Makefile's flags.
+            "ARCH": "loongarch64",
+            # The host strip cannot read LoongArch ELF; zig's linker already strips at -Os.
+            "SKIP_STRIP": "y",
+        },
+        config={
+            # networking/tc.c (busybox <= 1.36.1) uses TCA_CBQ_* which Linux 6.8's headers,
+            # shipped by zig, no longer define (busybox bug 15931).
+            "CONFIG_TC": "n",
+            "CONFIG_FEATURE_TC_INGRESS": "n",
+            # busybox keeps each applet's globals behind `extern T *const ptr`, assigned once
+            # by casting the const away. clang treats such an object as constant memory and
+            # reads it before the assignment: awk (and any applet using G right after
+            # SET_PTR_TO_GLOBALS) dereferences NULL. Dropping the const is busybox's own
+            # switch for this (libbb.h); it covers ptr_to_globals with the patch below.
+            "CONFIG_EXTRA_CFLAGS": "-DBB_GLOBAL_CONST=",
+            # Not a change: `make defconfig` pipes `#ifndef __linux__` through `$(CC) -E -`,
+            # which zig cc cannot do (reading stdin needs `-x c`; it prints "unsupported
+            # option '-mcpu='"); the failed check yields the right answer. Pinned so the
+            # check after oldconfig would catch it going the other way.
+            "CONFIG_PLATFORM_LINUX": "y",
+        },
+        patches=(
+            # busybox 1.36.0's commit 117a8c9b7 "apply const trick to ptr_to_globals" (1.35's
+            # libbb.h hard-codes this const; BB_GLOBAL_CONST did not reach it yet).
+            ("include/libbb.h", "extern struct globals *const ptr_to_globals;",
+             "extern struct globals *BB_GLOBAL_CONST ptr_to_globals;"),
+        ),
+    ),
 }
 
 # Bump when the assembled layout (files written by _assemble) changes.
@@ -81,9 +161,22 @@ def default_path(arch: str = "riscv64") -> Path:
     return cache_root() / "rootfs" / arch
 
 
-def _config_hash() -> str:
-    """What the busybox binary depends on (a change means rebuilding it)."""
-    return hashlib.sha256(json.dumps(sorted(CONFIG_CHANGES.items())).encode()).hexdigest()[:16]
+def config_changes(arch: str) -> dict:
+    return {**CONFIG_CHANGES, **TOOLCHAINS[arch].config}
+
+
+def _config_hash(arch: str = "riscv64") -> str:
+    """What the busybox binary depends on (a change means rebuilding it): the config changes and
+    any tools or make variables beyond CROSS_COMPILE (an arch with none hashes as before)."""
+    tc = TOOLCHAINS[arch]
+    key = sorted(config_changes(arch).items())
+    extra = {k: v for k, v in (("tools", tc.tools), ("drop_args", tc.drop_args),
+                                ("make_vars", tc.make_vars), ("patches", tc.patches)) if v}
+    if extra:
+        # The interpreter's path in the zig commands is not what built the binary.
+        extra = json.loads(json.dumps(extra).replace(json.dumps(sys.executable)[1:-1], "python"))
+        key.append(["toolchain", sorted(extra.items())])
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]
 
 
 def _layout_hash() -> str:
@@ -216,22 +309,98 @@ def busybox_version(srcdir: Path) -> str:
     return srcdir.name.removeprefix("busybox-")
 
 
+def missing_tools(arch: str) -> list[str]:
+    """The host commands or Python modules that building arch's busybox needs and lacks."""
+    import importlib.util
+    out = []
+    for need in TOOLCHAINS[arch].needs:
+        if need.startswith("python:"):
+            if importlib.util.find_spec(need.removeprefix("python:")) is None:
+                out.append(f"Python module {need.removeprefix('python:')}")
+        elif shutil.which(need) is None:
+            out.append(need)
+    return out
+
+
+def _wrapper(name: str, argv: tuple, drop: tuple) -> str:
+    """A POSIX sh script that runs argv plus its own arguments, minus those matching drop."""
+    lines = ["#!/bin/sh", f"# {name} for busybox's make, written by jitvm/rootfs.py"]
+    if drop:
+        # a case pattern per entry: literal parts quoted, `*` left as the wildcard
+        pats = "|".join("*".join(shlex.quote(part) if part else "" for part in d.split("*"))
+                        for d in drop)
+        lines += ["# drops: " + " ".join(drop),
+                  f'for a; do shift; case $a in {pats}) ;; *) set -- "$@" "$a";; esac; done']
+    lines.append("exec " + " ".join(shlex.quote(a) for a in argv) + ' "$@"')
+    return "\n".join(lines) + "\n"
+
+
+def make_args(arch: str, build: Path) -> list[str]:
+    """The `make -C src O=build ...` variables for arch; writes the tool wrappers into build/bin."""
+    tc = TOOLCHAINS[arch]
+    args = [f"CROSS_COMPILE={tc.cross}"] if tc.cross else []
+    for var, argv in tc.tools.items():
+        script = build / "bin" / var.lower()
+        script.parent.mkdir(parents=True, exist_ok=True)
+        script.write_text(_wrapper(var, argv, tc.drop_args if var == "CC" else ()))
+        script.chmod(0o755)
+        args.append(f"{var}={script}")
+    args += [f"{k}={v}" for k, v in tc.make_vars.items()]
+    return args
+
+
+def _config_line(key: str, val: str) -> str:
+    if val == "y":
+        return f"{key}=y"
+    if val == "n":
+        return f"# {key} is not set"
+    return f"{key}={json.dumps(val)}"          # a string option: KEY="value"
+
+
+def patched_source(srcdir: Path, build: Path, arch: str) -> Path:
+    """srcdir itself, or for an arch with patches a patched copy of it in the build dir."""
+    patches = TOOLCHAINS[arch].patches
+    if not patches:
+        return srcdir
+    dst = build / "src"
+    shutil.copytree(srcdir, dst, symlinks=True)
+    for rel, old, new in patches:
+        f = dst / rel
+        text = f.read_text()
+        if new in text:                      # a newer busybox that has the fix already
+            continue
+        if text.count(old) != 1:
+            raise RuntimeError(f"patch for {rel} does not apply to {srcdir.name}: "
+                               f"{old!r} found {text.count(old)} times")
+        f.write_text(text.replace(old, new))
+    return dst
+
+
 def configure(srcdir: Path, build: Path, arch: str, log: Path):
-    make = ["make", "-C", str(srcdir), f"O={build}", f"CROSS_COMPILE={CROSS[arch]}"]
+    make = ["make", "-C", str(srcdir), f"O={build}", *make_args(arch, build)]
     _run(make + ["defconfig"], log)
     cfg = build / ".config"
     text = cfg.read_text()
-    for key, val in CONFIG_CHANGES.items():
-        line = f"{key}=y" if val == "y" else f"# {key} is not set"
-        text, n = re.subn(rf"^(# )?{key}[= ].*$", line, text, flags=re.M)
+    for key, val in config_changes(arch).items():
+        line = _config_line(key, val)
+        text, n = re.subn(rf"^(# )?{key}[= ].*$", line.replace("\\", "\\\\"), text,
+                          flags=re.M)
         if n == 0:
             text += line + "\n"
     cfg.write_text(text)
     _run(make + ["oldconfig"], log, input=b"\n" * 2000)
+    # oldconfig may turn an option back on through a dependency: say so rather than build
+    # something else than the table describes.
+    text = cfg.read_text()
+    for key, val in config_changes(arch).items():
+        m = re.search(rf"^{key}=(.*)$", text, re.M)
+        have = "n" if m is None else "y" if m.group(1) == "y" else json.loads(m.group(1))
+        if have != val:
+            raise RuntimeError(f"{key} is {have!r} after oldconfig, wanted {val!r} (see {cfg})")
 
 
 def build_busybox(srcdir: Path, build: Path, arch: str, log: Path):
-    make = ["make", "-C", str(srcdir), f"O={build}", f"CROSS_COMPILE={CROSS[arch]}",
+    make = ["make", "-C", str(srcdir), f"O={build}", *make_args(arch, build),
             f"-j{os.cpu_count() or 2}"]
     _run(make + ["busybox", "busybox.links"], log)
 
@@ -261,11 +430,11 @@ def _assemble(build: Path, out: Path):
 
 def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -> Path:
     """Build (once) and return the rootfs directory for arch."""
-    if arch not in CROSS:
-        raise ValueError(f"unsupported arch {arch!r}; known: {', '.join(CROSS)}")
+    if arch not in TOOLCHAINS:
+        raise ValueError(f"unsupported arch {arch!r}; known: {', '.join(TOOLCHAINS)}")
     out = default_path(arch)
     stamp = out.with_name(arch + ".stamp")
-    want = {"config": _config_hash(), "layout": _layout_hash()}
+    want = {"config": _config_hash(arch), "layout": _layout_hash()}
     if not rebuild and stamp.exists() and (out / "bin" / "busybox").exists():
         have = json.loads(stamp.read_text())
         srcs = sorted((cache_root() / "src" / "busybox").glob("busybox-*/Makefile"))
@@ -276,6 +445,10 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
                 _refresh_layout(out)
                 stamp.write_text(json.dumps(dict(have, layout=want["layout"])) + "\n")
             return out
+    missing = missing_tools(arch)
+    if missing:
+        raise RuntimeError(f"building the {arch} rootfs needs {', '.join(missing)}: "
+                           "run `make deps`")
     p = _Progress(progress, 4)
     p.step("fetching busybox source")
     srcdir = fetch_source(p)
@@ -285,8 +458,10 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
     build.mkdir(parents=True)
     log = build / "build.log"
     p.step(f"configuring busybox {want['busybox']} for {arch} (log: {log})")
+    srcdir = patched_source(srcdir, build, arch)
     configure(srcdir, build, arch, log)
-    p.step(f"building busybox with {CROSS[arch]}gcc -j{os.cpu_count() or 2} (a few minutes)")
+    p.step(f"building busybox with {TOOLCHAINS[arch].describe} -j{os.cpu_count() or 2} "
+           "(a few minutes)")
     build_busybox(srcdir, build, arch, log)
     p.step(f"assembling rootfs in {out}")
     n = _assemble(build, out)
@@ -297,7 +472,7 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m jitvm.rootfs", description=__doc__.split("\n")[0])
-    ap.add_argument("--arch", default="riscv64", choices=sorted(CROSS))
+    ap.add_argument("--arch", default="riscv64", choices=sorted(TOOLCHAINS))
     ap.add_argument("--rebuild", action="store_true", help="build again even if up to date")
     ap.add_argument("--ensure-deb-src", action="store_true",
                     help="only add a deb-src entry to apt's sources if there is none")

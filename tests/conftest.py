@@ -1,8 +1,9 @@
 """Shared fixtures: the repository on sys.path, guest test programs and the guest rootfs.
 
-    def test_x(guest_bin, rootfs):
+    def test_x(guest_bin, rootfs, rootfs_for):
         prog = guest_bin("hello")            # Path to tests/guest/bin/riscv64/hello, built if stale
-        sh = rootfs / "bin" / "sh"
+        la = guest_bin("hello", arch="loongarch64")
+        sh = rootfs / "bin" / "sh"           # the riscv64 rootfs; rootfs_for("loongarch64") another
 
 Without the cross toolchain (`make deps` not run) these fixtures skip the test; under CI
 (CI=true) they fail instead, so a missing install step cannot hide behind skips.
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.tools import need  # noqa: E402  (needs REPO on sys.path)
+from tests.tools import need, need_module  # noqa: E402  (needs REPO on sys.path)
 
 
 def _guest_build():
@@ -34,16 +35,34 @@ def guest_bin():
     build = _guest_build()
 
     def get(name, arch="riscv64"):
-        need(build.CC[arch])
+        tool = build.TOOLCHAINS[arch].needs
+        if tool.startswith("python:"):
+            need_module(tool.removeprefix("python:"))
+        else:
+            need(tool)
         return build.build(name, arch, progress=lambda s: None)
 
     return get
 
 
 @pytest.fixture(scope="session")
-def rootfs():
-    """Path of the riscv64 rootfs, built on first use (about a minute; cached afterwards)."""
-    from jitvm.rootfs import CROSS, build_rootfs
+def rootfs_for():
+    """A function arch -> Path of that arch's rootfs, built on first use (one to two minutes;
+    cached afterwards)."""
+    from jitvm.rootfs import TOOLCHAINS, build_rootfs
 
-    need(CROSS["riscv64"] + "gcc")
-    return build_rootfs("riscv64", progress=lambda s: print(s, file=sys.stderr))
+    def get(arch):
+        for tool in TOOLCHAINS[arch].needs:
+            if tool.startswith("python:"):
+                need_module(tool.removeprefix("python:"))
+            else:
+                need(tool)
+        return build_rootfs(arch, progress=lambda s: print(s, file=sys.stderr))
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def rootfs(rootfs_for):
+    """Path of the riscv64 rootfs, built on first use (about a minute; cached afterwards)."""
+    return rootfs_for("riscv64")

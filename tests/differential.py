@@ -13,7 +13,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # One variable: qemu-user passes the environment in reverse order, Linux (and jitvm) in order.
 ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin"}
-QEMU = {"riscv64": "qemu-riscv64-static"}
+QEMU = {"riscv64": "qemu-riscv64-static", "loongarch64": "qemu-loongarch64-static"}
 LAUNCH = f"import sys; sys.path.insert(0, {str(REPO)!r}); from jitvm.cli import main; main()"
 
 

@@ -1,19 +1,40 @@
-"""The guest rootfs that jitvm.rootfs builds: layout, busybox, applet links, /etc."""
+"""The guest rootfs that jitvm.rootfs builds, for every ISA it knows: layout, busybox, applet
+links, /etc. Each arch's rootfs is built on first use (one to two minutes), then cached."""
 import os
 import subprocess
 
 import pytest
 from elftools.elf.elffile import ELFFile
 
-from jitvm.rootfs import deb_src_entry
+from jitvm.rootfs import TOOLCHAINS, deb_src_entry
 from tests.tools import need
 
+# arch -> (e_machine, e_flags mask, e_flags value: the double-float ABI), reference emulator
+ELF = {
+    "riscv64": (243, 0x6, 0x4),          # EM_RISCV, EF_RISCV_FLOAT_ABI_DOUBLE
+    "loongarch64": (258, 0x7, 0x3),      # EM_LOONGARCH, EF_LOONGARCH_ABI_DOUBLE_FLOAT (lp64d)
+}
+QEMU = {"riscv64": "qemu-riscv64-static", "loongarch64": "qemu-loongarch64-static"}
 
-def test_busybox_is_a_static_riscv64_executable(rootfs):
+
+def test_every_toolchain_has_its_facts_here():
+    assert set(ELF) == set(QEMU) == set(TOOLCHAINS)
+
+
+@pytest.fixture(params=sorted(TOOLCHAINS))
+def arch_rootfs(request, rootfs_for):
+    return request.param, rootfs_for(request.param)
+
+
+def test_busybox_is_a_static_executable_of_the_arch(arch_rootfs):
+    arch, rootfs = arch_rootfs
     bb = rootfs / "bin" / "busybox"
     head = bb.read_bytes()[:64]
-    assert head[:4] == b"\x7fELF" and head[4] == 2      # ELF64
-    assert int.from_bytes(head[18:20], "little") == 243  # EM_RISCV
+    assert head[:4] == b"\x7fELF" and head[4] == 2 and head[5] == 1     # ELF64, little-endian
+    machine, mask, flags = ELF[arch]
+    assert int.from_bytes(head[18:20], "little") == machine
+    e_flags = int.from_bytes(head[48:52], "little")
+    assert e_flags & mask == flags, hex(e_flags)
     assert os.access(bb, os.X_OK)
     with open(bb, "rb") as f:
         types = [seg["p_type"] for seg in ELFFile(f).iter_segments()]
@@ -24,18 +45,19 @@ def test_busybox_is_a_static_riscv64_executable(rootfs):
                                   "usr/bin/awk", "bin/sed", "usr/bin/top", "usr/bin/free",
                                   "bin/gzip", "usr/bin/md5sum", "usr/bin/sha256sum", "usr/bin/od",
                                   "sbin/poweroff"])
-def test_applet_links_point_at_busybox(rootfs, path):
-    assert os.readlink(rootfs / path) == "/bin/busybox"
+def test_applet_links_point_at_busybox(arch_rootfs, path):
+    assert os.readlink(arch_rootfs[1] / path) == "/bin/busybox"
 
 
-def test_directories(rootfs):
+def test_directories(arch_rootfs):
+    rootfs = arch_rootfs[1]
     for d in ["dev", "proc", "sys", "tmp", "root", "home", "etc", "usr/bin", "usr/sbin"]:
         assert (rootfs / d).is_dir(), d
     assert (rootfs / "tmp").stat().st_mode & 0o7777 == 0o1777
 
 
-def test_etc(rootfs):
-    etc = rootfs / "etc"
+def test_etc(arch_rootfs):
+    etc = arch_rootfs[1] / "etc"
     assert etc.joinpath("passwd").read_text().startswith("root:x:0:0:root:/root:/bin/sh")
     assert etc.joinpath("group").read_text().startswith("root:x:0:")
     assert etc.joinpath("hostname").read_text().strip() == "jitvm"
@@ -46,11 +68,12 @@ def test_etc(rootfs):
     assert not any("respawn" in l for l in inittab.splitlines() if not l.startswith("#"))
 
 
-def test_stamp_makes_a_second_build_free(rootfs):
+def test_stamp_makes_a_second_build_free(arch_rootfs):
     from jitvm.rootfs import build_rootfs
 
+    arch, rootfs = arch_rootfs
     said = []
-    assert build_rootfs("riscv64", progress=said.append) == rootfs
+    assert build_rootfs(arch, progress=said.append) == rootfs
     assert said == []                                    # up to date: no step ran
 
 
@@ -62,10 +85,28 @@ def test_deb_src_entry_is_derived_from_apt_config():
     assert "deb-src" in body and "bookworm" in body and "main" in body
 
 
-def test_busybox_runs_under_the_reference_emulator(rootfs):
-    qemu = need("qemu-riscv64-static")
+def test_tool_wrapper_drops_only_the_listed_arguments(tmp_path):
+    """The CC script a zig build gets: rejected linker flags gone, everything else in order."""
+    from jitvm.rootfs import _wrapper
+
+    script = tmp_path / "cc"
+    script.write_text(_wrapper("CC", ("printf", "%s\\n"), ("-Wl,--warn-common", "-Wl,-Map,*")))
+    script.chmod(0o755)
+    args = ["-o", "a b", "-Wl,--warn-common", "-Wl,-Map,busybox.map", "-Wl,--gc-sections", "*"]
+    out = subprocess.run([script, *args], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["-o", "a b", "-Wl,--gc-sections", "*"]
+
+
+def test_busybox_runs_under_the_reference_emulator(arch_rootfs):
+    arch, rootfs = arch_rootfs
+    qemu = need(QEMU[arch])
     bb = str(rootfs / "bin" / "busybox")
     p = subprocess.run([qemu, bb, "sh", "-c", "echo $((6 * 7)); echo abc | md5sum"],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["42", "0bee89b07a248e27c83fc3d5951213c1  -"]
+    # awk keeps its globals behind busybox's const-pointer trick, which clang (zig's compiler)
+    # miscompiled into a NULL dereference until the build dropped the const.
+    p = subprocess.run([qemu, bb, "awk", 'BEGIN { printf "%d %.2f\\n", 6 * 7, 1 / 4 }'],
+                       capture_output=True, text=True, timeout=60)
+    assert (p.returncode, p.stdout) == (0, "42 0.25\n"), p.stderr

@@ -1,9 +1,15 @@
-"""Compile the guest test programs in tests/guest/<arch>/ into tests/guest/bin/<arch>/<name>.
+"""Compile the guest test programs into tests/guest/bin/<arch>/<name>.
 
-    python -m tests.guest.build [--force]      or      python tests/guest/build.py [--force]
+    python -m tests.guest.build [--arch A | --all] [--force]   (or python tests/guest/build.py)
 
-Every *.c and *.S becomes one static binary (riscv64-linux-gnu-gcc -static -O2 -march=rv64gc
--mabi=lp64d), rebuilt only when its source is newer. Two source conventions:
+Sources: tests/guest/c/ holds portable C, built for every arch; tests/guest/<arch>/ holds what
+only makes sense on one ISA (assembly, inline asm, encodings), and a file there replaces a
+shared one of the same name. Every *.c and *.S becomes one static binary with the arch's
+TOOLCHAINS entry, rebuilt only when its source (or this file) is newer:
+  riscv64      riscv64-linux-gnu-gcc -static -O2 -march=rv64gc -mabi=lp64d   (glibc)
+  loongarch64  python -m ziglang cc -target loongarch64-linux-musl -mcpu=generic_la64+d
+               -static -O2                                                  (musl)
+Two source conventions:
   - an assembly file that defines `_start` is freestanding: linked with -nostdlib;
   - a line containing `build-flags: ...` in the source adds those flags (e.g. -latomic).
 Variants: hello_nocompress is hello.c built with -march=rv64g (main has no RVC instructions;
@@ -11,23 +17,73 @@ static glibc itself is still rv64gc code).
 Stdlib only.
 """
 import argparse
+import importlib.util
 import re
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CC = {"riscv64": "riscv64-linux-gnu-gcc"}
-BASE_FLAGS = {"riscv64": ["-static", "-O2", "-march=rv64gc", "-mabi=lp64d", "-Wall"]}
-# variant name -> (source stem, flags appended after the base flags; later -march wins)
-VARIANTS = {"riscv64": {"hello_nocompress": ("hello", ["-march=rv64g"])}}
+SHARED = HERE / "c"                   # portable sources, built for every arch
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    cc: tuple                         # the compiler driver, with its target options
+    flags: tuple                      # then these, then the program's own flags
+    needs: str                        # an executable on PATH, or "python:<module>"
+    # variant name -> (source stem, flags appended after the others; a later -march wins)
+    variants: dict = field(default_factory=dict)
+
+
+TOOLCHAINS = {
+    "riscv64": Toolchain(
+        cc=("riscv64-linux-gnu-gcc",),
+        flags=("-static", "-O2", "-march=rv64gc", "-mabi=lp64d", "-Wall"),
+        needs="riscv64-linux-gnu-gcc",
+        variants={"hello_nocompress": ("hello", ["-march=rv64g"])},
+    ),
+    "loongarch64": Toolchain(
+        # zig's default loongarch64 CPU uses LSX vector instructions, which QEMU 7.2 (the
+        # oracle) lacks; generic_la64 alone is soft-float. generic_la64+d is lp64d, no LSX.
+        cc=(sys.executable, "-m", "ziglang", "cc", "-target", "loongarch64-linux-musl",
+            "-mcpu=generic_la64+d"),
+        flags=("-static", "-O2", "-Wall"),
+        needs="python:ziglang",          # -lm, -pthread, -latomic: zig accepts them (all in musl)
+    ),
+}
+ARCHES = tuple(TOOLCHAINS)
+
+# The names older callers use for riscv64 (perf/bench.py, tests/translators/riscv64/test_rv_fd.py).
+CC = {"riscv64": TOOLCHAINS["riscv64"].cc[0]}
+BASE_FLAGS = {arch: list(t.flags) for arch, t in TOOLCHAINS.items()}
+
+
+def missing_tool(arch="riscv64"):
+    """None if arch's compiler is installed, else what is missing (for a skip message)."""
+    need = TOOLCHAINS[arch].needs
+    if need.startswith("python:"):
+        mod = need.removeprefix("python:")
+        return None if importlib.util.find_spec(mod) else f"Python module {mod}"
+    return None if shutil.which(need) else need
+
+
+def sources(arch="riscv64"):
+    """{stem: source path}: the shared sources, then arch's own (which win on a clash)."""
+    out = {}
+    for d in (SHARED, HERE / arch):
+        for src in sorted(d.glob("*.c")) + sorted(d.glob("*.S")):
+            out[src.stem] = src
+    return out
 
 
 def targets(arch="riscv64"):
     """{name: (source path, extra flags)} for every program of arch."""
-    srcs = sorted((HERE / arch).glob("*.c")) + sorted((HERE / arch).glob("*.S"))
+    tc = TOOLCHAINS[arch]
     out = {}
-    for src in srcs:
+    for stem, src in sources(arch).items():
         text = src.read_text()
         extra = []
         if src.suffix == ".S" and re.search(r"^\s*_start:", text, re.M):
@@ -35,8 +91,8 @@ def targets(arch="riscv64"):
         m = re.search(r"build-flags:\s*(.*?)\s*(\*/)?$", text, re.M)
         if m:
             extra += m.group(1).split()
-        out[src.stem] = (src, extra)
-    for name, (stem, flags) in VARIANTS.get(arch, {}).items():
+        out[stem] = (src, extra)
+    for name, (stem, flags) in tc.variants.items():
         src, extra = out[stem]
         out[name] = (src, extra + flags)
     return out
@@ -56,7 +112,8 @@ def build(name, arch="riscv64", force=False, progress=print) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     libs = [f for f in extra if f.startswith("-l")]      # libraries go after the source
     flags = [f for f in extra if not f.startswith("-l")]
-    cmd = [CC[arch], *BASE_FLAGS[arch], *flags, "-o", str(out), str(src), *libs]
+    tc = TOOLCHAINS[arch]
+    cmd = [*tc.cc, *tc.flags, *flags, "-o", str(out), str(src), *libs]
     progress(f"  CC  {arch}/{name}")
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:
@@ -70,15 +127,20 @@ def build_all(arch="riscv64", force=False, progress=print) -> dict:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="build the guest test programs")
-    ap.add_argument("--arch", default="riscv64", choices=sorted(CC))
+    ap.add_argument("--arch", default="riscv64", choices=ARCHES)
+    ap.add_argument("--all", action="store_true", help="every arch (overrides --arch)")
     ap.add_argument("--force", action="store_true", help="rebuild everything")
     args = ap.parse_args(argv)
-    try:
-        built = build_all(args.arch, args.force)
-    except (RuntimeError, FileNotFoundError) as e:
-        print(f"guest build failed: {e}", file=sys.stderr)
-        return 1
-    print(f"{len(built)} guest programs in {bin_dir(args.arch)}")
+    for arch in ARCHES if args.all else (args.arch,):
+        try:
+            missing = missing_tool(arch)
+            if missing:
+                raise RuntimeError(f"{missing} not installed: run `make deps`")
+            built = build_all(arch, args.force)
+        except (RuntimeError, FileNotFoundError) as e:
+            print(f"guest build failed ({arch}): {e}", file=sys.stderr)
+            return 1
+        print(f"{len(built)} guest programs in {bin_dir(arch)}")
     return 0
 
 

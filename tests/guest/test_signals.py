@@ -1,4 +1,4 @@
-"""The signal guest programs (tests/guest/riscv64/sig_*.c) under jitvm, interp and jit tiers,
+"""The signal guest programs (tests/guest/{c,riscv64}/sig_*.c) under jitvm, interp and jit tiers,
 against qemu-riscv64-static: stdout and exit status must match.
 
 Where qemu-user is not a faithful oracle, the line qemu prints is replaced by what Linux prints

@@ -6,7 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#ifdef __GLIBC__
+#define grow_break sbrk
+#else
+/* musl's sbrk() accepts only 0 (its malloc owns the break): move it with the system call, which
+   returns the new break (or the old one on failure), and hand back the old one as sbrk does. */
+static void *grow_break(intptr_t inc)
+{
+    char *old = (char *)syscall(SYS_brk, 0);
+    char *new = (char *)syscall(SYS_brk, old + inc);
+    return new == old + inc ? old : (void *)-1;
+}
+#endif
 
 static uint64_t fnv(const void *p, size_t n)
 {
@@ -60,15 +74,16 @@ int main(void)
     free(z);
 
     /* brk growth by hand. */
-    char *b0 = sbrk(0);
-    char *b1 = sbrk(1 << 20);
+    char *b0 = grow_break(0);
+    char *b1 = grow_break(1 << 20);
+    if (b1 == (void *)-1) { perror("sbrk"); return 1; }
     memset(b1, 0x5a, 1 << 20);
-    char *b2 = sbrk(0);
+    char *b2 = grow_break(0);
     printf("sbrk grew by:      %ld (old break returned: %s)\n", (long)(b2 - b0),
            b1 == b0 ? "yes" : "no");
     printf("sbrk memory:       %016llx\n", (unsigned long long)fnv(b1, 1 << 20));
-    sbrk(-(1 << 20));
-    printf("sbrk shrank back:  %s\n", sbrk(0) == b0 ? "yes" : "no");
+    grow_break(-(1 << 20));
+    printf("sbrk shrank back:  %s\n", grow_break(0) == b0 ? "yes" : "no");
 
     /* Anonymous mmap: zero-filled, written, partly unmapped, made read-only. */
     long pg = sysconf(_SC_PAGESIZE);

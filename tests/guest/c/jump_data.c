@@ -1,7 +1,12 @@
 /* Jumps into a non-executable data page: the guest must get SIGSEGV (status 139). */
 #include <stdio.h>
 
-static unsigned int code[4] = {0x00000513, 0x00008067};   /* li a0,0; ret -- but in .data */
+/* return 0 -- but in .data */
+#if defined(__loongarch64)
+static unsigned int code[4] = {0x02800004, 0x4c000020};   /* li.w $a0,0; jirl $zero,$ra,0 */
+#else
+static unsigned int code[4] = {0x00000513, 0x00008067};   /* li a0,0; ret (riscv64) */
+#endif
 
 int main(void) {
     printf("jumping into data\n");
