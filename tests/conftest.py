@@ -1,9 +1,15 @@
-"""Shared fixtures: the repository on sys.path, guest test programs and the guest rootfs.
+"""Shared fixtures: the repository on sys.path, guest test programs and the guest rootfs, for
+every ISA.
 
-    def test_x(guest_bin, rootfs, rootfs_for):
-        prog = guest_bin("hello")            # Path to tests/guest/bin/riscv64/hello, built if stale
-        la = guest_bin("hello", arch="loongarch64")
-        sh = rootfs / "bin" / "sh"           # the riscv64 rootfs; rootfs_for("loongarch64") another
+    def test_x(arch, guest_bin, rootfs):
+        prog = guest_bin("hello")            # tests/guest/bin/<arch>/hello, built if stale
+        sh = rootfs / "bin" / "sh"           # <arch>'s rootfs
+
+A test that uses `arch` (or `rootfs` or `guest_bin`, which depend on it) runs once per ISA in
+translators.ISAS. `@pytest.mark.isas("riscv64")` (on a test or a module) keeps it to the ISAs
+named; a test parametrized over guest program names with `@pytest.mark.guest_programs` runs a
+program only for the ISAs that have it (tests/guest/build.py's sources). Both deselect, not skip:
+an ISA a test is not meant for is not a missing check. `rootfs_for(arch)` gives any ISA's rootfs.
 
 Without the cross toolchain (`make deps` not run) these fixtures skip the test; under CI
 (CI=true) they fail instead, so a missing install step cannot hide behind skips.
@@ -29,12 +35,45 @@ def _guest_build():
     return mod
 
 
-@pytest.fixture(scope="session")
-def guest_bin():
-    """A function name -> Path of the compiled guest program (riscv64 unless arch= is given)."""
-    build = _guest_build()
+import translators  # noqa: E402
 
-    def get(name, arch="riscv64"):
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "isas(*names): run this test only for these ISAs")
+    config.addinivalue_line("markers", "guest_programs: the test's `name` parameter is a guest "
+                                       "program; run it for the ISAs that have that program")
+
+
+def pytest_collection_modifyitems(config, items):
+    build, keep, drop = _guest_build(), [], []
+    programs = {isa: set(build.targets(isa)) for isa in translators.ISAS}
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        arch = params.get("arch")
+        marker = item.get_closest_marker("isas")
+        wrong_isa = arch is not None and marker is not None and arch not in marker.args
+        no_program = (arch is not None and item.get_closest_marker("guest_programs") is not None
+                      and params.get("name") not in programs[arch])
+        (drop if wrong_isa or no_program else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session", params=translators.ISAS)
+def arch(request):
+    """The guest ISA a test runs for (every ISA in turn)."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def guest_bin(arch):
+    """A function name -> Path of the compiled guest program, for `arch` unless arch= is given."""
+    build = _guest_build()
+    default = arch
+
+    def get(name, arch=None):
+        arch = arch or default
         tool = build.TOOLCHAINS[arch].needs
         if tool.startswith("python:"):
             need_module(tool.removeprefix("python:"))
@@ -63,6 +102,6 @@ def rootfs_for():
 
 
 @pytest.fixture(scope="session")
-def rootfs(rootfs_for):
-    """Path of the riscv64 rootfs, built on first use (about a minute; cached afterwards)."""
-    return rootfs_for("riscv64")
+def rootfs(arch, rootfs_for):
+    """Path of `arch`'s rootfs, built on first use (one to two minutes; cached afterwards)."""
+    return rootfs_for(arch)

@@ -45,9 +45,20 @@ def oracle_path(rootfs):
     return str(d)
 
 
-def run_qemu(prog, args=(), cwd=None, stdin=b"", arch="riscv64", timeout=120, shell_root=None):
-    """shell_root: the rootfs whose applets a guest shell should find on PATH (see oracle_path);
+def elf_arch(prog):
+    """The ISA of an ELF file, from its e_machine (as `jitvm run` detects it)."""
+    import translators
+    with open(prog, "rb") as f:
+        head = f.read(20)
+    return translators.ELF_MACHINES[int.from_bytes(head[18:20], "little")]
+
+
+def run_qemu(prog, args=(), cwd=None, stdin=b"", arch=None, timeout=120, shell_root=None):
+    """arch: the ISA whose qemu runs prog (default: prog's own, from its ELF header).
+    shell_root: the rootfs whose applets a guest shell should find on PATH (see oracle_path);
     otherwise the guest gets exactly ENV."""
+    if arch is None:
+        arch = elf_arch(prog if Path(prog).is_absolute() or cwd is None else Path(cwd) / prog)
     exe = shutil.which(QEMU[arch])
     assert exe, f"{QEMU[arch]} missing: run `make deps`"
     env = dict(ENV, PATH=oracle_path(shell_root)) if shell_root else ENV
@@ -73,7 +84,7 @@ def run_jitvm(prog, args=(), cwd=None, stdin=b"", engine="interp", rootfs=None, 
     return p.returncode, p.stdout, p.stderr
 
 
-def compare(prog, args=(), engine="interp", rootfs=None, cwd=None, stdin=b"", arch="riscv64",
+def compare(prog, args=(), engine="interp", rootfs=None, cwd=None, stdin=b"", arch=None,
             shell=False):
     """Run under both; assert identical stdout and status; return (status, stdout).
     shell=True for a guest that runs other programs by PATH (busybox sh): qemu then gets a PATH

@@ -19,18 +19,23 @@ from pathlib import Path
 
 import pytest
 
+import translators
+
 REPO = Path(__file__).resolve().parent.parent
 PROMPT = b"# "
 ENGINE = ("--engine", "interp")
 
+# the console and kernel on riscv64; test_every_isa_boots_to_an_interactive_shell for each ISA
+pytestmark = pytest.mark.isas("riscv64")
 
-def boot_cmd(rootfs, *args):
-    return [sys.executable, "-m", "jitvm", "boot", "--rootfs", str(rootfs), *args]
+
+def boot_cmd(rootfs, *args, arch="riscv64"):
+    return [sys.executable, "-m", "jitvm", "boot", "--arch", arch, "--rootfs", str(rootfs), *args]
 
 
-def boot_piped(rootfs, *args, stdin=b"", timeout=120, engine=ENGINE):
+def boot_piped(rootfs, *args, stdin=b"", timeout=120, engine=ENGINE, arch="riscv64"):
     """Boot with stdin a pipe (not a terminal): -> (status, output with CR LF made LF)."""
-    r = subprocess.run(boot_cmd(rootfs, *engine, *args), input=stdin, stdout=subprocess.PIPE,
+    r = subprocess.run(boot_cmd(rootfs, *engine, *args, arch=arch), input=stdin, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, timeout=timeout, cwd=REPO)
     return r.returncode, r.stdout.replace(b"\r\n", b"\n").decode(errors="replace")
 
@@ -39,13 +44,13 @@ class Console:
     """A VM whose stdin/stdout/stderr are a pty slave (its controlling terminal, as in a real
     login); the test holds the master: send() types, expect() reads the screen."""
 
-    def __init__(self, rootfs, *args, rows=24, cols=80):
+    def __init__(self, rootfs, *args, rows=24, cols=80, arch="riscv64"):
         self.master, slave = os.openpty()
         fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.slave = slave
         self.modes_before = termios.tcgetattr(slave)
         self.proc = subprocess.Popen(
-            boot_cmd(rootfs, *ENGINE, *args), stdin=slave, stdout=slave, stderr=slave, cwd=REPO,
+            boot_cmd(rootfs, *ENGINE, *args, arch=arch), stdin=slave, stdout=slave, stderr=slave, cwd=REPO,
             start_new_session=True,
             preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
         self.screen = b""
@@ -104,6 +109,33 @@ def shell(rootfs):
         con.expect(b"Run /bin/sh as init process")
         con.expect(PROMPT)
         yield con
+    finally:
+        con.close()
+
+
+# ---- every ISA ----------------------------------------------------------------------------------
+@pytest.mark.isas(*translators.ISAS)
+def test_every_isa_boots_to_an_interactive_shell(arch, rootfs):
+    """`jitvm boot --arch A --smp 4` with busybox init's login shell on a terminal: four CPUs,
+    the ISA's uname, a pipeline, a background job under job control, ^C to a foreground job."""
+    con = Console(rootfs, "--smp", "4", arch=arch)
+    try:
+        con.expect(b"Run /sbin/init as init process")
+        con.expect(PROMPT)
+        assert f"{arch}\r\n".encode() in con.command(b"uname -m")
+        assert b"4\r\n" in con.command(b"nproc")
+        assert b"3\r\n" in con.command(b"printf 'a\\nb\\nc\\n' | sort -r | wc -l")
+        con.command(b"sleep 100 &")
+        assert b"sleep 100" in con.command(b"jobs")
+        con.command(b"kill %1")
+        con.send(b"sleep 200\r")
+        time.sleep(1.0)
+        con.send(b"\x03")                               # ^C: the foreground job dies
+        con.expect(PROMPT)
+        assert b"130\r\n" in con.command(b"echo $?")
+        con.send(b"exit\r")
+        con.expect(b"reboot: Power down")
+        assert con.wait() == 0
     finally:
         con.close()
 

@@ -6,7 +6,8 @@ import subprocess
 import pytest
 from tests.tools import need
 
-QEMU = "qemu-riscv64-static"
+from tests.differential import QEMU
+
 ENV = {"PATH": "/bin:/usr/bin", "LANG": "C"}
 # name -> (arguments, expected exit status as a shell reports it: 128+N for signal N)
 EXPECTED = {
@@ -27,20 +28,31 @@ EXPECTED = {
     "jump_data": ([], 128 + 11),
     "smc": ([], 0),
 }
+# Where qemu-user is not a fair oracle for a program on an ISA: the reason. Those runs assert
+# Linux's documented behaviour under jitvm instead (test_differential.py), not qemu's output.
+QEMU_DIFFERS = {
+    ("loongarch64", "identity"): "QEMU 7.2 gives loongarch64 16 KiB pages (AT_PAGESZ 16384); "
+                                 "jitvm, like Linux built with 4 KiB pages, gives 4096",
+    ("loongarch64", "memory"): "the same 16 KiB pages change its page-size line and mmap sums",
+}
 
 
-def run(prog, args):
-    p = subprocess.run([QEMU, str(prog), *args], capture_output=True, env=ENV, timeout=120,
+def run(qemu, prog, args):
+    p = subprocess.run([qemu, str(prog), *args], capture_output=True, env=ENV, timeout=120,
                        start_new_session=True)        # see differential.run_qemu
     return (128 - p.returncode if p.returncode < 0 else p.returncode), p.stdout
 
 
+@pytest.mark.guest_programs
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_program_under_qemu(guest_bin, name):
-    need(QEMU)
+def test_program_under_qemu(arch, guest_bin, name):
+    need(QEMU[arch])
     args, status = EXPECTED[name]
     prog = guest_bin(name)
-    first, second = run(prog, args), run(prog, args)
+    first, second = run(QEMU[arch], prog, args), run(QEMU[arch], prog, args)
+    if (arch, name) in QEMU_DIFFERS:
+        assert first == second
+        return
     assert first[0] == status, first[1].decode(errors="replace")
     assert first == second                    # deterministic output
     assert b"FAIL" not in first[1]

@@ -5,7 +5,13 @@ import sys
 
 import pytest
 
+import translators
+
 from tests.differential import ENV, LAUNCH, run_jitvm
+
+# bad input is the kernel's and the CLI's, whatever the ISA: riscv64 stands for all
+# (test_run_detects_the_isa_from_the_elf covers the others)
+pytestmark = pytest.mark.isas("riscv64")
 
 
 def jitvm(*args, timeout=600, **kw):
@@ -115,3 +121,14 @@ def test_a_deadlocked_guest_exits_non_zero(root):
                        timeout=300)
     subprocess.run(["rm", "-f", f"{root}/tmp/jitvm-deadlock-fifo"])
     assert st == 1 and "deadlock" in err
+
+
+@pytest.mark.isas(*translators.ISAS)
+def test_run_detects_the_isa_from_the_elf(arch, guest_bin, rootfs):
+    """No --arch: `jitvm run` reads the ISA from the ELF header and that ISA's rootfs is the
+    default one, as qemu-<arch> would run it."""
+    from tests.differential import run_qemu
+    prog = guest_bin("hello")
+    st, out, err = jitvm("run", "--engine", "interp", str(prog), "x")
+    qs, qout, _ = run_qemu(prog, ["x"])
+    assert (st, out) == (qs, qout.decode()) and arch in out, err

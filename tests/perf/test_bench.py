@@ -9,6 +9,9 @@ import pytest
 
 from tests.differential import LAUNCH
 
+# the bench scripts on riscv64 (`jitvm bench --arch` covers the others when run)
+pytestmark = pytest.mark.isas("riscv64")
+
 
 @pytest.mark.slow
 def test_bench_quick(tmp_path, guest_bin, rootfs):

@@ -10,6 +10,9 @@ import pytest
 
 from tests.tools import need
 
+# the bench scripts on riscv64 (`jitvm bench --arch` covers the others when run)
+pytestmark = pytest.mark.isas("riscv64")
+
 REPO = Path(__file__).resolve().parent.parent.parent
 
 

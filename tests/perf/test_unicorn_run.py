@@ -10,6 +10,9 @@ import pytest
 from tests.differential import ENV, REPO, run_qemu
 from tests.tools import need, need_module
 
+# the bench scripts on riscv64 (`jitvm bench --arch` covers the others when run)
+pytestmark = pytest.mark.isas("riscv64")
+
 need_module("unicorn")
 
 UNICORN_RUN = REPO / "perf" / "unicorn_run.py"

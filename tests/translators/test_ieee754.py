@@ -238,6 +238,35 @@ def test_conversions_against_exact(fmt):
             assert (unsigned(got[0], fmt), int(got[1])) == want, f"{v:x} {signed_} {width}"
 
 
+@pytest.mark.parametrize("fmt", [F32, F64])
+def test_round_int_and_scalb_against_exact(fmt):
+    rng = random.Random(fmt + 7)
+    span = 2 * ((1 << ebits(fmt)) + fmt)
+    for _ in range(N_RANDOM):
+        a = random_operand(rng, fmt)
+        rm = rng.choice(MODES)
+        x, s = to_frac(a, fmt)
+        if isinstance(x, str) or x == 0:
+            continue
+        n = math.floor(x) if rm == RDN else math.ceil(x) if rm == RUP else math.trunc(x) \
+            if rm == RTZ else round(x) if rm == RNE else \
+            (math.floor(abs(x) + Fraction(1, 2)) * (1 if x >= 0 else -1))
+        want = (ref_round(Fraction(n), fmt, rm)[0] if n else pack(s, 0, 0, fmt),
+                NX if n != x else 0)
+        got = fp.round_int(signed(a, fmt), fmt, rm)
+        assert (unsigned(got[0], fmt), int(got[1])) == want, f"round_int {a:x} rm={rm}"
+        k = rng.randrange(-span, span) if rng.random() < 0.7 else rng.choice(
+            [-(1 << 62), 1 << 62, -span * 4, span * 4])
+        want = ref_round(x * Fraction(2) ** k, fmt, rm) if abs(k) < span * 2 else None
+        got = fp.scalb(signed(a, fmt), k, fmt, rm, True)
+        if want is None:            # far out: the result is that of a smaller k
+            want = fp.scalb(signed(a, fmt), span * (1 if k > 0 else -1), fmt, rm, True)
+            want = (unsigned(want[0], fmt), int(want[1]))
+        assert (unsigned(got[0], fmt), int(got[1])) == want, f"scalb {a:x} {k} rm={rm}"
+        e = int(fp.ilogb(signed(a, fmt), fmt))
+        assert Fraction(2) ** e <= abs(x) < Fraction(2) ** (e + 1), f"ilogb {a:x}"
+
+
 # ---- hand-derived cases -----------------------------------------------------------------------
 
 ONE32, ONE64 = 0x3F800000, 0x3FF0000000000000
@@ -407,6 +436,19 @@ def test_minmax_compare_classify():
     assert fp.classify(SNAN32, F32) == fp.SNAN
     assert fp.classify(1 | nz, F32) == fp.NEG_SUBNORMAL
     assert fp.classify(signed(0xFFF0000000000000, F64), F64) == fp.NEG_INF
+
+
+def test_nan_payload_helpers():
+    assert int(fp.quiet(SNAN32 | 0x1234, F32)) == QNAN32 | 0x1235
+    assert int(fp.quiet(signed(0xFFF0000000000003, F64), F64)) == signed(0xFFF8000000000003, F64)
+    assert int(fp.convert_nan(signed(0x7FF4000012345678, F64), F64, F32)) == 0x7FE00000
+    assert int(fp.convert_nan(0xFFA00001, F32, F64)) == signed(0xFFFC000020000000, F64)
+    assert tuple(map(int, fp.round_int(0xBE99999A, F32, RNE))) == (0x80000000, NX)   # -0.3
+    assert tuple(map(int, fp.round_int(SNAN32, F32, RNE))) == (QNAN32, NV)
+    assert tuple(map(int, fp.scalb(ONE32, 1 << 40, F32, RNE, True))) == (INF32, OF | NX)
+    assert tuple(map(int, fp.scalb(INF32 | 0x80000000, -5, F32, RNE, True))) == \
+        (INF32 | 0x80000000, 0)
+    assert int(fp.ilogb(1, F32)) == -149 and int(fp.ilogb(MAX32, F32)) == 127
 
 
 @pytest.mark.skipif(PY, reason="this is the plain-Python run")
