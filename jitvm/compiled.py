@@ -63,7 +63,13 @@ else:
     from llvmlite import ir
     from numba import types
     from numba.core import cgutils
+    from numba.cpython import numbers as _numbers
     from numba.extending import intrinsic
+
+    # Numba marks int64 +, - and * "nsw" (no signed wrap): LLVM may then assume a sum never
+    # overflows, and fold a guest's overflow check (x + 1 < x) or turn an arithmetic shift of a
+    # product into a logical one. Guest arithmetic wraps: no flags on any integer op.
+    _numbers._int_arith_flags = lambda rettype: []
 
     import functools
     import hashlib

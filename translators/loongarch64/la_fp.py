@@ -21,15 +21,15 @@ LoongArch's register rules, which follow QEMU 7.2 (our oracle) where the manual 
 """
 import numpy as np
 
-from jitvm.compiled import jit, ltu, sext32
+from jitvm.compiled import jit, sext32
 from jitvm.exits import Exit
-from jitvm.mmu import (CTL_EXIT, CTL_FAULT_ADDR, faulted, load_u32, load_u64, store_u32,
-                       store_u64)
+from jitvm.mmu import CTL_EXIT, faulted, load_u32, load_u64, store_u32, store_u64
 from translators.ieee754 import (EQ, F32, F64, GT, LT, NV, DZ, RDN, RNE, RTZ, RUP, add,
                                  classify, compare, convert, convert_nan, default_nan, div,
                                  fma, from_int, ilogb, is_nan, is_snan, mul, neg, quiet,
                                  round_int, scalb, sign_mask, sqrt, to_int)
 from translators.loongarch64.cpu import F0, FCC0, FCSR, wx
+from translators.loongarch64.la_base import out_of_bounds
 
 TINY_AFTER = True
 BOX = -(1 << 32)                  # NaN-boxing: upper 32 bits all ones
@@ -146,15 +146,15 @@ def unary(op, a, fmt, mode):
         return default_nan(fmt), NV
     if a == infinity(fmt):
         return a, 0
-    return from_int(ilogb(a, fmt), True, 64, fmt, RNE, TINY_AFTER)     # exact
+    return from_int(ilogb(a, fmt), True, np.int64(64), fmt, np.int64(RNE), TINY_AFTER)  # exact
 
 
 @jit(inline="never")
 def fused(a, b, c, fmt, mode, neg_c, neg_sum):
     """a*b + c, c negated first (fmsub, fnmsub) and/or the sum negated (fnmadd, fnmsub).
-    QEMU negates the exact sum and then rounds: fnmadd = round(-(a*b + c)), in RP/RM not the
-    manual's -round(a*b + c); an exact zero sum is negated after its sign is chosen; and a NaN
-    result is the NaN picked (c, a, b order), never negated."""
+    QEMU negates the exact sum, then rounds: fnmadd = round(-(a*b + c)), which in RP/RM is not
+    the manual's -round(a*b + c); an exact zero sum gets its sign first (+0, or -0 in RM) and is
+    then negated; a NaN result is the NaN picked (c, a, b order), never negated."""
     if is_nan(a, fmt) or is_nan(b, fmt) or is_nan(c, fmt):
         ma, mb, inf = a & ~sign_mask(fmt), b & ~sign_mask(fmt), infinity(fmt)
         if is_nan(c, fmt) and ((ma == inf and mb == 0) or (ma == 0 and mb == inf)):
@@ -171,6 +171,7 @@ def fused(a, b, c, fmt, mode, neg_c, neg_sum):
         return fma(a, b, c1, fmt, mode, TINY_AFTER)
     v, fl = fma(neg(a, fmt), b, neg(c1, fmt), fmt, mode, TINY_AFTER)
     if (v & ~sign_mask(fmt)) == 0 and fl == 0:
+        # an exact zero: its sign is that of a*b + c in this mode, negated (rare: recompute)
         v, fl = fma(a, b, c1, fmt, mode, TINY_AFTER)
         v = neg(v, fmt)
     return v, fl
@@ -255,53 +256,56 @@ def fclass_bits(x, fmt):
 
 
 # ---- shapes shared by the .s and .d instructions ------------------------------------------
+# The cores above are compiled once per format: arguments that only select a branch go in as
+# np.int64(...), since Numba would compile a copy per literal value.
 
 @jit
 def op2_s(r, m, pc, ilen, rd, rs1, rs2, op):
-    v, fl = binary(op, read_s(r, rs1), read_s(r, rs2), F32, rounding(r))
+    v, fl = binary(np.int64(op), read_s(r, rs1), read_s(r, rs2), F32, rounding(r))
     return done_s(r, m, rd, v, fl, pc, ilen)
 
 
 @jit
 def op2_d(r, m, pc, ilen, rd, rs1, rs2, op):
-    v, fl = binary(op, r[F0 + rs1], r[F0 + rs2], F64, rounding(r))
+    v, fl = binary(np.int64(op), r[F0 + rs1], r[F0 + rs2], F64, rounding(r))
     return done_d(r, m, rd, v, fl, pc, ilen)
 
 
 @jit
 def op1_s(r, m, pc, ilen, rd, rs1, op):
-    v, fl = unary(op, read_s(r, rs1), F32, rounding(r))
+    v, fl = unary(np.int64(op), read_s(r, rs1), F32, rounding(r))
     return done_s(r, m, rd, v, fl, pc, ilen)
 
 
 @jit
 def op1_d(r, m, pc, ilen, rd, rs1, op):
-    v, fl = unary(op, r[F0 + rs1], F64, rounding(r))
+    v, fl = unary(np.int64(op), r[F0 + rs1], F64, rounding(r))
     return done_d(r, m, rd, v, fl, pc, ilen)
 
 
 @jit
 def fused_s(r, m, pc, ilen, rd, rs1, rs2, rs3, neg_c, neg_sum):
-    v, fl = fused(read_s(r, rs1), read_s(r, rs2), read_s(r, rs3), F32, rounding(r), neg_c,
-                  neg_sum)
+    v, fl = fused(read_s(r, rs1), read_s(r, rs2), read_s(r, rs3), F32, rounding(r),
+                  np.int64(neg_c), np.int64(neg_sum))
     return done_s(r, m, rd, v, fl, pc, ilen)
 
 
 @jit
 def fused_d(r, m, pc, ilen, rd, rs1, rs2, rs3, neg_c, neg_sum):
-    v, fl = fused(r[F0 + rs1], r[F0 + rs2], r[F0 + rs3], F64, rounding(r), neg_c, neg_sum)
+    v, fl = fused(r[F0 + rs1], r[F0 + rs2], r[F0 + rs3], F64, rounding(r), np.int64(neg_c),
+                  np.int64(neg_sum))
     return done_d(r, m, rd, v, fl, pc, ilen)
 
 
 @jit
 def minmax_s(r, m, pc, ilen, rd, rs1, rs2, want_max, magnitude):
-    v, fl = minmax(read_s(r, rs1), read_s(r, rs2), F32, want_max, magnitude)
+    v, fl = minmax(read_s(r, rs1), read_s(r, rs2), F32, np.int64(want_max), np.int64(magnitude))
     return done_s(r, m, rd, v, fl, pc, ilen)
 
 
 @jit
 def minmax_d(r, m, pc, ilen, rd, rs1, rs2, want_max, magnitude):
-    v, fl = minmax(r[F0 + rs1], r[F0 + rs2], F64, want_max, magnitude)
+    v, fl = minmax(r[F0 + rs1], r[F0 + rs2], F64, np.int64(want_max), np.int64(magnitude))
     return done_d(r, m, rd, v, fl, pc, ilen)
 
 
@@ -309,7 +313,7 @@ def minmax_d(r, m, pc, ilen, rd, rs1, rs2, want_max, magnitude):
 def ftint_f(r, m, pc, ilen, rd, x, fmt, mode, width, zext):
     """The integer goes to an FP register. .w results are sign-extended, except that QEMU 7.2
     zero-extends those of ftintrz.w.s and ftintrne.w.s (their helpers return a uint32_t)."""
-    v, fl = ftint(x, fmt, mode, width)
+    v, fl = ftint(x, fmt, np.int64(mode), np.int64(width))
     if width == 32:
         v = v & LO32 if zext else sext32(v)
     return done_d(r, m, rd, v, fl, pc, ilen)
@@ -317,13 +321,13 @@ def ftint_f(r, m, pc, ilen, rd, x, fmt, mode, width, zext):
 
 @jit
 def ffint_s(r, m, pc, ilen, rd, rs1, width):
-    v, fl = from_int(r[F0 + rs1], True, width, F32, rounding(r), TINY_AFTER)
+    v, fl = from_int(r[F0 + rs1], True, np.int64(width), F32, rounding(r), TINY_AFTER)
     return done_s(r, m, rd, v, fl, pc, ilen)
 
 
 @jit
 def ffint_d(r, m, pc, ilen, rd, rs1, width):
-    v, fl = from_int(r[F0 + rs1], True, width, F64, rounding(r), TINY_AFTER)
+    v, fl = from_int(r[F0 + rs1], True, np.int64(width), F64, rounding(r), TINY_AFTER)
     return done_d(r, m, rd, v, fl, pc, ilen)
 
 
@@ -627,7 +631,7 @@ def exec_ffint_d_l(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 @jit
 def exec_frint_s(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     """QEMU 7.2 writes this single result with the upper half zero, not NaN-boxed."""
-    v, fl = unary(RINT, read_s(r, rs1), F32, rounding(r))
+    v, fl = unary(np.int64(RINT), read_s(r, rs1), F32, rounding(r))
     return done_d(r, m, rd, v & LO32, fl, pc, ilen)
 
 
@@ -739,17 +743,6 @@ def exec_ftint_l_d(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 # ---- loads and stores (the data register is fd: the rd operand) -----------------------------
 
 @jit
-def bound_ok(m, addr, bound, above):
-    """The bound-check forms: addr > bound (gt) or addr <= bound (le), unsigned as the manual
-    says. A failure is Exit.BOUNDS at the address checked, before any access."""
-    ok = ltu(bound, addr) if above else not ltu(bound, addr)
-    if not ok:
-        m[4][CTL_EXIT] = Exit.BOUNDS
-        m[4][CTL_FAULT_ADDR] = addr
-    return ok
-
-
-@jit
 def load_s(r, m, pc, ilen, fd, addr):
     v = load_u32(m, addr)
     if faulted(m):
@@ -817,61 +810,61 @@ def exec_fstx_d(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     return store_d(r, m, pc, ilen, rd, r[rs1] + r[rs2])
 
 
-# The address is rj, as the manual and QEMU's integer ldgt/stle have it (QEMU 7.2's FP forms
-# access rj + rk, which makes the check meaningless; we do not copy that).
+# Bound checks as la_base's ldgt/stle: unsigned, the check before the access, the address rj.
+# (QEMU 7.2's FP forms access rj + rk, against the manual and its own integer forms; not copied.)
 
 @jit
 def exec_fldgt_s(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    if not bound_ok(m, r[rs1], r[rs2], True):
+    if out_of_bounds(m, r[rs1], r[rs2], True):
         return pc
     return load_s(r, m, pc, ilen, rd, r[rs1])
 
 
 @jit
 def exec_fldgt_d(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    if not bound_ok(m, r[rs1], r[rs2], True):
+    if out_of_bounds(m, r[rs1], r[rs2], True):
         return pc
     return load_d(r, m, pc, ilen, rd, r[rs1])
 
 
 @jit
 def exec_fldle_s(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    if not bound_ok(m, r[rs1], r[rs2], False):
+    if out_of_bounds(m, r[rs1], r[rs2], False):
         return pc
     return load_s(r, m, pc, ilen, rd, r[rs1])
 
 
 @jit
 def exec_fldle_d(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    if not bound_ok(m, r[rs1], r[rs2], False):
+    if out_of_bounds(m, r[rs1], r[rs2], False):
         return pc
     return load_d(r, m, pc, ilen, rd, r[rs1])
 
 
 @jit
 def exec_fstgt_s(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    if not bound_ok(m, r[rs1], r[rs2], True):
+    if out_of_bounds(m, r[rs1], r[rs2], True):
         return pc
     return store_s(r, m, pc, ilen, rd, r[rs1])
 
 
 @jit
 def exec_fstgt_d(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    if not bound_ok(m, r[rs1], r[rs2], True):
+    if out_of_bounds(m, r[rs1], r[rs2], True):
         return pc
     return store_d(r, m, pc, ilen, rd, r[rs1])
 
 
 @jit
 def exec_fstle_s(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    if not bound_ok(m, r[rs1], r[rs2], False):
+    if out_of_bounds(m, r[rs1], r[rs2], False):
         return pc
     return store_s(r, m, pc, ilen, rd, r[rs1])
 
 
 @jit
 def exec_fstle_d(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    if not bound_ok(m, r[rs1], r[rs2], False):
+    if out_of_bounds(m, r[rs1], r[rs2], False):
         return pc
     return store_d(r, m, pc, ilen, rd, r[rs1])
 
