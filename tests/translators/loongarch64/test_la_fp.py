@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from execmachine import DATA, PC, Machine, sx, ux
+from lahelpers import DATA, PC, Machine, sx, ux
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_FAULT_ADDR
 from translators.loongarch64 import la_fp
