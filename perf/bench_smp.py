@@ -1,8 +1,12 @@
 """SMP benchmark: parallel speed-up of CPU-bound guest processes, and the idle cost of a booted VM.
 
-    python perf/bench_smp.py [--quick] [--repeat R] [--engine jit|interp] [--smp LIST]
+    python perf/bench_smp.py [--arch A] [--quick] [--repeat R] [--engine jit|interp] [--smp LIST]
                              [--jobs K] [--workload NAME] [--size N] [--idle-smp LIST]
-                             [--idle-window S] [--settle S] [--only parallel|idle] [--out DIR]
+                             [--idle-window S] [--settle S] [--only parallel|idle] [--rootfs DIR]
+                             [--out DIR]
+
+--arch (default riscv64) picks the guest ISA: the workload is built with its toolchain, the runs
+and boots get `--arch A`, and the root file system is its (`jitvm rootfs --arch A`).
 
 1. Parallel. K copies (--jobs, default 2) of a CPU-bound static guest program (--workload, default
    perf/workloads/integer.c, built like `jitvm bench` builds it, then copied into the rootfs's
@@ -181,12 +185,12 @@ def _stats_value(err, pattern):
     return float(m.group(1)) if m else None
 
 
-def parallel_cmd(busybox, guest_prog, size, jobs, smp, engine, rootfs):
+def parallel_cmd(busybox, guest_prog, size, jobs, smp, engine, rootfs, arch=bench.DEFAULT_ISA):
     parts = [f"{guest_prog} {size} & p{i}=$!;" for i in range(jobs)]
     waits = [f"wait $p{i} || s=$?;" for i in range(jobs)]
     script = " ".join(parts + ["s=0;"] + waits + ["exit $s"])
-    return [sys.executable, "-c", bench.LAUNCH, "run", "--stats", "--engine", engine, "--smp",
-            str(smp), "--rootfs", str(rootfs), str(busybox), "sh", "-c", script]
+    return [sys.executable, "-c", bench.LAUNCH, "run", "--stats", "--arch", arch, "--engine",
+            engine, "--smp", str(smp), "--rootfs", str(rootfs), str(busybox), "sh", "-c", script]
 
 
 def _peak(samples, span=1.0):
@@ -284,14 +288,14 @@ def check_output(out, jobs, reference):
 
 def bench_parallel(a, rootfs, progress=log):
     w = bench.BY_NAME[a.workload]
-    host_prog = bench.build_c(w)
+    host_prog = bench.build_c(w, a.arch)
     workdir = rootfs / "tmp" / f"jitvm-bench-smp-{os.getpid()}"
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         shutil.copy(host_prog, workdir / w.name)
         guest_prog = f"/tmp/{workdir.name}/{w.name}"
         busybox = (rootfs / "bin" / "busybox").resolve()
-        cmds = {n: parallel_cmd(busybox, guest_prog, a.size, a.jobs, n, a.engine, rootfs)
+        cmds = {n: parallel_cmd(busybox, guest_prog, a.size, a.jobs, n, a.engine, rootfs, a.arch)
                 for n in a.smp}
         runs = {n: [] for n in a.smp}
         reference = None
@@ -482,14 +486,14 @@ class Console:
                 pass
 
 
-def boot_cmd(smp, engine, rootfs, init):
-    cmd = [sys.executable, "-c", bench.LAUNCH, "boot", "--smp", str(smp), "--engine", engine,
-           "--rootfs", str(rootfs)]
+def boot_cmd(smp, engine, rootfs, init, arch=bench.DEFAULT_ISA):
+    cmd = [sys.executable, "-c", bench.LAUNCH, "boot", "--arch", arch, "--smp", str(smp),
+           "--engine", engine, "--rootfs", str(rootfs)]
     return cmd + (["--init", init] if init else [])
 
 
 def idle_cost(smp, a, rootfs, progress=log):
-    cmd = boot_cmd(smp, a.engine, rootfs, a.init)
+    cmd = boot_cmd(smp, a.engine, rootfs, a.init, a.arch)
     con = Console(cmd)
     pid = con.proc.pid
     r = {"smp": smp, "cmd": cmd}
@@ -598,6 +602,8 @@ def parse_args(argv=None):
                     "(speed-up), and the CPU a booted, idle --smp 4 VM burns. Prints a table, "
                     "writes DIR/smp.md.",
         epilog=__doc__.split("\n\n", 2)[2])
+    ap.add_argument("--arch", default=bench.DEFAULT_ISA, choices=bench.ISAS,
+                    help=f"guest ISA: {', '.join(bench.ISAS)} (default {bench.DEFAULT_ISA})")
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: tiny inputs, 1 repeat (unless --repeat), idle only at "
                          "--smp 4 (unless --idle-smp) with a 2 s window and 0.5 s of settling; "
@@ -634,8 +640,8 @@ def parse_args(argv=None):
     ap.add_argument("--only", choices=("parallel", "idle"), default=None,
                     help="run one of the two measurements (default both)")
     ap.add_argument("--rootfs", metavar="DIR",
-                    help="root file system (default: the one `jitvm rootfs` built); the workload "
-                         "is copied into a directory of its /tmp for the run")
+                    help="root file system (default: the one `jitvm rootfs --arch A` built); the "
+                         "workload is copied into a directory of its /tmp for the run")
     ap.add_argument("--timeout", type=float, default=1800, metavar="S",
                     help="give up on one run (a warm-up with a cold translation cache can take "
                          "minutes), or on a boot reaching its prompt, after S seconds "
@@ -683,17 +689,19 @@ def main(argv=None):
         rootfs = Path(a.rootfs)
     else:
         from jitvm import rootfs as rootfs_mod
-        rootfs = Path(rootfs_mod.default_path("riscv64"))
+        rootfs = Path(rootfs_mod.default_path(a.arch))
     if not (rootfs / "bin" / "busybox").exists():
-        log(f"bench_smp: no busybox root file system at {rootfs}: run `jitvm rootfs`")
+        log(f"bench_smp: no busybox root file system at {rootfs}: run "
+            f"`jitvm rootfs --arch {a.arch}`")
         return 1
     rootfs = rootfs.resolve()
     load_start = os.getloadavg()
     started = time.monotonic()
-    L = ["## jitvm SMP benchmark", ""]
+    L = [f"## jitvm SMP benchmark: {a.arch}", ""]
     summary, cmds, results = [], [], []
     if a.only in (None, "parallel"):
-        log(f"parallel: {a.jobs} x {a.workload} {a.size}, --smp {','.join(map(str, a.smp))}, "
+        log(f"parallel ({a.arch}): {a.jobs} x {a.workload} {a.size}, "
+            f"--smp {','.join(map(str, a.smp))}, "
             f"engine {a.engine}, {a.repeat} repeat(s)")
         res = bench_parallel(a, rootfs)
         lines, s = parallel_table(a, res)
@@ -701,7 +709,7 @@ def main(argv=None):
         summary += s
         cmds += [shlex.join(c) for c in res["cmds"].values()]
     if a.only in (None, "idle"):
-        log(f"idle: boot --smp {','.join(map(str, a.idle_smp))}, engine {a.engine}")
+        log(f"idle ({a.arch}): boot --smp {','.join(map(str, a.idle_smp))}, engine {a.engine}")
         results = [idle_cost(n, a, rootfs) for n in a.idle_smp]
         L += idle_table(a, results)
         for r in results:

@@ -1,6 +1,9 @@
 """Side-by-side speed of one CPU-bound guest program under every jitvm tier and under qemu-user.
 
-    python perf/bench_tiers.py [--size N] [--python-size n] [--repeat R] [--out FILE.md]
+    python perf/bench_tiers.py [--arch A] [--size N] [--python-size n] [--repeat R] [--out FILE.md]
+
+--arch (default riscv64) picks the guest ISA: sort_bench built with its toolchain
+(tests/guest/build.py), run under `jitvm run --arch A` and qemu-<arch>-static.
 
 Runs are interleaved (jit, interp, python, qemu, jit, interp, ...) so the noise of a shared machine
 spreads over all of them alike. Guest instruction counts come from jitvm's `--stats` (the program
@@ -20,19 +23,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.differential import ENV, LAUNCH  # noqa: E402
+from tests.differential import ENV, LAUNCH, QEMU  # noqa: E402
+from translators import DEFAULT_ISA, ISAS  # noqa: E402
 
 PROGRAM = "sort_bench"
 
 
-def build():
-    subprocess.run([sys.executable, str(REPO / "tests/guest/build.py")], check=True,
-                   stdout=subprocess.DEVNULL)
-    return REPO / "tests/guest/bin/riscv64" / PROGRAM
+def build(arch=DEFAULT_ISA):
+    from perf import bench
+    return bench.build_c(bench.BY_NAME["sort"], arch)        # tests/guest/bin/<arch>/sort_bench
 
 
-def run_jitvm(prog, size, engine, rootfs):
-    cmd = [sys.executable, "-c", LAUNCH, "run", "--stats", "--engine", engine]
+def run_jitvm(prog, size, engine, rootfs, arch=DEFAULT_ISA):
+    cmd = [sys.executable, "-c", LAUNCH, "run", "--stats", "--arch", arch, "--engine", engine]
     if rootfs:
         cmd += ["--rootfs", str(rootfs)]
     t = time.perf_counter()
@@ -46,9 +49,9 @@ def run_jitvm(prog, size, engine, rootfs):
     return p.stdout, insns, wall, vm
 
 
-def run_qemu(prog, size):
+def run_qemu(prog, size, arch=DEFAULT_ISA):
     t = time.perf_counter()
-    p = subprocess.run(["qemu-riscv64-static", str(prog), str(size)], capture_output=True, env=ENV)
+    p = subprocess.run([QEMU[arch], str(prog), str(size)], capture_output=True, env=ENV)
     return p.stdout, time.perf_counter() - t
 
 
@@ -60,6 +63,8 @@ def _env():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--arch", default=DEFAULT_ISA, choices=ISAS,
+                    help=f"guest ISA: {', '.join(ISAS)} (default {DEFAULT_ISA})")
     ap.add_argument("--size", type=int, default=200000, help="input size for jit/interp/qemu")
     ap.add_argument("--python-size", type=int, default=2000, help="input size for the python tier")
     ap.add_argument("--repeat", type=int, default=3)
@@ -68,19 +73,19 @@ def main():
     a = ap.parse_args()
     import tempfile
     rootfs = a.rootfs or tempfile.mkdtemp(prefix="jitvm-bench-root-")
-    prog = build()
+    prog = build(a.arch)
     walls = {k: [] for k in ("jit", "interp", "python", "qemu")}
     vms = {k: [] for k in ("jit", "interp", "python")}
     insns, outputs = {}, {}
-    run_jitvm(prog, a.size, "jit", rootfs)          # warm the translation cache once
+    run_jitvm(prog, a.size, "jit", rootfs, a.arch)  # warm the translation cache once
     for _ in range(a.repeat):
         for tier in ("jit", "interp", "python"):
             size = a.python_size if tier == "python" else a.size
-            out, n, wall, vm = run_jitvm(prog, size, tier, rootfs)
+            out, n, wall, vm = run_jitvm(prog, size, tier, rootfs, a.arch)
             insns[tier], outputs[tier] = n, out
             walls[tier].append(wall)
             vms[tier].append(vm)
-        out, wall = run_qemu(prog, a.size)
+        out, wall = run_qemu(prog, a.size, a.arch)
         outputs["qemu"] = out
         walls["qemu"].append(wall)
     assert outputs["jit"] == outputs["interp"] == outputs["qemu"], "tiers disagree on output!"
@@ -93,7 +98,7 @@ def main():
         vm = statistics.median(vms[tier]) if tier in vms else w
         rows.append((tier, insns[tier], w, spread, mips, insns[tier] / vm / 1e6))
     jit_vm_mips = rows[0][5]
-    lines = [f"guest: {PROGRAM} (size {a.size}; python tier size {a.python_size}), "
+    lines = [f"guest: {a.arch} {PROGRAM} (size {a.size}; python tier size {a.python_size}), "
              f"{a.repeat} interleaved repeats, medians",
              "", "| tier | guest insns | wall s (spread) | MIPS (wall) | in-VM MIPS | jit is x faster |",
              "|---|---|---|---|---|---|"]

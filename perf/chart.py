@@ -94,7 +94,8 @@ def bar_chart(path, groups, series, values, title="", ylabel="MIPS"):
     bar_w, gap = 22, 26
     left, right, top, bottom = 80, 20, 86, 50
     group_w = len(series) * bar_w
-    plot_w = max(len(groups) * (group_w + gap) + gap, 360)
+    plot_w = max(len(groups) * (group_w + gap) + gap, 360,
+                 text_width(title, S) + 20 - left - right)           # room for the title
     plot_h = 300
     W, H = left + plot_w + right, top + plot_h + bottom
     img = np.full((H, W, 3), 255, dtype=np.uint8)

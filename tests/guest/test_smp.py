@@ -125,13 +125,13 @@ def test_affinity_and_getcpu_jit(guest_bin, rootfs, workdir, smp):
 
 
 @pytest.mark.slow
-def test_boot_smp_runs_the_guest_tests(guest_bin, rootfs):
+def test_boot_smp_runs_the_guest_tests(arch, guest_bin, rootfs):
     """The same programs in a booted system (the boot path sets up the CPUs itself)."""
     for name in ("smp_pthreads", "smp_affinity"):
         shutil.copy(guest_bin(name), rootfs / "root" / f"jitvm-{name}")
     status, out = boot_piped(rootfs, "--smp", "4", "--init",
                              "/bin/sh -c '/root/jitvm-smp_affinity 4 && /root/jitvm-smp_pthreads'",
-                             timeout=300)
+                             timeout=300, arch=arch)
     assert status == 0, out
     assert out.count(" checks, 0 failed\n") == 2, out
 

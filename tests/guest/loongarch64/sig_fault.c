@@ -113,6 +113,12 @@ int main(void)
     printf("PROT_NONE fetch: sig=%d %s addr_ok=%d\n", sig_seen, segv_code(code_seen),
            addr_seen == ro + page + 16);
 
+    /* a jump into a readable, not executable page */
+    if (sigsetjmp(env, 1) == 0)
+        ((void (*)(void))(ro + 32))();
+    printf("non-executable fetch: sig=%d %s addr_ok=%d\n", sig_seen, segv_code(code_seen),
+           addr_seen == ro + 32);
+
     /* the mask is restored by siglongjmp(env, savemask=1): SIGSEGV is not left blocked */
     sigset_t cur;
     sigprocmask(SIG_SETMASK, NULL, &cur);
