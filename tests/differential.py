@@ -92,8 +92,9 @@ def compare(prog, args=(), engine="interp", rootfs=None, cwd=None, stdin=b"", ar
     qs, qout, qerr = run_qemu(prog, args, cwd, stdin, arch, shell_root=rootfs if shell else None)
     js, jout, jerr = run_jitvm(prog, args, cwd, stdin, engine, rootfs)
     assert b"Traceback" not in jerr, jerr.decode(errors="replace")
-    assert jout == qout, (f"stdout differs for {prog} {list(args)} ({engine})\n--- qemu\n"
-                          f"{qout.decode(errors='replace')}\n--- jitvm\n"
+    assert jout == qout, (f"stdout differs for {prog} {list(args)} ({engine})\n--- qemu "
+                          f"(status {qs}, stderr {qerr[-500:]!r})\n"
+                          f"{qout.decode(errors='replace')}\n--- jitvm (status {js})\n"
                           f"{jout.decode(errors='replace')}\n--- jitvm stderr\n"
                           f"{jerr.decode(errors='replace')}")
     assert js == qs, f"status {js} != qemu's {qs}; jitvm stderr:\n{jerr.decode(errors='replace')}"

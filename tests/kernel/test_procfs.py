@@ -6,6 +6,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+import translators
+
 from kernel.errno import EACCES, ENOENT, Errno
 from kernel.fdtable import FdTable
 from kernel.frames import FrameAllocator
@@ -26,7 +28,7 @@ def world(tmp_path):
     root = make_root(tmp_path)
     frames = FrameAllocator(np.zeros(8 << 20, dtype=np.uint8))
     k = SimpleNamespace(frames=frames, processes={}, boot_time=time.monotonic() - 5,
-                        machine=SimpleNamespace(cpus=[0, 1]), abi=SimpleNamespace(),
+                        machine=SimpleNamespace(cpus=[0, 1]), abi=translators.load("riscv64").abi,
                         root=root, next_pid=3)
     k.sched = Scheduler(k)
     k.uptime = lambda: time.monotonic() - k.boot_time
