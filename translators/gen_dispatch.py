@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARGS = "r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm"
 RAW = "rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm"
 SHARED_SOURCES = ["jitvm/compiled.py", "jitvm/mmu.py", "jitvm/exits.py",
-                  "translators/ieee754.py"]
+                  "translators/ieee754.py", "translators/intops.py", "translators/atomic.py"]
 
 
 def func_name(name):

@@ -1,11 +1,8 @@
 """LoongArch64 atomics: ll/sc, the am* read-modify-writes (also their _db forms), dbar, ibar.
 
-Modelled on riscv64/rv_a.py, and atomic the same way between vCPUs on different host threads:
-every access translates its address with WRITE permission (ll with READ) before anything is read
-or written, so a page fault changes nothing and the instruction re-runs; the write is one
-compare-and-swap on the physical address (jitvm.compiled.cas, a sequentially consistent host
-cmpxchg), so every atomic is also a full barrier and the _db forms need nothing more. Misaligned
-ll/sc/am* exit with Exit.MISALIGNED (the hardware raises ALE; QEMU 7.2 user mode lets them pass).
+Atomic between vCPUs as translators/atomic.py says (every atomic is a full barrier, so the _db
+forms need nothing more). Misaligned ll/sc/am* exit with Exit.MISALIGNED (the hardware raises
+ALE; QEMU 7.2 user mode lets them pass).
 
 am*.w rd, rk, rj: rd = the old word sign-extended (also for .wu), memory = old op rk's low word
 (ammax/ammin compare the words signed, the .wu/.du forms unsigned). rd == rj or rd == rk (rd not
@@ -18,75 +15,16 @@ QEMU's: an A-B-A change by another vCPU between ll and sc goes unnoticed.
 
 amo/load_linked/store_conditional are compiled once and called (inline="never"), as in rv_a.py:
 inlined into 40 callers they would cost the interpreter's switch long compiles for no gain.
-The small helpers repeat rv_a.py's: importing them would load the riscv64 package.
+The loads, compare-and-swaps and read-modify-writes are translators/atomic.py's.
 """
 import numpy as np
 
-from jitvm.compiled import cas, fence, jit, ltu, sext32
-from jitvm.exits import Access, Exit
-from jitvm.mmu import CTL_EXIT, CTL_FAULT_ADDR, translate
+from jitvm.compiled import fence, jit
+from jitvm.exits import Exit
+from jitvm.mmu import CTL_EXIT
+from translators.atomic import (ADD, AND, MAX, MAXU, MIN, MINU, OR, READ, SWAP, WRITE, XOR,
+                                amo_cas, amo_load, atomic_pa, rmw)
 from translators.loongarch64.cpu import RES_ADDR, RES_VALUE, wx
-
-MASK32 = 0xFFFFFFFF
-READ, WRITE = int(Access.READ), int(Access.WRITE)     # plain ints for compiled code
-# amo kinds
-SWAP, ADD, AND, OR, XOR, MAX, MIN, MAXU, MINU = range(9)
-
-
-@jit
-def amo_load(m, pa, size):
-    """The value at physical address pa (4 bytes sign-extended, or 8)."""
-    if size == 4:
-        return sext32(np.int64(m[2][pa >> 2]))
-    return m[3][pa >> 3]
-
-
-@jit
-def amo_cas(m, pa, expected, new, size):
-    """Store `new` at pa iff it still holds `expected` (as amo_load returns it), atomically;
-    True if it did."""
-    if size == 4:
-        return np.int64(cas(m[2], pa >> 2, expected & MASK32, new & MASK32)) == expected & MASK32
-    return cas(m[3], pa >> 3, expected, new) == expected
-
-
-@jit
-def atomic_pa(m, va, size, need):
-    """Physical address for an atomic access, or -1 with the exit recorded."""
-    if va & (size - 1):
-        ctl = m[4]
-        ctl[CTL_EXIT] = Exit.MISALIGNED
-        ctl[CTL_FAULT_ADDR] = va
-        return np.int64(-1)
-    return translate(m, va, need)
-
-
-@jit
-def combine(kind, old, src, size):
-    """The value an am* stores: `old` (as loaded) combined with rk's value `src`."""
-    if size == 4:
-        src = sext32(src)                 # .w works on the low words, sign-extended
-    if kind == SWAP:
-        return src
-    if kind == ADD:
-        return old + src
-    if kind == AND:
-        return old & src
-    if kind == OR:
-        return old | src
-    if kind == XOR:
-        return old ^ src
-    if kind == MAX:
-        return old if old > src else src
-    if kind == MIN:
-        return old if old < src else src
-    if size == 4:                         # unsigned word compares on the zero-extended words
-        old_u, src_u = old & MASK32, src & MASK32
-    else:
-        old_u, src_u = old, src
-    if kind == MAXU:
-        return src if ltu(old_u, src_u) else old
-    return old if ltu(old_u, src_u) else src
 
 
 @jit(inline="never")
@@ -97,11 +35,7 @@ def amo(r, m, pc, ilen, rd, rs1, rs2, kind, size):
     pa = atomic_pa(m, r[rs1], size, WRITE)
     if pa < 0:
         return pc
-    src = r[rs2]
-    old = amo_load(m, pa, size)
-    while not amo_cas(m, pa, old, combine(kind, old, src, size), size):
-        old = amo_load(m, pa, size)       # another vCPU wrote in between: again
-    wx(r, rd, old)
+    wx(r, rd, rmw(m, pa, r[rs2], kind, size))
     return pc + ilen
 
 

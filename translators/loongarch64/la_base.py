@@ -22,75 +22,16 @@ from jitvm.compiled import jit, ltu, s64, sext32, u64
 from jitvm.exits import Exit
 from jitvm.mmu import (CTL_EXIT, CTL_FAULT_ADDR, faulted, load_s8, load_s16, load_s32, load_u8,
                        load_u16, load_u32, load_u64, store_u8, store_u16, store_u32, store_u64)
+from translators.intops import div_trunc, mulh64, mulhu64, rem_trunc, sext8, sext16, srl64
 from translators.loongarch64.cpu import FCC0, RA, wx
 
 M32 = 0xFFFFFFFF
-UM32, U32 = np.uint64(0xFFFFFFFF), np.uint64(32)
 INT64_MIN = np.int64(-(1 << 63))
 CRC32_POLY = 0xEDB88320        # CRC-32 (IEEE 802.3), reflected
 CRC32C_POLY = 0x82F63B78       # CRC-32C (Castagnoli), reflected
 
 
 # ---- helpers ------------------------------------------------------------------------------------
-# srl64, mulhu64, mulh64, div_trunc, rem_trunc follow riscv64's rv_i.py/rv_m.py (importing them
-# would load the whole riscv64 package with every loongarch64 machine), with one change: what may
-# wrap past 2**63 is computed in uint64. Numba marks signed arithmetic `nsw` (no signed wrap), so
-# LLVM may assume that an int64 product of two 32-bit values is >= 0 and turn an arithmetic shift
-# of it into a logical one (mulh.wu did that, against QEMU).
-
-@jit
-def srl64(x, s):
-    """Logical right shift of an int64 by 0..63."""
-    return s64(u64(x) >> np.uint64(s))
-
-
-@jit
-def mulhu64(a, b):
-    """High 64 bits of the unsigned 128-bit product of the bit patterns a and b, from 32-bit
-    halves (each partial product < 2**64: exact modulo 2**64; no 128-bit type needed)."""
-    a_lo, a_hi = u64(a & M32), u64((a >> 32) & M32)
-    b_lo, b_hi = u64(b & M32), u64((b >> 32) & M32)
-    lh, hl = a_lo * b_hi, a_hi * b_lo
-    mid = ((a_lo * b_lo) >> U32) + (lh & UM32) + (hl & UM32)           # < 3 * 2**32
-    return s64(a_hi * b_hi + (lh >> U32) + (hl >> U32) + (mid >> U32))
-
-
-@jit
-def mulh64(a, b):
-    """Signed high half: reading a negative operand as unsigned added 2**64 * other; undo it."""
-    h = u64(mulhu64(a, b))
-    if a < 0:
-        h -= u64(b)
-    if b < 0:
-        h -= u64(a)
-    return s64(h)
-
-
-@jit
-def div_trunc(a, b):
-    """a / b rounded toward zero (`//` floors), b != 0 and not (MIN, -1)."""
-    q = a // b
-    if q < 0 and q * b != a:
-        q += 1
-    return q
-
-
-@jit
-def rem_trunc(a, b):
-    """The remainder with the dividend's sign, b != 0 and not (MIN, -1)."""
-    return a - div_trunc(a, b) * b
-
-
-@jit
-def sext8(x):
-    return ((np.int64(x) & 0xFF) ^ 0x80) - 0x80
-
-
-@jit
-def sext16(x):
-    return ((np.int64(x) & 0xFFFF) ^ 0x8000) - 0x8000
-
-
 @jit
 def rotr64(x, s):
     """Rotate right by 0..63 (s == 0 apart: a shift by 64 is undefined in LLVM)."""
@@ -382,12 +323,6 @@ def exec_rotri_d(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 # ---- multiply ---------------------------------------------------------------------------------
 
 @jit
-def umul(a, b):
-    """a * b modulo 2**64 (in uint64: see mulhu64)."""
-    return s64(u64(a) * u64(b))
-
-
-@jit
 def exec_mul_w(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     wx(r, rd, sext32(sext32(r[rs1]) * sext32(r[rs2])))       # |product| <= 2**62: no wrap
     return pc + ilen
@@ -402,13 +337,13 @@ def exec_mulh_w(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 @jit
 def exec_mulh_wu(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     # the high word of the 64-bit product, sign-extended (the manual's SignExtend; QEMU's sari)
-    wx(r, rd, umul(r[rs1] & M32, r[rs2] & M32) >> 32)
+    wx(r, rd, ((r[rs1] & M32) * (r[rs2] & M32)) >> 32)
     return pc + ilen
 
 
 @jit
 def exec_mul_d(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    wx(r, rd, umul(r[rs1], r[rs2]))
+    wx(r, rd, r[rs1] * r[rs2])
     return pc + ilen
 
 
@@ -432,7 +367,7 @@ def exec_mulw_d_w(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 
 @jit
 def exec_mulw_d_wu(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
-    wx(r, rd, umul(r[rs1] & M32, r[rs2] & M32))
+    wx(r, rd, (r[rs1] & M32) * (r[rs2] & M32))
     return pc + ilen
 
 

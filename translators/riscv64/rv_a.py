@@ -20,71 +20,10 @@ call (~ns) on instructions that are rare.
 """
 import numpy as np
 
-from jitvm.compiled import cas, jit, ltu, sext32
-from jitvm.exits import Access, Exit
-from jitvm.mmu import CTL_EXIT, CTL_FAULT_ADDR, translate
+from jitvm.compiled import jit
+from translators.atomic import (ADD, AND, MAX, MAXU, MIN, MINU, OR, READ, SWAP, WRITE, XOR,
+                                amo_cas, amo_load, atomic_pa, rmw)
 from translators.riscv64.cpu import RES_ADDR, RES_VALUE, wx
-
-MASK32 = 0xFFFFFFFF
-READ, WRITE = int(Access.READ), int(Access.WRITE)     # plain ints for compiled code
-# amo_op kinds
-SWAP, ADD, XOR, AND, OR, MIN, MAX, MINU, MAXU = range(9)
-
-
-@jit
-def amo_load(m, pa, size):
-    """The value at physical address pa (4 bytes sign-extended, or 8)."""
-    if size == 4:
-        return sext32(np.int64(m[2][pa >> 2]))
-    return m[3][pa >> 3]
-
-
-@jit
-def amo_cas(m, pa, expected, new, size):
-    """Store `new` at pa iff it still holds `expected` (as amo_load returns it), atomically;
-    True if it did."""
-    if size == 4:
-        return np.int64(cas(m[2], pa >> 2, expected & MASK32, new & MASK32)) == expected & MASK32
-    return cas(m[3], pa >> 3, expected, new) == expected
-
-
-@jit
-def atomic_pa(m, va, size, need):
-    """Physical address for an atomic access, or -1 with the exit recorded."""
-    if va & (size - 1):
-        ctl = m[4]
-        ctl[CTL_EXIT] = Exit.MISALIGNED
-        ctl[CTL_FAULT_ADDR] = va
-        return np.int64(-1)
-    return translate(m, va, need)
-
-
-@jit
-def combine(kind, old, src, size):
-    """The value an AMO stores: `old` (as loaded) combined with rs2's value `src`."""
-    if size == 4:
-        src = sext32(src)                 # .w compares and adds the low words, sign-extended
-    if kind == SWAP:
-        return src
-    if kind == ADD:
-        return old + src
-    if kind == XOR:
-        return old ^ src
-    if kind == AND:
-        return old & src
-    if kind == OR:
-        return old | src
-    if kind == MIN:
-        return old if old < src else src
-    if kind == MAX:
-        return old if old > src else src
-    if size == 4:                         # unsigned word compares on the zero-extended words
-        old_u, src_u = old & MASK32, src & MASK32
-    else:
-        old_u, src_u = old, src
-    if kind == MINU:
-        return old if ltu(old_u, src_u) else src
-    return src if ltu(old_u, src_u) else old
 
 
 @jit(inline="never")
@@ -92,11 +31,7 @@ def amo(r, m, pc, ilen, rd, rs1, rs2, kind, size):
     pa = atomic_pa(m, r[rs1], size, WRITE)
     if pa < 0:
         return pc
-    src = r[rs2]
-    old = amo_load(m, pa, size)
-    while not amo_cas(m, pa, old, combine(kind, old, src, size), size):
-        old = amo_load(m, pa, size)       # another vCPU wrote in between: again
-    wx(r, rd, old)
+    wx(r, rd, rmw(m, pa, r[rs2], kind, size))
     return pc + ilen
 
 

@@ -6,23 +6,12 @@ the interpreter's switch and the block translator call them alike. Memory instru
 """
 import numpy as np
 
-from jitvm.compiled import fence, jit, ltu, s64, sext32, u64
+from jitvm.compiled import fence, jit, ltu, sext32
 from jitvm.exits import Exit
 from jitvm.mmu import (CTL_EXIT, faulted, load_s8, load_s16, load_s32, load_u8, load_u16,
                        load_u32, load_u64, store_u8, store_u16, store_u32, store_u64)
+from translators.intops import srl32, srl64
 from translators.riscv64.cpu import wx
-
-
-@jit
-def srl64(x, s):
-    """Logical right shift of an int64 by 0..63."""
-    return s64(u64(x) >> np.uint64(s))
-
-
-@jit
-def srl32(x, s):
-    """Logical right shift of the low 32 bits of x by 0..31, as a sign-extended word."""
-    return sext32((x & 0xFFFFFFFF) >> s)
 
 
 # ---- upper immediates and jumps -----------------------------------------------------------------

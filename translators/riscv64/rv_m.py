@@ -1,64 +1,16 @@
 """RV64M: multiply and divide. Division never traps: the spec defines x/0 = -1 (all ones),
 x%0 = x, and the one signed overflow MIN/-1 = MIN, MIN%-1 = 0.
 
-Everything is int64. The high half of a 64x64 product is built from 32-bit halves (so no 128-bit
-type is needed); signed divisions truncate toward zero, which Python's and Numba's floor-dividing
-`//` and `%` do not, hence `div_trunc`/`rem_trunc`.
+Everything is int64; the high halves and truncating divisions are translators/intops.py's.
 """
 import numpy as np
 
 from jitvm.compiled import jit, s64, sext32, u64
+from translators.intops import div_trunc, mulh64, mulhsu64, mulhu64, rem_trunc
 from translators.riscv64.cpu import wx
 
 MASK32 = 0xFFFFFFFF
 INT64_MIN = np.int64(-(1 << 63))
-
-
-@jit
-def mulhu64(a, b):
-    """High 64 bits of the unsigned 128-bit product of the bit patterns a and b."""
-    a_lo, a_hi = a & MASK32, (a >> 32) & MASK32
-    b_lo, b_hi = b & MASK32, (b >> 32) & MASK32
-    ll = a_lo * b_lo                  # each partial product is < 2**64: exact modulo 2**64
-    lh = a_lo * b_hi
-    hl = a_hi * b_lo
-    hh = a_hi * b_hi
-    mid = ((ll >> 32) & MASK32) + (lh & MASK32) + (hl & MASK32)    # < 3 * 2**32: no overflow
-    return hh + ((lh >> 32) & MASK32) + ((hl >> 32) & MASK32) + ((mid >> 32) & MASK32)
-
-
-@jit
-def mulh64(a, b):
-    """Signed high half: reading a negative operand as unsigned added 2**64 * other; undo it."""
-    h = mulhu64(a, b)
-    if a < 0:
-        h -= b
-    if b < 0:
-        h -= a
-    return h
-
-
-@jit
-def mulhsu64(a, b):
-    h = mulhu64(a, b)
-    if a < 0:
-        h -= b
-    return h
-
-
-@jit
-def div_trunc(a, b):
-    """a / b rounded toward zero, b != 0 and not (MIN, -1)."""
-    q = a // b
-    if q < 0 and q * b != a:
-        q += 1
-    return q
-
-
-@jit
-def rem_trunc(a, b):
-    """Remainder with the dividend's sign, b != 0 and not (MIN, -1)."""
-    return a - div_trunc(a, b) * b
 
 
 @jit

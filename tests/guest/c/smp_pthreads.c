@@ -2,9 +2,11 @@
  * output that does not depend on how the threads are scheduled or on how many CPUs run them:
  *   a) a counter under a pthread mutex (lock and trylock), with an invariant checked inside;
  *   b) a bounded producer/consumer queue on pthread_cond_wait/signal (sum, count, FIFO order);
- *   c) C11 atomics (RISC-V AMOs and LR/SC): fetch_add on 64- and 32-bit words (with the values
- *      returned checked to be a permutation), compare-exchange loops (weak and strong), an
- *      explicit lr/sc loop, fetch_xor/or/and on shared bit masks, spinlocks built on
+ *   c) C11 atomics (RISC-V AMOs and LR/SC, LoongArch am*_db and LL/SC): fetch_add on 64- and
+ *      32-bit words (with the values returned checked to be a permutation), compare-exchange
+ *      loops (weak and strong), an explicit lr/sc (ll/sc) loop -- the one piece of inline asm,
+ *      one per ISA; the check names keep RISC-V's instruction names, so every ISA prints the
+ *      same lines -- fetch_xor/or/and on shared bit masks, spinlocks built on
  *      atomic_exchange (amoswap.w and amoswap.d) guarding plain counters, sub-word atomics on
  *      neighbouring bytes and halfwords, and plain byte stores to neighbouring bytes;
  *   d) __thread variables (.tdata and .tbss): fresh in every thread, private, not disturbed
@@ -227,11 +229,22 @@ static void spin_unlock64(void) { atomic_store_explicit(&spin64, 0L, memory_orde
 static void lrsc_add(long *p, long v)
 {
     long old, tmp;
+#if defined(__riscv)
     __asm__ volatile("1: lr.d.aq %0, (%2)\n"
                      "   add %1, %0, %3\n"
                      "   sc.d.rl %1, %1, (%2)\n"
                      "   bnez %1, 1b"
                      : "=&r"(old), "=&r"(tmp) : "r"(p), "r"(v) : "memory");
+#elif defined(__loongarch__)
+    __asm__ volatile("1: ll.d %0, %2, 0\n"      /* sc.d writes 1 on success, 0 on failure */
+                     "   add.d %1, %0, %3\n"
+                     "   sc.d %1, %2, 0\n"
+                     "   beqz %1, 1b\n"
+                     "   dbar 0"
+                     : "=&r"(old), "=&r"(tmp) : "r"(p), "r"(v) : "memory");
+#else
+#error "lrsc_add: no load-linked/store-conditional loop for this ISA"
+#endif
 }
 
 static void *atomics_worker(void *arg)
