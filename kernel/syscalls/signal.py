@@ -37,7 +37,8 @@ def _write_set(t, ptr, mask):
 
 # ---- handlers and masks -------------------------------------------------------------------------
 def sys_rt_sigaction(t, sig, act, oact, sigsetsize):
-    """struct sigaction on riscv64 (asm-generic, no SA_RESTORER): handler, flags, mask; 24 bytes."""
+    """struct sigaction as asm-generic lays it out (no SA_RESTORER): handler, flags, mask; 24
+    bytes."""
     sig = _signo(sig)
     if sigsetsize != SIGSET_SIZE:
         raise Errno(EINVAL)
@@ -257,7 +258,7 @@ def sys_getitimer(t, which, curr):
 
 
 def sys_setitimer(t, which, new, old):
-    """alarm() is this on riscv64 (glibc has no alarm system call there)."""
+    """alarm() is this where the asm-generic table has no alarm system call."""
     if which != ITIMER_REAL:
         raise Errno(EINVAL)
     value = interval = 0.0
