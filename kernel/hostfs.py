@@ -13,18 +13,75 @@ host's. When the VM itself does not run as host root, files the guest creates or
 owner's rw (and x for directories) on the host, so the VM can always reopen what its root made.
 Host device nodes and sockets under the root are never opened (ENXIO): the guest's devices
 come from devfs. A host FIFO is never opened either: the VFS serves it with the kernel's named
-pipe for that inode (kernel/pipe.py), which mknodat creates FIFOs for.
+pipe for that inode (kernel/pipe.py), which mknodat creates FIFOs for. Every host open is
+O_NONBLOCK, so a name swapped for a FIFO between lookup and open cannot block a vCPU.
+
+Open files are objects. A guest descriptor keeps the host descriptor it opened for its lifetime;
+/proc/<pid>/fd/N reopens that host descriptor (HostFile.reopen), never the name, so a renamed,
+replaced or deleted file is still the one the guest opened, as on Linux.
+
+Host descriptors are the kernel's (HostFds): the guest's files may hold the host's limit less a
+reserve for the VM itself (compile process, caches, console); past that the guest gets ENFILE,
+Linux's error for a full fs.file-max, and the VM never runs out. A directory is pinned by one
+descriptor however many lookups reach it (HostFS.pins), so an open file costs one host descriptor
+plus at most its directory's.
 """
 import os
+import resource
 import stat as _stat
+import weakref
 
-from kernel.errno import (EEXIST, EINVAL, EISDIR, ELOOP, ENOTDIR, ENXIO, EOPNOTSUPP, EPERM, EXDEV,
-                          Errno)
+from kernel import pagecache
+from kernel.errno import (EEXIST, EINVAL, EISDIR, ELOOP, ENFILE, ENOTDIR, ENXIO, EOPNOTSUPP, EPERM,
+                          EXDEV, Errno)
 from kernel.uapi import (EXT4_SUPER_MAGIC, O_ACCMODE, O_APPEND, O_TRUNC, SEEK_DATA, SEEK_HOLE,
                          Stat, dtype, makedev)
 from kernel.vfs import File, FileSystem, Inode, host_errors
 
 _PIN = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_OPEN = os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC | os.O_NONBLOCK    # every host open of a file
+VM_RESERVE = 256        # host descriptors never given to guest files (the VM's own needs)
+
+
+class HostFds:
+    """The budget of host descriptors guest files may hold (fs.file-max), one per VM process (the
+    host's limit is per process). The soft RLIMIT_NOFILE is raised to the hard limit once; the
+    budget is that less VM_RESERVE (at least 64)."""
+
+    def __init__(self):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != hard:
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+                soft = hard
+            except (ValueError, OSError):
+                pass
+        if soft == resource.RLIM_INFINITY:
+            soft = 1 << 20
+        self.max = max(64, soft - VM_RESERVE)
+        self.used = 0
+
+    def open(self, *args, **kw):
+        """os.open, charged to the budget: ENFILE when it is spent."""
+        if self.used >= self.max:
+            raise Errno(ENFILE, "the guest's share of host file descriptors is used up")
+        fd = os.open(*args, **kw)
+        self.used += 1
+        return fd
+
+    def close(self, fd):
+        self.used -= 1
+        os.close(fd)
+
+
+_fds = None
+
+
+def host_fds():
+    global _fds
+    if _fds is None:
+        _fds = HostFds()
+    return _fds
 
 
 def _proc(fd):
@@ -38,9 +95,20 @@ def _check_name(name):
         raise Errno(EINVAL, f"bad name {name!r}")
 
 
+def _host_flags(flags):
+    """The host open flags for a guest open of a regular file (the offset, O_APPEND and the
+    other status flags are the kernel's own)."""
+    return (flags & O_ACCMODE) | (os.O_TRUNC if flags & O_TRUNC else 0)
+
+
+def _identity(st):
+    """What File.identity() gives for the host file `st` describes."""
+    return (makedev(os.major(st.st_dev), os.minor(st.st_dev)), st.st_ino)
+
+
 def host_stat(st):
     """A host os.stat_result as the guest sees it: owned by root."""
-    return Stat(dev=makedev(os.major(st.st_dev), os.minor(st.st_dev)), ino=st.st_ino,
+    return Stat(dev=_identity(st)[0], ino=st.st_ino,
                 mode=st.st_mode, nlink=st.st_nlink, uid=0, gid=0,
                 rdev=makedev(os.major(st.st_rdev), os.minor(st.st_rdev)), size=st.st_size,
                 blksize=st.st_blksize, blocks=st.st_blocks, atime_ns=st.st_atime_ns,
@@ -52,7 +120,9 @@ class HostFS(FileSystem):
 
     def __init__(self, hostdir):
         self.hostroot = os.path.realpath(hostdir)
-        fd = os.open(self.hostroot, _PIN)
+        self.fds = host_fds()
+        self.pins = weakref.WeakValueDictionary()   # (st_dev, st_ino) -> directory HostInode
+        fd = self.fds.open(self.hostroot, _PIN)
         self.root = HostInode(self, None, "", os.fstat(fd), fd)
         # Owner bits added on the host so a non-root VM can reopen what the guest's root made.
         self.keep_file = 0 if os.geteuid() == 0 else 0o600
@@ -67,17 +137,22 @@ class HostFS(FileSystem):
 
 class HostInode(Inode):
     """A host file named by (parent directory inode, name); a directory also pins itself with an
-    O_PATH descriptor `_fd`, which its children use as their dir_fd."""
+    O_PATH descriptor `_fd`, which its children use as their dir_fd. A directory has one
+    HostInode while anything holds it (HostFS.pins), so its children share one descriptor; its
+    `parent` and `name` are never used (renames would stale them): the VFS's Location knows the
+    path."""
 
     def __init__(self, fs, parent, name, st, fd=None):
         self.fs, self.parent, self.name, self._fd = fs, parent, name, fd
         self.mode, self.ino = st.st_mode, st.st_ino
+        if fd is not None:
+            fs.pins[(st.st_dev, st.st_ino)] = self
 
     def __del__(self):
         if self._fd is not None:
             try:
-                os.close(self._fd)
-            except (OSError, TypeError):    # TypeError: interpreter shutdown
+                self.fs.fds.close(self._fd)
+            except (OSError, TypeError, AttributeError):    # interpreter shutdown
                 pass
 
     def dirfd(self):
@@ -93,10 +168,17 @@ class HostInode(Inode):
         _check_name(name)
         with host_errors():
             st = os.stat(name, dir_fd=self.dirfd(), follow_symlinks=False)
-            fd = None
-            if _stat.S_ISDIR(st.st_mode):
-                fd = os.open(name, _PIN, dir_fd=self._fd)
-                st = os.fstat(fd)       # describe what we pinned, not what we first saw
+            if not _stat.S_ISDIR(st.st_mode):
+                return HostInode(self.fs, self, name, st)
+            pinned = self.fs.pins.get((st.st_dev, st.st_ino))
+            if pinned is not None:
+                return pinned
+            fd = self.fs.fds.open(name, _PIN, dir_fd=self._fd)
+            st = os.fstat(fd)           # describe what we pinned, not what we first saw
+            pinned = self.fs.pins.get((st.st_dev, st.st_ino))   # swapped for a pinned one?
+            if pinned is not None:
+                self.fs.fds.close(fd)
+                return pinned
         return HostInode(self.fs, self, name, st, fd)
 
     def readdir(self):
@@ -195,14 +277,9 @@ class HostInode(Inode):
             raise Errno(ELOOP)
         if kind != _stat.S_IFREG:
             raise Errno(ENXIO, "host special file")
-        hflags = (flags & O_ACCMODE) | (os.O_TRUNC if flags & O_TRUNC else 0)
         with host_errors():
-            fd = os.open(self.name, hflags | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC,
-                         dir_fd=self._pdir())
-            if not _stat.S_ISREG(os.fstat(fd).st_mode):  # swapped under us: refuse
-                os.close(fd)
-                raise Errno(ENXIO)
-        return HostFile(fd)
+            fd = self.fs.fds.open(self.name, _host_flags(flags) | _OPEN, dir_fd=self._pdir())
+        return HostFile.adopt(self.fs, fd)
 
     def _with_pinned(self, fn):
         """Run fn(path) on a /proc/self/fd path that names exactly this inode."""
@@ -227,9 +304,12 @@ class HostInode(Inode):
         if not _stat.S_ISREG(self.mode):
             raise Errno(EINVAL)
         with host_errors():
-            fd = os.open(self.name, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._pdir())
+            fd = os.open(self.name, os.O_WRONLY | _OPEN, dir_fd=self._pdir())
             try:
+                if not _stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise Errno(EINVAL)
                 os.ftruncate(fd, size)
+                pagecache.truncated(_identity(os.fstat(fd)), size)
             finally:
                 os.close(fd)
 
@@ -262,20 +342,47 @@ def _entry_type(e):
 
 class HostFile(File):
     """An open host regular file. The offset is ours (pread/pwrite on the host fd), so dup'd
-    descriptors share it through this object, and O_APPEND is applied here, not by the host."""
+    descriptors share it through this object, and O_APPEND is applied here, not by the host.
+    Reads and writes go through the page cache's shared pages of the file, if it is mapped."""
     seekable = True
+    reopen_by_fd = True
 
-    def __init__(self, fd):
+    def __init__(self, fs, fd, st):
         super().__init__()
-        self.fd = fd
+        self.fs, self.fd, self.key = fs, fd, _identity(st)
+
+    @classmethod
+    def adopt(cls, fs, fd):
+        """A HostFile over a descriptor just opened (charged to fs.fds) -- if it is a regular
+        file: a name swapped for something else under us is refused, and the descriptor closed."""
+        try:
+            st = os.fstat(fd)
+            if _stat.S_ISREG(st.st_mode):
+                return cls(fs, fd, st)
+        except OSError:
+            pass
+        fs.fds.close(fd)
+        raise Errno(ENXIO)
+
+    def reopen(self, flags):
+        """open("/proc/self/fd/N"): the host reopens the very file this descriptor has open."""
+        with host_errors():
+            fd = self.fs.fds.open(_proc(self.fd), _host_flags(flags) | (_OPEN & ~os.O_NOFOLLOW))
+        return HostFile.adopt(self.fs, fd)
+
+    def identity(self):
+        return self.key
 
     def pread(self, n, offset):
         with host_errors():
-            return os.pread(self.fd, n, offset)
+            data = os.pread(self.fd, n, offset)
+        return pagecache.read_through(self.key, data, offset)
 
     def pwrite(self, data, offset):
         with host_errors():
-            return os.pwrite(self.fd, data, offset)
+            n = os.pwrite(self.fd, data, offset)
+        pagecache.write_through(self.key, data[:n], offset)
+        return n
 
     def write(self, data):
         if self.flags & O_APPEND:
@@ -296,6 +403,7 @@ class HostFile(File):
     def truncate(self, size):
         with host_errors():
             os.ftruncate(self.fd, size)
+        pagecache.truncated(self.key, size)
 
     def fsync(self):
         with host_errors():
@@ -303,4 +411,4 @@ class HostFile(File):
         return 0
 
     def release(self):
-        os.close(self.fd)
+        self.fs.fds.close(self.fd)

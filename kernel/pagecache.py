@@ -1,20 +1,67 @@
 """The page cache of shared file mappings: (file identity, page index) -> physical frame.
 
-Only MAP_SHARED file mappings use it (private mappings and read() go straight to the file). Two
-shared mappings of the same file page -- in one process or in two -- map the same frame, so each
-sees the other's stores at once. The cache holds one reference on each frame; each mapping holds
-its own. Modified data reaches the file on msync, on munmap, and when the last mapping of the
-file goes (process exit included): every cached page is written back, clipped to the file's size,
-since there is no dirty bit to tell which pages changed.
+MAP_SHARED file mappings create the cached pages. Two shared mappings of the same file page -- in
+one process or in two -- map the same frame, so each sees the other's stores at once. The cache
+holds one reference on each frame; each mapping holds its own. Modified data reaches the file on
+msync, on munmap, and when the last mapping of the file goes (process exit included): every
+cached page is written back, clipped to the file's size, since there is no dirty bit to tell
+which pages changed.
 
-Not coherent with write(): a write() to a file while it is mapped shared is not seen through the
-mapping, and the next write-back may overwrite it (Linux has one page cache for both).
+One copy, as Linux's page cache: while a file has cached pages, the file systems' read() and
+write() go through them (read_through, write_through): a read sees what a mapping stored before
+it is written back, and a write() is seen through every mapping at once (and is what a later
+write-back writes). Private mappings copy pages in at fault time, as on Linux after a write.
+Partial: truncation zeroes cached bytes past the new end but leaves the pages mapped (Linux
+unmaps them, so later accesses there raise SIGBUS).
 """
 import weakref
 
 from kernel import params
 
 PAGE = params.PAGE_SIZE
+_mapped = {}        # identity -> the PageCache holding its pages, while it has shared mappings
+
+
+def read_through(key, data, offset):
+    """What read() returns for `data` read from the file at `offset`: the cached pages win."""
+    cache = _mapped.get(key) if _mapped else None
+    if cache is None or not data:
+        return data
+    out = bytearray(data)
+    m = cache.frames.mem8
+    for index in range(offset // PAGE, (offset + len(out) - 1) // PAGE + 1):
+        pa = cache.pages.get((key, index))
+        if pa is not None:
+            lo, hi = max(offset, index * PAGE), min(offset + len(out), (index + 1) * PAGE)
+            base = pa - index * PAGE
+            out[lo - offset:hi - offset] = m[base + lo:base + hi].tobytes()
+    return bytes(out)
+
+
+def write_through(key, data, offset):
+    """A write() of `data` at `offset` also lands in the file's cached pages."""
+    cache = _mapped.get(key) if _mapped else None
+    if cache is None or not data:
+        return
+    m = cache.frames.mem8
+    for index in range(offset // PAGE, (offset + len(data) - 1) // PAGE + 1):
+        pa = cache.pages.get((key, index))
+        if pa is not None:
+            lo, hi = max(offset, index * PAGE), min(offset + len(data), (index + 1) * PAGE)
+            base = pa - index * PAGE
+            m[base + lo:base + hi] = memoryview(data)[lo - offset:hi - offset]
+
+
+def truncated(key, size):
+    """The file was cut to `size`: cached bytes past it are zero (what a re-extension reads)."""
+    cache = _mapped.get(key) if _mapped else None
+    if cache is None:
+        return
+    m = cache.frames.mem8
+    for (k, index), pa in cache.pages.items():
+        if k == key and (index + 1) * PAGE > size:
+            cut = max(0, size - index * PAGE)
+            m[pa + cut:pa + PAGE] = 0
 
 
 class PageCache:
@@ -41,7 +88,7 @@ class PageCache:
         for (k, index), pa in sorted(self.pages.items()):
             n = min(PAGE, size - index * PAGE)
             if k == key and n > 0:
-                f.pwrite(m[pa:pa + n].tobytes(), index * PAGE)
+                f.pwrite(m[pa:pa + n].tobytes(), index * PAGE)   # (writes through: a no-op)
 
     def drop(self, key):
         for k in [k for k in self.pages if k[0] == key]:
@@ -68,9 +115,13 @@ class SharedFileBacking:
         self.f, self.name = f.get(), getattr(f, "path", "")
         self.cache, self.key = cache_of(frames), f.identity()
         self.cache.users[self.key] = self.cache.users.get(self.key, 0) + 1
+        _mapped[self.key] = self.cache
 
     def pread(self, size, offset):
         return self.f.pread(size, offset)
+
+    def beyond_eof(self, offset):
+        return offset >= self.f.size()
 
     def map_pages(self, mm, start, end, offset, perm):
         """Map every file page of [start, end) to its cached frame now (the fault path would give
@@ -98,5 +149,6 @@ class SharedFileBacking:
         users[self.key] -= 1
         if not users[self.key]:
             del users[self.key]
+            _mapped.pop(self.key, None)
             self.cache.drop(self.key)
         self.f.put()

@@ -7,9 +7,9 @@ end of each kind; a FIFO inode in any file system names a Pipe kept in `_fifos` 
 Blocking follows the restart design of kernel/sched.py: a read of an empty pipe raises
 WouldBlock on `rq`, a write into a full one on `wq`, and every transfer or close wakes the other
 side. Writes of at most PIPE_BUF bytes are atomic (all or nothing); a larger blocking write that
-already moved some bytes keeps the count in t.restart["pipe_written"] and continues from there
-when re-entered, so the caller sees one total. A signal that interrupts such a write should
-return that count rather than EINTR (Linux does); the signal stage finds it in t.restart.
+already moved some bytes keeps the count in t.restart["written"] and continues from there
+when re-entered, so the caller sees one total. A signal that interrupts such a write makes it
+return that count, never EINTR, as on Linux (kernel/signal.py _interrupt_syscall).
 """
 import itertools
 import struct
@@ -116,7 +116,7 @@ class PipeEnd(File):
 
     def write_for(self, t, data):
         p = self.pipe
-        done = t.restart.get("pipe_written", 0) if t is not None else 0
+        done = t.restart.get("written", 0) if t is not None else 0
         if not p.readers:
             if t is not None:
                 send_sigpipe(t)
@@ -139,9 +139,17 @@ class PipeEnd(File):
                 return done
             raise Errno(EAGAIN)
         if t is not None:
-            t.restart["pipe_written"] = done
+            t.restart["written"] = done
         elif done:
             return done                 # no thread to keep progress for: a short write
+        raise WouldBlock(p.wq)
+
+    def room_for(self, t):
+        p = self.pipe
+        if not p.readers or p.free:
+            return p.free or None       # no reader: the write raises EPIPE
+        if self.flags & O_NONBLOCK:
+            raise Errno(EAGAIN)
         raise WouldBlock(p.wq)
 
     # ---- what fstat, poll and ioctl see --------------------------------------------------------

@@ -20,6 +20,7 @@ import numpy as np
 
 from kernel import params
 from kernel.errno import EACCES, ENOENT, ENXIO, Errno
+from kernel.hostfs import host_fds
 from kernel.pagetable import PTE_R, PTE_V, PTE_W, PTE_X
 from kernel.uapi import (O_ACCMODE, O_RDONLY, PROC_SUPER_MAGIC, S_IFDIR, S_IFLNK, S_IFREG, Stat,
                          dtype, makedev)
@@ -190,14 +191,20 @@ class ProcFS(FileSystem):
                 str(th.tid): self.pid_dir(p, th) for th in p.threads})
         return ProcDir(self, base, lambda: kids)
 
+    def fd_target(self, f, ino, path):
+        """Where following /proc/<pid>/fd/N leads: the file's own object where it can be reopened
+        (kept at its path, which readlink and getcwd show), else the place it was opened."""
+        if f.loc is not None and not f.reopen_by_fd:
+            return f.loc
+        return Location(f.loc.path if f.loc else path, Reopen(self, ino, f))
+
     def fd_links(self, p):
         out = {}
         for fd, f in sorted(p.fds.files.items()):
             ino = 0x40000000 + (p.pid << 12) + fd
             path = ("proc", str(p.pid), "fd", str(fd))
             out[str(fd)] = ProcLink(self, ino, lambda f=f: describe(self.k, f),
-                                    lambda f=f, ino=ino, path=path: f.loc or
-                                    Location(path, Reopen(self, ino, f)))
+                                    lambda f=f, ino=ino, path=path: self.fd_target(f, ino, path))
         return out
 
 
@@ -468,5 +475,8 @@ def sys_tree(k):
     return {"kernel": {"hostname": text(params.HOSTNAME), "ostype": text("Linux"),
                        "osrelease": text(params.KERNEL_RELEASE),
                        "pid_max": text(32768), "ngroups_max": text(65536)},
-            "fs": {"pipe-max-size": text(1 << 20), "file-max": text(params.MAX_FDS * 64)},
+            # file-max: the host descriptors guest files may hold (kernel/hostfs.py HostFds);
+            # file-nr: allocated, free (always 0 since 2.6), max -- host-backed files only
+            "fs": {"pipe-max-size": text(1 << 20), "file-max": lambda: f"{host_fds().max}\n",
+                   "file-nr": lambda: f"{host_fds().used}\t0\t{host_fds().max}\n"},
             "vm": {"overcommit_memory": text(0)}}

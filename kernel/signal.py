@@ -69,7 +69,7 @@ SS_ONSTACK, SS_DISABLE, SS_AUTODISARM = 1, 2, 1 << 31
 # si_code values (asm-generic/siginfo.h)
 SI_USER, SI_KERNEL, SI_QUEUE, SI_TIMER, SI_TKILL = 0, 0x80, -1, -2, -6
 ILL_ILLOPC, FPE_INTDIV, SEGV_MAPERR, SEGV_ACCERR, BUS_ADRALN, TRAP_BRKPT = 1, 1, 1, 2, 1, 1
-SEGV_BNDERR = 3
+SEGV_BNDERR, BUS_ADRERR = 3, 2
 # the synchronous signals and si_codes an ISA's ABI names for its traps (break codes, FP traps)
 FAULT_SIGNALS = {"SIGFPE": SIGFPE, "SIGTRAP": SIGTRAP, "SIGILL": SIGILL, "SIGSEGV": SIGSEGV,
                  "SIGBUS": SIGBUS}
@@ -396,7 +396,11 @@ def _interrupt_syscall(k, t, act):
     handler (SA_RESTART, for calls that allow it) or make it return -EINTR now."""
     ctx = t.ctx
     name = k.syscalls.get(ctx.syscall_nr, ("",))[0]
-    if not (act.flags & SA_RESTART and name not in NOT_RESTARTED):
+    done = t.restart.get("written")     # bytes a blocked write already moved (kernel/pipe.py)
+    if done:
+        ctx.skip_syscall()              # its count, as Linux returns: never -EINTR, no restart
+        ctx.set_return(done)
+    elif not (act.flags & SA_RESTART and name not in NOT_RESTARTED):
         ctx.skip_syscall()
         ctx.set_return(-EINTR)
     t.restart.clear()

@@ -8,6 +8,7 @@ default tmpfs (half of RAM) -- here `TmpFS(max_bytes)`.
 import itertools
 import time
 
+from kernel import pagecache
 from kernel.errno import (EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, EPERM,
                           EXDEV, Errno)
 from kernel.uapi import (O_ACCMODE, O_APPEND, O_RDONLY, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK,
@@ -209,8 +210,13 @@ class TmpFile(File):
         super().__init__()
         self.inode = inode
 
+    def identity(self):
+        return (self.inode.fs.dev, self.inode.ino)
+
+    # read() and write() go through the pages of the file's shared mappings (kernel/pagecache.py)
     def pread(self, n, offset):
-        return bytes(self.inode.data[offset:offset + n])
+        return pagecache.read_through(self.identity(), bytes(self.inode.data[offset:offset + n]),
+                                      offset)
 
     def pwrite(self, data, offset):
         ino = self.inode
@@ -219,6 +225,7 @@ class TmpFile(File):
             ino.truncate(end)
         ino.data[offset:end] = data
         ino._touch()
+        pagecache.write_through(self.identity(), data, offset)
         return len(data)
 
     def write(self, data):
@@ -234,3 +241,4 @@ class TmpFile(File):
 
     def truncate(self, size):
         self.inode.truncate(size)
+        pagecache.truncated(self.identity(), size)

@@ -12,6 +12,7 @@ from kernel import signal
 from kernel.errno import EIO, ENOSYS, Errno
 from kernel.frames import OutOfMemory
 from kernel.sched import WouldBlock
+from kernel.vm import PastEndOfFile
 
 
 class TrapReason(IntEnum):
@@ -75,6 +76,10 @@ def page_fault(k, t, cpu):
     except OutOfMemory:
         signal.force_fault(k, t, signal.SIGKILL, signal.SI_KERNEL, 0, "out of memory: no free "
                            "page frames (raise --mem or free memory in the guest)")
+        return
+    except PastEndOfFile:
+        signal.force_fault(k, t, signal.SIGBUS, signal.BUS_ADRERR, addr,
+                           f"access to {addr:#x} past the end of its mapped file at pc {t.ctx.pc:#x}")
         return
     where = f"pc {t.ctx.pc:#x}"
     if access != Access.EXEC:

@@ -150,6 +150,7 @@ class File:
     """An open file description. Subclasses override pread/pwrite (seekable files) or read/write
     (streams). `flags` holds the access mode and status flags (O_APPEND, O_NONBLOCK, ...)."""
     seekable = False
+    reopen_by_fd = False        # /proc/<pid>/fd/N reopens this object (reopen()), not its path
 
     def __init__(self, flags=O_RDONLY, loc=None):
         self.flags = flags
@@ -234,6 +235,11 @@ class File:
     # to raise sched.WouldBlock, keep partial progress in t.restart, or signal t (SIGPIPE, SIGTTIN).
     def read_for(self, t, n):
         return self.read(n)
+
+    def room_for(self, t):
+        """How many bytes a write would take now without blocking, waiting (WouldBlock) while
+        that is none; None: no limit known (sendfile takes no more than this from a stream)."""
+        return None
 
     def write_for(self, t, data):
         return self.write(data)

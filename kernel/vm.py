@@ -23,6 +23,11 @@ from jitvm.mmu import PTE_ADDR_MASK
 from kernel import params
 from kernel.errno import EFAULT, EINVAL, ENOMEM, Errno
 from kernel.frames import OutOfMemory
+
+
+class PastEndOfFile(Exception):
+    """An access to a page of a file mapping that lies wholly past the file's end: SIGBUS
+    (BUS_ADRERR) for the program, EFAULT for a system call."""
 from kernel.pagetable import PTE_R, PTE_V, PTE_W, PTE_X, PageTable
 
 PAGE = params.PAGE_SIZE
@@ -152,12 +157,15 @@ class AddressSpace:
     # ---- faults ------------------------------------------------------------------------------
     def fault(self, va, access):
         """Make va accessible for `access` (PTE_R/W/X) if a VMA allows it. False means SIGSEGV.
-        Raises OutOfMemory when no frame is left."""
+        Raises OutOfMemory when no frame is left, PastEndOfFile for SIGBUS."""
         vma = self.find(va)
         if vma is None or not (vma.perm & access):
             return False
         page = page_down(va)
         cur = self.pt.lookup(page)
+        if cur is None and vma.backing is not None and getattr(vma.backing, "beyond_eof", None) \
+                and vma.backing.beyond_eof(vma.offset + page - vma.start):
+            raise PastEndOfFile()
         if cur is None and isinstance(vma.backing, SharedPages):
             pa = vma.backing.frame((vma.offset + page - vma.start) // PAGE)
             self.frames.get(pa)
@@ -205,6 +213,8 @@ class AddressSpace:
                     ok = self.fault(va, access)
                 except OutOfMemory:
                     raise Errno(ENOMEM)
+                except PastEndOfFile:
+                    raise Errno(EFAULT)
                 if not ok:
                     raise Errno(EFAULT)
                 cur = self.pt.lookup(page_down(va))

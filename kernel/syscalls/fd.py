@@ -131,7 +131,15 @@ def sys_writev(t, fd, iov, iovcnt):
 def sys_sendfile(t, out_fd, in_fd, offset_ptr, count):
     """Copy from in_fd (at *offset_ptr, or its file offset) to out_fd, through the kernel."""
     src, dst = _readable(t, in_fd), _writable(t, out_fd)
+    if hasattr(src, "pipe"):
+        raise Errno(EINVAL)                 # Linux: a pipe has no splice_read
     n = min(_count(count), 1 << 20)          # a short count is allowed; callers loop
+    # Wait for room in the destination first and take no more than fits, as Linux's splice does:
+    # the write then completes at once, so a signal can neither strand bytes taken from a stream
+    # nor return a count the source's offset has not moved by.
+    room = dst.room_for(t)
+    if room is not None:
+        n = min(n, room)
     if offset_ptr:
         off = t.proc.mm.read_u64(offset_ptr)
         if off < 0:
@@ -139,8 +147,8 @@ def sys_sendfile(t, out_fd, in_fd, offset_ptr, count):
     elif src.seekable:
         off = src.offset
     else:
-        # A stream: what it gives is gone from it, so the bytes a blocked write still holds
-        # wait for the restarted call in t.restart (as the pipe keeps what it wrote of them).
+        # A stream: what it gives is gone from it, so the bytes a destination without room_for
+        # (a terminal) still holds when it blocks wait for the restarted call in t.restart.
         data = t.restart.get("sendfile_data")
         if data is None:
             data = t.restart["sendfile_data"] = src.read_for(t, n)

@@ -36,6 +36,10 @@ class FileBacking:
     def pread(self, size, offset):
         return self.f.pread(size, offset)
 
+    def beyond_eof(self, offset):
+        """The page at file offset `offset` lies wholly past the end: SIGBUS (kernel/vm.py)."""
+        return offset >= self.f.size()
+
     def __del__(self):
         self.f.put()
 

@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from kernel.errno import (EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG,
+from kernel.errno import (EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENFILE,
                           ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, EPERM, ERANGE, ESPIPE, EXDEV, Errno)
 from kernel.fdtable import FdTable
 from kernel.hostfs import HostFS
@@ -110,6 +110,22 @@ def test_open_errors(t, root):
     assert t.open("/etc/passwd", dirfd=99) >= 0          # dirfd ignored for absolute paths
     os.symlink("passwd", root / "etc" / "link")
     assert t.err(S.sys_openat, AT_FDCWD, "/etc/link", O_RDONLY | O_NOFOLLOW, 0) == ELOOP
+
+
+def test_host_descriptors_are_a_budget(t, root, monkeypatch):
+    """Guest files hold host descriptors from one budget (HostFds): past it the guest gets ENFILE,
+    and a directory costs one descriptor however many of its files are open."""
+    fds = t.proc.fs.mounts.at(()).fds
+    for i in range(50):
+        (root / "etc" / f"f{i}").write_text(str(i))
+    opened = [t.open(f"/etc/f{i}") for i in range(10)]
+    held = fds.used
+    monkeypatch.setattr(fds, "max", held + 5)
+    opened += [t.open(f"/etc/f{i}") for i in range(10, 15)]
+    assert t.err(S.sys_openat, AT_FDCWD, "/etc/f15", O_RDONLY, 0) == ENFILE
+    assert fds.used == fds.max
+    t(F.sys_close, opened.pop())
+    assert t.read(t.open("/etc/f15")) == b"15"
 
 
 def test_open_relative_to_dirfd(t):
