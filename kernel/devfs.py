@@ -36,7 +36,7 @@ from kernel.hostfs import host_stat
 from kernel.sched import WaitQueue, WouldBlock
 from kernel.tty import Tty
 from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, O_NOCTTY, O_NONBLOCK, POLLIN, POLLOUT,
-                         POLLRDNORM, POLLWRNORM, S_IFCHR, S_IFDIR, S_IFLNK, TCGETS, TCSETS,
+                         POLLRDNORM, POLLWRNORM, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, TCGETS, TCSETS,
                          TCSETSF, TCSETSW, TERMIOS_SIZE, TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY,
                          TIOCSPGRP, TIOCSWINSZ, TMPFS_MAGIC, Stat, Termios, dtype, makedev,
                          pack_winsize)
@@ -493,17 +493,22 @@ class DevNode(Inode):
     def __init__(self, fs, ino, major, minor, make, perm=0o666):
         self.fs, self.ino, self.make = fs, ino, make
         self.mode, self.rdev = S_IFCHR | perm, makedev(major, minor)
+        self.uid = self.gid = 0     # login and getty chown terminals to their user
 
     def getattr(self):
         t = self.fs.boot_ns
         return Stat(dev=DEVFS_DEV, ino=self.ino, mode=self.mode, rdev=self.rdev, blksize=4096,
-                    atime_ns=t, mtime_ns=t, ctime_ns=t)
+                    uid=self.uid, gid=self.gid, atime_ns=t, mtime_ns=t, ctime_ns=t)
 
     def open(self, flags):
         return self.make(flags)
 
     def chmod(self, mode):
-        self.mode = S_IFCHR | (mode & 0o7777)
+        self.mode = (self.mode & S_IFMT) | (mode & 0o7777)
+
+    def chown(self, uid, gid):
+        self.uid = self.uid if uid == -1 else uid
+        self.gid = self.gid if gid == -1 else gid
 
     def set_times(self, atime_ns, mtime_ns):
         pass            # device times are not kept; `touch /dev/null` must still succeed

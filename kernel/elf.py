@@ -211,10 +211,11 @@ def build_stack(mm, image, abi, argv, envp, execfn, creds=(0, 0, 0, 0)):
     strings = (top - 16 - len(blob)) & ~15
     at = lambda key: strings + offsets[key]      # noqa: E731
     uid, euid, gid, egid = creds
+    secure = int((uid, gid) != (euid, egid))        # a set-id program: ld.so ignores LD_*
     auxv = [(AT_PHDR, image.phdr), (AT_PHENT, image.phent), (AT_PHNUM, image.phnum),
             (AT_PAGESZ, PAGE), (AT_BASE, image.base), (AT_FLAGS, 0), (AT_ENTRY, image.exe_entry),
             (AT_UID, uid), (AT_EUID, euid), (AT_GID, gid), (AT_EGID, egid),
-            (AT_HWCAP, abi.HWCAP), (AT_CLKTCK, 100), (AT_SECURE, 0),
+            (AT_HWCAP, abi.HWCAP), (AT_CLKTCK, 100), (AT_SECURE, secure),
             (AT_RANDOM, at("random")), (AT_PLATFORM, at("platform")),
             (AT_EXECFN, at("execfn")), (AT_NULL, 0)]
     words = [len(argv)] + [at(("arg", i)) for i in range(len(argv))] + [0] + \

@@ -1,8 +1,10 @@
 """execve: replace a process's program (Linux's fs/exec.c, binfmt_script and binfmt_elf).
 
 Three steps, with the point of no return between the second and the third:
-  1. find the program: check the file may be executed and follow `#!` lines to their
-     interpreter (at most MAX_INTERP_DEPTH scripts deep);
+  1. find the program: check the file may be executed (kernel/perm.py; execute permission is
+     enough, read is not needed) and follow `#!` lines to their interpreter (at most
+     MAX_INTERP_DEPTH scripts deep); a setuid/setgid program (not a script) brings new
+     effective ids;
   2. build the new image in a fresh AddressSpace (kernel/elf.py). Any error up to here leaves
      the caller untouched and becomes execve's errno;
   3. switch (`commit`): other threads end, the old address space is released (which lets a
@@ -11,12 +13,12 @@ Three steps, with the point of no return between the second and the third:
 """
 import os
 
-from kernel import signal
+from kernel import perm, signal
 from kernel.elf import ExecError, build_stack, load
-from kernel.errno import EACCES, ELOOP, ENOEXEC, ENOMEM, Errno
+from kernel.errno import ELOOP, ENOEXEC, ENOMEM, Errno
 from kernel.frames import OutOfMemory
 from kernel.process import unshare
-from kernel.uapi import O_RDONLY, S_IFMT, S_IFREG
+from kernel.uapi import O_RDONLY
 from kernel.vm import AddressSpace
 
 MAX_INTERP_DEPTH = 4        # BINPRM_MAX_RECURSION: scripts whose interpreter is a script...
@@ -39,12 +41,9 @@ def new_image(k, data, name, argv, envp, execfn=None, creds=(0, 0, 0, 0)):
 
 
 def read_program(fs, loc):
-    """The whole file at Location loc, if it is a regular file someone may execute (as root,
-    any x bit will do)."""
-    mode = loc.inode.getattr().mode
-    if mode & S_IFMT != S_IFREG or not mode & 0o111:
-        raise Errno(EACCES)
-    f = fs.open_location(loc, O_RDONLY)
+    """The whole file at Location loc, if it is a regular file the caller may execute."""
+    perm.may_exec(fs.cred, loc.inode.getattr())
+    f = loc.inode.open(O_RDONLY)        # open_exec: MAY_EXEC, no read permission needed
     try:
         return f.read_all()
     finally:
@@ -80,14 +79,23 @@ def execve(t, loc, filename, argv, envp):
     else:
         raise Errno(ELOOP)
     c = p.creds
+    euid, egid = c.euid, c.egid
+    if depth == 0:                      # set-id bits count on a program, never on a script
+        st = loc.inode.getattr()
+        if st.mode & perm.S_ISUID:
+            euid = st.uid
+        if st.mode & perm.S_ISGID and st.mode & 0o010:
+            egid = st.gid
     try:
         mm, entry, sp = new_image(k, data, loc.pathname, argv, envp, filename,
-                                  (c.uid, c.euid, c.gid, c.egid))
+                                  (c.uid, euid, c.gid, egid))
     except ExecError as e:
         if k.debug:
             k.log(f"execve {filename}: {e}")
         raise Errno(e.errno, str(e)) from None
     commit(t, mm, entry, sp)
+    c.euid, c.egid = euid, egid
+    c.suid, c.sgid = euid, egid         # exec saves the effective ids (Linux's bprm creds)
     p.comm = filename.rsplit("/", 1)[-1][:15]
     p.exe, p.argv, p.did_exec = loc.pathname, list(argv), True
     return 0

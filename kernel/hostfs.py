@@ -8,13 +8,20 @@ child directory relative to its parent's descriptor with O_NOFOLLOW, so no host 
 swapped in by a racing guest thread) can carry the walk outside. Guest-level symlinks and ".." are
 resolved by FsContext.walk in kernel/vfs.py.
 
-Owners and permissions. The guest runs as root and sees every file owned by root. Modes are the
-host's. When the VM itself does not run as host root, files the guest creates or chmods keep the
-owner's rw (and x for directories) on the host, so the VM can always reopen what its root made.
-Host device nodes and sockets under the root are never opened (ENXIO): the guest's devices
-come from devfs. A host FIFO is never opened either: the VFS serves it with the kernel's named
-pipe for that inode (kernel/pipe.py), which mknodat creates FIFOs for. Every host open is
-O_NONBLOCK, so a name swapped for a FIFO between lookup and open cannot block a vCPU.
+Owners, modes and special files are the guest's own, kept in an extended attribute (META) on
+the host file -- QEMU's virtfs "mapped-xattr" model: the host file stays owned by whoever runs
+the VM, and needs no privilege to carry a guest uid 1000 or a setuid bit. A file without the
+attribute (what `jitvm rootfs` built) is owned by root with the host's mode. A guest symlink is
+a regular host file holding the target, and a guest FIFO or device node an empty regular file,
+each marked by its type in META: no host tool that follows links or opens FIFOs can be led
+outside the root or blocked by what a guest made. Host symlinks already in the tree (the
+rootfs builder's) still work. A host without user xattrs (some tmpfs, some overlays) gets the
+older behaviour, said once on the console: everything owned by root (chown: EPERM, as on vfat),
+host symlinks and FIFOs. When the VM does not run as host root, files the guest creates or
+chmods keep the owner's rw (and x for directories) on the host, so the VM can always reopen
+them; META holds the guest's mode. Host device nodes, sockets and FIFOs under the root are never
+opened (ENXIO; a FIFO is served by the kernel's named pipe, kernel/pipe.py), and every host open
+is O_NONBLOCK, so a name swapped for a FIFO between lookup and open cannot block a vCPU.
 
 Open files are objects. A guest descriptor keeps the host descriptor it opened for its lifetime;
 /proc/<pid>/fd/N reopens that host descriptor (HostFile.reopen), never the name, so a renamed,
@@ -32,8 +39,8 @@ import stat as _stat
 import weakref
 
 from kernel import pagecache
-from kernel.errno import (EEXIST, EINVAL, EISDIR, ELOOP, ENFILE, ENOTDIR, ENXIO, EOPNOTSUPP, EPERM,
-                          EXDEV, Errno)
+from kernel.errno import (EEXIST, EINVAL, EISDIR, ELOOP, ENFILE, ENODATA, ENOTDIR, ENXIO,
+                          EOPNOTSUPP, EPERM, EXDEV, Errno)
 from kernel.uapi import (EXT4_SUPER_MAGIC, O_ACCMODE, O_APPEND, O_TRUNC, SEEK_DATA, SEEK_HOLE,
                          Stat, dtype, makedev)
 from kernel.vfs import File, FileSystem, Inode, host_errors
@@ -41,6 +48,7 @@ from kernel.vfs import File, FileSystem, Inode, host_errors
 _PIN = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _OPEN = os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC | os.O_NONBLOCK    # every host open of a file
 VM_RESERVE = 256        # host descriptors never given to guest files (the VM's own needs)
+META = "user.jitvm.stat"    # b"uid gid mode rdev" (decimal): the guest's view of a host file
 
 
 class HostFds:
@@ -106,13 +114,27 @@ def _identity(st):
     return (makedev(os.major(st.st_dev), os.minor(st.st_dev)), st.st_ino)
 
 
-def host_stat(st):
-    """A host os.stat_result as the guest sees it: owned by root."""
-    return Stat(dev=_identity(st)[0], ino=st.st_ino,
-                mode=st.st_mode, nlink=st.st_nlink, uid=0, gid=0,
-                rdev=makedev(os.major(st.st_rdev), os.minor(st.st_rdev)), size=st.st_size,
-                blksize=st.st_blksize, blocks=st.st_blocks, atime_ns=st.st_atime_ns,
-                mtime_ns=st.st_mtime_ns, ctime_ns=st.st_ctime_ns)
+def host_stat(st, meta=None):
+    """A host os.stat_result as the guest sees it: with the owner, type, mode and device number
+    META gives, or owned by root."""
+    uid, gid, mode, rdev = meta or (0, 0, st.st_mode,
+                                    makedev(os.major(st.st_rdev), os.minor(st.st_rdev)))
+    return Stat(dev=_identity(st)[0], ino=st.st_ino, mode=mode, nlink=st.st_nlink, uid=uid,
+                gid=gid, rdev=rdev, size=st.st_size, blksize=st.st_blksize, blocks=st.st_blocks,
+                atime_ns=st.st_atime_ns, mtime_ns=st.st_mtime_ns, ctime_ns=st.st_ctime_ns)
+
+
+def read_meta(target):
+    """META of a host path (never following a final symlink) or descriptor, or None."""
+    try:
+        if isinstance(target, int):
+            raw = os.getxattr(target, META)
+        else:
+            raw = os.getxattr(target, META, follow_symlinks=False)
+        uid, gid, mode, rdev = map(int, raw.split())
+        return uid, gid, mode, rdev
+    except (OSError, ValueError):       # none (ENODATA), a host symlink (no user xattrs), junk
+        return None
 
 
 class HostFS(FileSystem):
@@ -123,16 +145,32 @@ class HostFS(FileSystem):
         self.fds = host_fds()
         self.pins = weakref.WeakValueDictionary()   # (st_dev, st_ino) -> directory HostInode
         fd = self.fds.open(self.hostroot, _PIN)
+        self.xattrs = _has_user_xattrs(_proc(fd))
         self.root = HostInode(self, None, "", os.fstat(fd), fd)
         # Owner bits added on the host so a non-root VM can reopen what the guest's root made.
         self.keep_file = 0 if os.geteuid() == 0 else 0o600
         self.keep_dir = 0 if os.geteuid() == 0 else 0o700
+
+    def notes(self):
+        """What the boot log should say about this file system."""
+        if not self.xattrs:
+            return [f"hostfs: {self.hostroot} has no user extended attributes: guest file owners "
+                    "are not kept (chown fails), symlinks and FIFOs are host ones"]
+        return []
 
     def statfs(self):
         with host_errors():
             v = os.statvfs(self.root.dirfd())
         return dict(ftype=EXT4_SUPER_MAGIC, bsize=v.f_bsize, blocks=v.f_blocks, bfree=v.f_bfree,
                     bavail=v.f_bavail, files=v.f_files, ffree=v.f_ffree, namelen=v.f_namemax)
+
+
+def _has_user_xattrs(path):
+    try:
+        os.getxattr(path, META)
+        return True
+    except OSError as e:
+        return e.errno == ENODATA
 
 
 class HostInode(Inode):
@@ -144,7 +182,9 @@ class HostInode(Inode):
 
     def __init__(self, fs, parent, name, st, fd=None):
         self.fs, self.parent, self.name, self._fd = fs, parent, name, fd
-        self.mode, self.ino = st.st_mode, st.st_ino
+        self.ino = st.st_ino
+        meta = self._meta() if fs.xattrs and not _stat.S_ISLNK(st.st_mode) else None
+        self.mode = meta[2] if meta else st.st_mode     # the guest's type and permissions
         if fd is not None:
             fs.pins[(st.st_dev, st.st_ino)] = self
 
@@ -162,6 +202,28 @@ class HostInode(Inode):
 
     def _pdir(self):
         return self.parent.dirfd()
+
+    def _path(self):
+        """A host path naming exactly this inode (for the xattr calls, which have no *at form):
+        through the pinned descriptor of it or of its directory, never following a final link."""
+        if self._fd is not None:
+            return _proc(self._fd) + "/."     # "/.": the directory, not the magic link
+        return f"{_proc(self._pdir())}/{self.name}"
+
+    def _meta(self):
+        return read_meta(self._path())
+
+    def _store_meta(self, uid, gid, mode, rdev=0):
+        """Record the guest's view in META -- when it differs from what the host file says by
+        itself (or META is there already)."""
+        st = os.stat(self._path(), follow_symlinks=False)
+        if (uid, gid, mode, rdev) == (0, 0, st.st_mode, 0) and read_meta(self._path()) is None:
+            return
+        if not self.fs.xattrs or _stat.S_ISLNK(st.st_mode):
+            raise Errno(EPERM)          # no place to keep it (see the module docstring)
+        os.setxattr(self._path(), META, f"{uid} {gid} {mode} {rdev}".encode(),
+                    follow_symlinks=False)
+        self.mode = mode
 
     # ---- directory operations ------------------------------------------------------------------
     def lookup(self, name):
@@ -186,9 +248,14 @@ class HostInode(Inode):
             fd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=self.dirfd())
             try:
                 with os.scandir(fd) as it:
-                    return [(e.name, e.inode(), _entry_type(e)) for e in it]
+                    out = [(e.name, e.inode(), _entry_type(e)) for e in it]
             finally:
                 os.close(fd)
+        if self.fs.xattrs:              # a marked regular file may be a guest symlink, FIFO, ...
+            base, reg = _proc(self.dirfd()), dtype(_stat.S_IFREG)
+            out = [(name, ino, dtype(meta[2]) if dt == reg and (meta := read_meta(
+                f"{base}/{name}")) else dt) for name, ino, dt in out]
+        return out
 
     def create(self, name, mode):
         _check_name(name)
@@ -210,18 +277,38 @@ class HostInode(Inode):
 
     def symlink(self, name, target):
         _check_name(name)
-        with host_errors():
-            os.symlink(target, name, dir_fd=self.dirfd())
+        if not self.fs.xattrs:
+            with host_errors():
+                os.symlink(target, name, dir_fd=self.dirfd())
+            return
+        self._marked(name, _stat.S_IFLNK | 0o777, 0, os.fsencode(target))
 
     def mknod(self, name, mode, rdev=0):
-        # Only FIFOs: a host FIFO marks the name (ls shows "p"); opening it never touches the
-        # host object -- the kernel's named pipe serves it (kernel/pipe.py).
+        """FIFOs, device nodes and sockets: marked empty files (a FIFO opens the kernel's named
+        pipe; a device node has no driver here: ENXIO). Without xattrs only FIFOs, as host ones."""
         _check_name(name)
+        if self.fs.xattrs:
+            self._marked(name, mode, rdev, b"")
+            return
         if not _stat.S_ISFIFO(mode):
             raise Errno(EPERM)
         with host_errors():
             os.mkfifo(name, 0o600, dir_fd=self.dirfd())
         self.lookup(name).chmod(mode)
+
+    def _marked(self, name, mode, rdev, content):
+        """A regular host file standing for a guest file of another type (META says which)."""
+        with host_errors():
+            fd = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         0o600 | self.fs.keep_file, dir_fd=self.dirfd())
+            try:
+                os.write(fd, content)
+                os.setxattr(fd, META, f"0 0 {mode} {rdev}".encode())
+            except OSError:
+                os.unlink(name, dir_fd=self.dirfd())
+                raise
+            finally:
+                os.close(fd)
 
     def link(self, name, inode):
         _check_name(name)
@@ -262,21 +349,34 @@ class HostInode(Inode):
     def getattr(self):
         with host_errors():
             if self._fd is not None:
-                return host_stat(os.stat(self._fd))
-            return host_stat(os.stat(self.name, dir_fd=self._pdir(), follow_symlinks=False))
+                st = os.stat(self._fd)
+            else:
+                st = os.stat(self.name, dir_fd=self._pdir(), follow_symlinks=False)
+            meta = self._meta() if self.fs.xattrs and not _stat.S_ISLNK(st.st_mode) else None
+        return host_stat(st, meta)
 
     def readlink(self):
         if not self.is_link:
             raise Errno(EINVAL)
         with host_errors():
-            return os.readlink(self.name, dir_fd=self._pdir())
+            try:
+                return os.readlink(self.name, dir_fd=self._pdir())
+            except OSError as e:
+                if e.errno != EINVAL:
+                    raise
+            # a guest symlink: the target is the marked file's content
+            fd = os.open(self.name, os.O_RDONLY | _OPEN, dir_fd=self._pdir())
+            try:
+                return os.fsdecode(os.read(fd, 4096))
+            finally:
+                os.close(fd)
 
     def open(self, flags):
         kind = _stat.S_IFMT(self.mode)
         if kind == _stat.S_IFLNK:
             raise Errno(ELOOP)
         if kind != _stat.S_IFREG:
-            raise Errno(ENXIO, "host special file")
+            raise Errno(ENXIO, "a device node or socket without a driver")
         with host_errors():
             fd = self.fs.fds.open(self.name, _host_flags(flags) | _OPEN, dir_fd=self._pdir())
         return HostFile.adopt(self.fs, fd)
@@ -296,7 +396,18 @@ class HostInode(Inode):
 
     def chmod(self, mode):
         keep = self.fs.keep_dir if self.is_dir else self.fs.keep_file
+        st = self.getattr()
+        mode = (st.mode & ~0o7777) | (mode & 0o7777)
         self._with_pinned(lambda p: os.chmod(p, (mode & 0o7777) | keep))
+        with host_errors():
+            self._store_meta(st.uid, st.gid, mode, st.rdev)
+        self.mode = mode
+
+    def chown(self, uid, gid):
+        st = self.getattr()
+        with host_errors():
+            self._store_meta(st.uid if uid == -1 else uid, st.gid if gid == -1 else gid, st.mode,
+                             st.rdev)
 
     def truncate(self, size):
         if self.is_dir:
@@ -391,7 +502,7 @@ class HostFile(File):
 
     def stat(self):
         with host_errors():
-            return host_stat(os.fstat(self.fd))
+            return host_stat(os.fstat(self.fd), read_meta(self.fd) if self.fs.xattrs else None)
 
     def seek(self, offset, whence):
         if whence in (SEEK_DATA, SEEK_HOLE):

@@ -56,6 +56,7 @@ class Credentials:
     gid: int = 0
     egid: int = 0
     sgid: int = 0
+    groups: tuple = ()          # supplementary group ids (setgroups)
 
 
 @dataclass(eq=False)
@@ -93,6 +94,8 @@ class Process:
         self.child_wait = WaitQueue()   # threads in wait4/waitid for one of our children
         self.vfork_wait = None          # a vfork parent sleeps here until we exec or exit
         self.vfork_done = True
+        if self.fs is not None and self.fs.cred is None:
+            self.fs.cred = self.creds   # whose permissions its path walks check (kernel/perm.py)
 
     @property
     def ppid(self):

@@ -35,12 +35,15 @@ STATE_NAMES = {"R": "R (running)", "S": "S (sleeping)", "T": "T (stopped)", "Z":
 
 # ---- inodes ------------------------------------------------------------------------------------
 class ProcInode(Inode):
+    owner = None        # -> (uid, gid): a process's files are its (ps reads its USER here)
+
     def __init__(self, fs, ino, mode):
         self.fs, self.ino, self.mode = fs, ino, mode
 
     def getattr(self):
         t = self.fs.boot_ns
-        return Stat(dev=PROC_DEV, ino=self.ino, mode=self.mode,
+        uid, gid = self.owner() if self.owner else (0, 0)
+        return Stat(dev=PROC_DEV, ino=self.ino, mode=self.mode, uid=uid, gid=gid,
                     nlink=2 if self.is_dir else 1, blksize=1024, atime_ns=t, mtime_ns=t,
                     ctime_ns=t)
 
@@ -189,7 +192,10 @@ class ProcFS(FileSystem):
         if t is None:
             kids["task"] = ProcDir(self, base + 14, lambda: {
                 str(th.tid): self.pid_dir(p, th) for th in p.threads})
-        return ProcDir(self, base, lambda: kids)
+        d = ProcDir(self, base, lambda: kids)
+        for node in (d, *kids.values()):
+            node.owner = lambda: (p.creds.euid, p.creds.egid)
+        return d
 
     def fd_target(self, f, ino, path):
         """Where following /proc/<pid>/fd/N leads: the file's own object where it can be reopened
@@ -323,7 +329,8 @@ def proc_status(k, p, t=None):
         ("Name", p.comm), ("Umask", f"{p.umask:04o}"), ("State", STATE_NAMES[_state(p, t)]),
         ("Tgid", p.pid), ("Ngid", 0), ("Pid", t.tid if t else p.pid), ("PPid", p.ppid),
         ("TracerPid", 0), ("Uid", f"{c.uid}\t{c.euid}\t{c.suid}\t{c.euid}"),
-        ("Gid", f"{c.gid}\t{c.egid}\t{c.sgid}\t{c.egid}"), ("FDSize", 64), ("Groups", ""),
+        ("Gid", f"{c.gid}\t{c.egid}\t{c.sgid}\t{c.egid}"), ("FDSize", 64),
+        ("Groups", " ".join(map(str, c.groups))),
         ("VmPeak", f"{size // 1024:8d} kB"), ("VmSize", f"{size // 1024:8d} kB"),
         ("VmLck", "       0 kB"), ("VmPin", "       0 kB"),
         ("VmHWM", f"{rss_kb:8d} kB"), ("VmRSS", f"{rss_kb:8d} kB"),

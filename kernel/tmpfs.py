@@ -44,6 +44,7 @@ class TmpInode(Inode):
         self.data = bytearray()
         self.target = target
         self.parent = None
+        self.uid = self.gid = 0
         now = time.time_ns()
         self.atime = self.mtime = self.ctime = now
 
@@ -55,7 +56,7 @@ class TmpInode(Inode):
         if self.is_dir:
             size = 40 + 20 * len(self.entries)      # what tmpfs reports, roughly
         return Stat(dev=self.fs.dev, ino=self.ino, mode=self.mode, nlink=self.nlink,
-                    size=size, blksize=4096, blocks=(len(self.data) + 511) // 512,
+                    uid=self.uid, gid=self.gid, size=size, blksize=4096, blocks=(len(self.data) + 511) // 512,
                     atime_ns=self.atime, mtime_ns=self.mtime, ctime_ns=self.ctime)
 
     # ---- directory operations ------------------------------------------------------------------
@@ -178,6 +179,11 @@ class TmpInode(Inode):
 
     def chmod(self, mode):
         self.mode = (self.mode & S_IFMT) | (mode & 0o7777)
+        self.ctime = time.time_ns()
+
+    def chown(self, uid, gid):
+        self.uid = self.uid if uid == -1 else uid
+        self.gid = self.gid if gid == -1 else gid
         self.ctime = time.time_ns()
 
     def truncate(self, size):

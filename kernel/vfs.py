@@ -37,6 +37,7 @@ import os
 import termios
 from dataclasses import dataclass
 
+from kernel import perm
 from kernel.errno import (EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTTY,
                           EPERM, EROFS, ESPIPE, Errno)
 from kernel.uapi import (O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_PATH,
@@ -135,6 +136,10 @@ class Inode:
         raise Errno(EINVAL)
 
     def chmod(self, mode):
+        raise Errno(EPERM)
+
+    def chown(self, uid, gid):
+        """-1 leaves an id unchanged. The callers have checked perm.check_chown."""
         raise Errno(EPERM)
 
     def truncate(self, size):
@@ -370,7 +375,10 @@ def make_root(hostdir):
 
 class FsContext:
     """A process's view of the file system: the mount table and its current directory.
-    `root` is a MountTable (from make_root, shared) or a bare root FileSystem (devfs is added)."""
+    `root` is a MountTable (from make_root, shared) or a bare root FileSystem (devfs is added).
+    `cred`: whose permissions walks and opens check -- the process's Credentials, bound when the
+    Process is made (kernel/process.py); None for the kernel's own lookups."""
+    cred = None
 
     def __init__(self, root=None, mounts=None, cwd=None):
         if mounts is None:
@@ -416,12 +424,15 @@ class FsContext:
         cur = self.root if path.startswith("/") else start
         pending = path.split("/")[::-1]         # a stack: the next component is at the end
         links = 0
+        search = self.cred is not None and self.cred.euid != 0  # root: CAP_DAC_READ_SEARCH
         while pending:
             name = pending.pop()
             if not cur.inode.is_dir:
                 raise Errno(ENOTDIR)
             if name in ("", "."):
                 continue
+            if search:
+                perm.check(self.cred, cur.inode.getattr(), perm.MAY_EXEC)
             if name == "..":
                 cur = self.parent(cur)
                 continue
@@ -476,6 +487,7 @@ class FsContext:
         kept = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)
         if flags & O_PATH:
             return PathFile(kept, loc)
+        self.may_open(loc, flags)
         if loc.inode.mode & S_IFMT == S_IFIFO:
             from kernel.pipe import open_fifo       # pipe builds on this module
             return open_fifo(t, loc, kept)
@@ -489,6 +501,16 @@ class FsContext:
         f = loc.inode.open(flags)       # sees O_TRUNC
         f.flags, f.loc = kept, loc
         return f
+
+    def may_open(self, loc, flags):
+        """Linux's may_open: read and write permission for the access mode (and O_TRUNC)."""
+        if self.cred is None or self.cred.euid == 0:
+            return                      # root: CAP_DAC_OVERRIDE (and no exec asked here)
+        mask = 0 if flags & O_ACCMODE == O_WRONLY else perm.MAY_READ
+        if flags & O_ACCMODE != O_RDONLY or flags & O_TRUNC:
+            mask |= perm.MAY_WRITE
+        if mask:
+            perm.check(self.cred, loc.inode.getattr(), mask)
 
     def open(self, path, flags=O_RDONLY, start=None):
         """Open an existing file by guest path (the ELF loader, execve's interpreter)."""

@@ -4,7 +4,8 @@ Implemented:
   close     read, write, readv, writev, pread64, pwrite64, preadv, pwritev
   lseek     SEEK_SET/CUR/END (+ SEEK_DATA/HOLE on host files); ESPIPE on ttys and pipes
   fstat     fstatfs, getdents64 ("." and ".." first; d_off stable across calls)
-  fchmod    fchown (accepted, nothing stored), ftruncate, fsync, fdatasync
+  fchmod    fchown (as chmod/chown on the inode the descriptor was opened at), ftruncate, fsync,
+            fdatasync
   dup       dup2, dup3
   fcntl     F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL, record locks
             F_GETLK/F_SETLK/F_SETLKW and F_OFD_GETLK/F_OFD_SETLK/F_OFD_SETLKW (kernel/locks.py;
@@ -22,7 +23,7 @@ import time
 from kernel import locks
 from kernel.errno import EAGAIN, EBADF, EINVAL, Errno
 from kernel.sched import WouldBlock
-from kernel.syscalls.fs import U32
+from kernel.syscalls.fs import U32, chmod, chown
 from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_GETOWN,
                          F_GETPIPE_SZ, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_RDLCK, F_SETFD,
                          F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_SETPIPE_SZ, F_UNLCK, F_WRLCK,
@@ -233,14 +234,12 @@ def sys_getdents64(t, fd, dirp, count):
 
 def sys_fchmod(t, fd, mode):
     f = _file(t, fd)
-    if f.loc is not None:
-        f.loc.inode.chmod(mode & 0o7777)
-    return 0
+    return chmod(t, f.loc.inode, mode) if f.loc is not None else 0
 
 
 def sys_fchown(t, fd, owner, group):
-    _file(t, fd)
-    return 0        # everything is owned by root and stays so
+    f = _file(t, fd)
+    return chown(t, f.loc.inode, owner, group) if f.loc is not None else 0
 
 
 def sys_ftruncate(t, fd, length):

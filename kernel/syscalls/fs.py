@@ -3,13 +3,15 @@
 Implemented:
   openat       O_CREAT/O_EXCL/O_TRUNC/O_APPEND/O_DIRECTORY/O_NOFOLLOW/O_CLOEXEC/O_NONBLOCK/O_PATH;
                the new file's mode is mode & ~umask; O_CREAT follows a dangling symlink
-  readlinkat   faccessat, faccessat2 (as root: only X_OK can fail, on a file with no x bit)
+  readlinkat   faccessat, faccessat2 (by the real ids unless AT_EACCESS)
   getcwd       chdir, fchdir
   mkdirat      unlinkat (AT_REMOVEDIR), renameat, renameat2 (flags 0 and RENAME_NOREPLACE)
   symlinkat    linkat (AT_SYMLINK_FOLLOW, AT_EMPTY_PATH; both names resolved inside the root)
-  mknodat      S_IFIFO (a named pipe: kernel/pipe.py) and S_IFREG; device nodes -> EPERM (the
-               guest's devices come from devfs)
-  fchmodat     fchownat (checks the path, stores nothing: everything is owned by root)
+  mknodat      S_IFREG, S_IFIFO (a named pipe: kernel/pipe.py), device nodes and sockets (root
+               only; they open with ENXIO: the guest's devices come from devfs)
+  fchmodat     fchownat (owners and modes are kept by each file system: kernel/hostfs.py)
+Permissions are Linux's (kernel/perm.py): search on every directory walked, read/write on open,
+write+search on the directory to create or remove a name, the sticky bit, owner-only chmod.
   utimensat    UTIME_NOW/UTIME_OMIT, NULL path = the dirfd itself (futimens)
   truncate     newfstatat, statx (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW; statx fills the basic stats)
   statfs
@@ -20,12 +22,14 @@ Not here: umask (task family), RENAME_EXCHANGE/RENAME_WHITEOUT (-> EINVAL), O_TM
 import os
 import time
 
+from kernel import perm
 from kernel.errno import (EACCES, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR,
                           ENOTEMPTY, EOPNOTSUPP, EPERM, ERANGE, EXDEV, Errno)
 from kernel.uapi import (AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR,
                          AT_STATX_SYNC_TYPE, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_CLOEXEC,
                          O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TMPFILE,
-                         RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG,
+                         RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
+                         S_IFREG,
                          S_IFSOCK, STATX__RESERVED, UTIME_NOW, UTIME_OMIT, X_OK,
                          as_int, pack_stat, pack_statfs, pack_statx, unpack_timespec)
 from kernel.vfs import MAXSYMLINKS, PATH_MAX, Location
@@ -84,6 +88,26 @@ def _parent(t, dirfd, pathname):
     return t.proc.fs.walk_parent(start_of(t, dirfd, path), path)
 
 
+def _may_create(t, d, mode):
+    """Write and search permission on directory Location d; -> (uid, gid, mode) the new file
+    gets (perm.new_owner)."""
+    cred = t.proc.creds
+    dst = d.inode.getattr()
+    perm.check(cred, dst, perm.MAY_WRITE | perm.MAY_EXEC)
+    return perm.new_owner(cred, dst, mode)
+
+
+def _own(inode, uid, gid):
+    """Give a file just made its owner (file systems make files owned by root)."""
+    if (uid, gid) != (0, 0):
+        inode.chown(uid, gid)
+    return inode
+
+
+def _may_delete(t, d, name):
+    perm.may_delete(t.proc.creds, d.inode.getattr(), t.proc.fs.step(d, name).inode.getattr())
+
+
 # ---- open --------------------------------------------------------------------------------------
 def sys_openat(t, dirfd, pathname, flags, mode):
     flags &= U32
@@ -121,7 +145,8 @@ def _open_create(t, start, path, flags, mode):
         except Errno as e:
             if e.errno != ENOENT:
                 raise
-            return Location(d.path + (name,), d.inode.create(name, mode))
+            uid, gid, mode = _may_create(t, d, mode)
+            return Location(d.path + (name,), _own(d.inode.create(name, mode), uid, gid))
         if flags & O_EXCL:
             raise Errno(EEXIST)
         if not loc.inode.is_link or flags & O_NOFOLLOW:
@@ -152,9 +177,9 @@ def sys_faccessat2(t, dirfd, pathname, mode, flags):
     if mode & ~7 or flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH):
         raise Errno(EINVAL)
     loc = resolve(t, dirfd, read_path(t, pathname), not flags & AT_SYMLINK_NOFOLLOW, flags)
-    # The guest is root: read and write are always granted; execute needs some x bit.
-    if mode & X_OK and not loc.inode.is_dir and not loc.inode.getattr().mode & 0o111:
-        raise Errno(EACCES)
+    if mode and not perm.allowed(t.proc.creds, loc.inode.getattr(), mode,
+                                 real=not flags & AT_EACCESS):
+        raise Errno(EACCES)     # (R_OK, W_OK, X_OK are MAY_READ, MAY_WRITE, MAY_EXEC)
     return 0
 
 
@@ -172,7 +197,10 @@ def sys_getcwd(t, buf, size):
 
 def sys_chdir(t, pathname):
     path = read_path(t, pathname)
-    t.proc.fs.chdir(t.proc.fs.walk(t.proc.fs.cwd, path))
+    loc = t.proc.fs.walk(t.proc.fs.cwd, path)
+    if loc.inode.is_dir:
+        perm.check(t.proc.creds, loc.inode.getattr(), perm.MAY_EXEC)
+    t.proc.fs.chdir(loc)
     return 0
 
 
@@ -185,7 +213,9 @@ def sys_mkdirat(t, dirfd, pathname, mode):
     d, name, _ = _parent(t, dirfd, pathname)
     if name in ("", ".", "..") or t.proc.fs.mounts.at(d.path + (name,)):
         raise Errno(EEXIST)
-    d.inode.mkdir(name, mode & ~t.proc.umask & 0o7777)
+    uid, gid, mode = _may_create(t, d, S_IFDIR | (mode & ~t.proc.umask & 0o7777))
+    d.inode.mkdir(name, mode & 0o7777)
+    _own(d.inode.lookup(name), uid, gid)
     return 0
 
 
@@ -201,12 +231,14 @@ def sys_unlinkat(t, dirfd, pathname, flags):
             raise Errno(ENOTEMPTY)
         if name == "" or mounted:
             raise Errno(EBUSY)
+        _may_delete(t, d, name)
         d.inode.rmdir(name)
         return 0
     if name in ("", ".", "..") or mounted:
         raise Errno(EISDIR)
     if trailing:    # "file/" names a directory that is not there
         raise Errno(EISDIR if t.proc.fs.step(d, name).inode.is_dir else ENOTDIR)
+    _may_delete(t, d, name)
     d.inode.unlink(name)
     return 0
 
@@ -225,6 +257,14 @@ def sys_renameat2(t, olddirfd, oldpath, newdirfd, newpath, flags):
     src = fs.step(od, oname)
     if (otrail or ntrail) and not src.inode.is_dir:
         raise Errno(ENOTDIR)
+    cred = t.proc.creds
+    _may_delete(t, od, oname)
+    if _exists(fs, nd, nname):
+        _may_delete(t, nd, nname)
+    else:
+        perm.check(cred, nd.inode.getattr(), perm.MAY_WRITE | perm.MAY_EXEC)
+    if src.inode.is_dir and od.path != nd.path:
+        perm.check(cred, src.inode.getattr(), perm.MAY_WRITE)    # its ".." changes
     od.inode.rename(oname, nd.inode, nname, noreplace=bool(flags & RENAME_NOREPLACE))
     return 0
 
@@ -240,7 +280,9 @@ def sys_symlinkat(t, target, newdirfd, linkpath):
     d, name, trailing = _parent(t, newdirfd, linkpath)
     if name in ("", ".", "..") or trailing or t.proc.fs.mounts.at(d.path + (name,)):
         raise Errno(EEXIST)
+    uid, gid, _ = _may_create(t, d, S_IFLNK | 0o777)
     d.inode.symlink(name, text)
+    _own(d.inode.lookup(name), uid, gid)
     return 0
 
 
@@ -251,11 +293,15 @@ def sys_mknodat(t, dirfd, pathname, mode, dev):
     d, name, trailing = _parent(t, dirfd, pathname)
     if name in ("", ".", "..") or trailing or _exists(t.proc.fs, d, name):
         raise Errno(EEXIST)
-    perm = mode & ~t.proc.umask & 0o7777
+    if kind not in (0, S_IFREG, S_IFIFO, S_IFSOCK) and t.proc.creds.euid != 0:
+        raise Errno(EPERM)          # device nodes need CAP_MKNOD
+    uid, gid, mode = _may_create(t, d, (kind or S_IFREG) | (mode & ~t.proc.umask & 0o7777))
     if kind in (0, S_IFREG):
-        d.inode.create(name, perm)
+        inode = d.inode.create(name, mode & 0o7777)
     else:
-        d.inode.mknod(name, kind | perm, dev)
+        d.inode.mknod(name, mode, dev)
+        inode = d.inode.lookup(name)
+    _own(inode, uid, gid)
     return 0
 
 
@@ -273,21 +319,46 @@ def sys_linkat(t, olddirfd, oldpath, newdirfd, newpath, flags):
         raise Errno(ENOENT)
     if d.inode.fs is not src.inode.fs:
         raise Errno(EXDEV)
+    perm.check(t.proc.creds, d.inode.getattr(), perm.MAY_WRITE | perm.MAY_EXEC)
     d.inode.link(name, src.inode)
     return 0
 
 
 # ---- attributes --------------------------------------------------------------------------------
-def sys_fchmodat(t, dirfd, pathname, mode):
-    resolve(t, dirfd, read_path(t, pathname)).inode.chmod(mode & 0o7777)
+def chmod(t, inode, mode):
+    """chmod and fchmod: the owner or root; S_ISGID dropped as perm.chmod_mode says."""
+    inode.chmod(perm.chmod_mode(t.proc.creds, inode.getattr(), mode & 0o7777))
     return 0
+
+
+def chown(t, inode, owner, group):
+    """chown, fchown, lchown (-1 keeps an id). Changing either id of a non-directory clears
+    S_ISUID, and S_ISGID if group-executable -- for root too, as Linux since 2.2.13."""
+    uid, gid = as_int(owner & U32), as_int(group & U32)
+    uid, gid = (-1 if uid in (-1, U32) else uid), (-1 if gid in (-1, U32) else gid)
+    st = inode.getattr()
+    perm.check_chown(t.proc.creds, st, uid, gid)
+    if uid == gid == -1:
+        return 0
+    inode.chown(uid, gid)
+    if not inode.is_dir and not inode.is_link and st.mode & (perm.S_ISUID | perm.S_ISGID):
+        cleared = st.mode & ~perm.S_ISUID
+        if st.mode & 0o010:
+            cleared &= ~perm.S_ISGID
+        if cleared != st.mode:
+            inode.chmod(cleared & 0o7777)
+    return 0
+
+
+def sys_fchmodat(t, dirfd, pathname, mode):
+    return chmod(t, resolve(t, dirfd, read_path(t, pathname)).inode, mode)
 
 
 def sys_fchownat(t, dirfd, pathname, owner, group, flags):
     if flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH):
         raise Errno(EINVAL)
-    resolve(t, dirfd, read_path(t, pathname), not flags & AT_SYMLINK_NOFOLLOW, flags)
-    return 0        # everything is owned by root and stays so
+    loc = resolve(t, dirfd, read_path(t, pathname), not flags & AT_SYMLINK_NOFOLLOW, flags)
+    return chown(t, loc.inode, owner, group)
 
 
 def _times(t, ptr):
@@ -324,8 +395,20 @@ def sys_utimensat(t, dirfd, pathname, times, flags):
         loc = f.loc
     else:
         loc = resolve(t, dirfd, read_path(t, pathname), not flags & AT_SYMLINK_NOFOLLOW, flags)
+    st = loc.inode.getattr()
+    if not perm.is_owner(t.proc.creds, st):
+        # to "now" needs write permission; to a time of one's choosing, ownership
+        if not times or _all_now(t, times):
+            perm.check(t.proc.creds, st, perm.MAY_WRITE)
+        else:
+            raise Errno(EPERM)
     loc.inode.set_times(atime, mtime)
     return 0
+
+
+def _all_now(t, ptr):
+    return all(unpack_timespec(t.proc.mm.read(ptr + 16 * i, 16))[1] in (UTIME_NOW, UTIME_OMIT)
+               for i in range(2))
 
 
 def sys_truncate(t, pathname, length):
@@ -334,6 +417,7 @@ def sys_truncate(t, pathname, length):
     loc = t.proc.fs.walk(t.proc.fs.cwd, read_path(t, pathname))
     if loc.inode.is_dir:
         raise Errno(EISDIR)
+    perm.check(t.proc.creds, loc.inode.getattr(), perm.MAY_WRITE)
     loc.inode.truncate(length)
     return 0
 

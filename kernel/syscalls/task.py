@@ -98,13 +98,27 @@ def sys_setregid(t, r, e):
     return _set_ids(t, "g", r, e)
 
 
+NGROUPS_MAX = 65536
+
+
 def sys_getgroups(t, size, lst):
-    return 0                               # no supplementary groups
+    groups = t.proc.creds.groups
+    size = as_int(size)
+    if size < 0 or size and size < len(groups):
+        raise Errno(EINVAL)
+    if size and groups:
+        t.proc.mm.write(lst, struct.pack(f"<{len(groups)}I", *groups))
+    return len(groups)
 
 
 def sys_setgroups(t, size, lst):
     if t.proc.creds.euid != 0:
         raise Errno(EPERM)
+    size = as_int(size)
+    if not 0 <= size <= NGROUPS_MAX:
+        raise Errno(EINVAL)
+    t.proc.creds.groups = tuple(sorted(set(struct.unpack(f"<{size}I",
+                                                         t.proc.mm.read(lst, 4 * size)))))
     return 0
 
 

@@ -6,10 +6,11 @@ import struct
 
 import pytest
 
-from kernel.errno import (EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENFILE,
+from kernel.errno import (EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENFILE,
                           ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, EPERM, ERANGE, ESPIPE, EXDEV, Errno)
 from kernel.fdtable import FdTable
 from kernel.hostfs import HostFS
+from kernel.process import Credentials
 from kernel.syscalls import fd as F
 from kernel.syscalls import fs as S
 from kernel.uapi import (AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW,
@@ -27,6 +28,7 @@ class Proc:
     def __init__(self, rootdir):
         self.mm, self.fds, self.umask, self.pid = FakeMM(), FdTable(), 0o022, 1
         self.fs = FsContext(HostFS(rootdir))
+        self.creds = self.fs.cred = Credentials()
 
 
 class Thread:
@@ -390,7 +392,12 @@ def test_renameat2(t, root):
 
 def test_symlinkat(t, root):
     assert t(S.sys_symlinkat, "/etc/passwd", AT_FDCWD, "/pw") == 0
-    assert os.readlink(root / "pw") == "/etc/passwd"
+    buf = t.proc.mm.alloc(64)
+    assert t.proc.mm.read(buf, t(S.sys_readlinkat, AT_FDCWD, "/pw", buf, 64)) == b"/etc/passwd"
+    assert t.stat("/pw", AT_SYMLINK_NOFOLLOW)["mode"] == stat.S_IFLNK | 0o777
+    assert t.read(t.open("/pw")) == b"root:x:0:0\n"
+    # on the host, a plain file that no host tool follows out of the root (kernel/hostfs.py)
+    assert not os.path.islink(root / "pw") and (root / "pw").read_text() == "/etc/passwd"
     assert t.err(S.sys_symlinkat, "/x", AT_FDCWD, "/pw") == EEXIST
     assert t.err(S.sys_symlinkat, "", AT_FDCWD, "/q") == ENOENT
 
@@ -420,10 +427,78 @@ def test_chmod_chown(t, root):
     assert stat.S_IMODE(os.stat(root / "etc").st_mode) == 0o700
     assert t.err(S.sys_fchmodat, AT_FDCWD, "/none", 0o700) == ENOENT
     assert t(S.sys_fchownat, AT_FDCWD, "/etc/passwd", 1000, 1000, 0) == 0
-    assert t.stat("/etc/passwd")["uid"] == 0
+    assert t.stat("/etc/passwd")["uid"] == 1000     # kept in an xattr: the host file is ours
+    assert os.stat(root / "etc" / "passwd").st_uid == os.geteuid()
+    assert stat.S_IMODE(t.stat("/etc/passwd")["mode"]) == 0o640
     assert t.err(S.sys_fchownat, AT_FDCWD, "/none", 0, 0, 0) == ENOENT
-    assert t(F.sys_fchown, fd, 0, 0) == 0
+    assert t(F.sys_fchown, fd, 0, -1) == 0
+    assert t.stat("/etc/passwd")["uid"] == 0
     assert t.err(F.sys_fchown, 55, 0, 0) == EBADF
+    assert t(S.sys_fchmodat, AT_FDCWD, "/bin/sh", 0o4755) == 0      # chown clears setuid
+    assert t(S.sys_fchownat, AT_FDCWD, "/bin/sh", 5, -1, 0) == 0
+    assert t.stat("/bin/sh")["mode"] & 0o7777 == 0o755
+
+
+def as_user(t, uid, gid=None, groups=()):
+    t.proc.creds.uid = t.proc.creds.euid = uid
+    t.proc.creds.gid = t.proc.creds.egid = uid if gid is None else gid
+    t.proc.creds.groups = tuple(groups)
+
+
+def test_permissions_of_an_ordinary_user(t, root):
+    """What Linux refuses uid 1000 on root's files (kernel/perm.py), and what it allows."""
+    t(S.sys_mkdirat, AT_FDCWD, "/home", 0o755)
+    t(S.sys_fchownat, AT_FDCWD, "/home", 1000, 1000, 0)
+    t(S.sys_fchmodat, AT_FDCWD, "/etc/passwd", 0o644)
+    os.mkdir(root / "secret")
+    (root / "secret" / "key").write_text("k")
+    t(S.sys_fchmodat, AT_FDCWD, "/secret", 0o700)
+    (root / "locked").write_text("x")
+    t(S.sys_fchmodat, AT_FDCWD, "/locked", 0o000)
+    t(S.sys_mkdirat, AT_FDCWD, "/tmp", 0o777)
+    t(S.sys_fchmodat, AT_FDCWD, "/tmp", 0o1777)
+    t.write(t.open("/tmp/roots", O_WRONLY | O_CREAT, 0o666), b"r")
+    as_user(t, 1000)
+    assert t.read(t.open("/etc/passwd")) == b"root:x:0:0\n"
+    assert t.err(S.sys_openat, AT_FDCWD, "/etc/passwd", O_WRONLY, 0) == EACCES
+    assert t.err(S.sys_openat, AT_FDCWD, "/etc/passwd", O_RDONLY | O_TRUNC, 0) == EACCES
+    assert t.err(S.sys_openat, AT_FDCWD, "/locked", O_RDONLY, 0) == EACCES
+    assert t.err(S.sys_openat, AT_FDCWD, "/secret/key", O_RDONLY, 0) == EACCES   # no search
+    assert t.err(S.sys_openat, AT_FDCWD, "/etc/new", O_WRONLY | O_CREAT, 0o644) == EACCES
+    assert t.err(S.sys_mkdirat, AT_FDCWD, "/etc/d", 0o755) == EACCES
+    assert t.err(S.sys_unlinkat, AT_FDCWD, "/etc/passwd", 0) == EACCES
+    assert t.err(S.sys_renameat2, AT_FDCWD, "/etc/passwd", AT_FDCWD, "/home/pw", 0) == EACCES
+    assert t.err(S.sys_fchmodat, AT_FDCWD, "/etc/passwd", 0o666) == EPERM
+    assert t.err(S.sys_fchownat, AT_FDCWD, "/etc/passwd", 1000, -1, 0) == EPERM
+    assert t.err(S.sys_truncate, "/etc/passwd", 0) == EACCES
+    assert t.err(S.sys_chdir, "/secret") == EACCES
+    assert t.err(S.sys_faccessat, AT_FDCWD, "/etc/passwd", W_OK) == EACCES
+    assert t(S.sys_faccessat, AT_FDCWD, "/etc/passwd", R_OK) == 0
+    assert t.err(S.sys_mknodat, AT_FDCWD, "/home/null", stat.S_IFCHR | 0o666, 0x103) == EPERM
+    # the sticky /tmp: a file there is only its owner's (or the directory's owner's) to remove
+    assert t.err(S.sys_unlinkat, AT_FDCWD, "/tmp/roots", 0) == EPERM
+    # in its own directory the user does what it likes, and owns what it makes
+    fd = t.open("/home/mine", O_WRONLY | O_CREAT, 0o600)
+    assert t.write(fd, b"mine") == 4
+    assert (t.stat("/home/mine")["uid"], t.stat("/home/mine")["mode"] & 0o777) == (1000, 0o600)
+    assert t(S.sys_mkdirat, AT_FDCWD, "/home/sub", 0o755) == 0
+    assert t(S.sys_symlinkat, "mine", AT_FDCWD, "/home/ln") == 0
+    assert t.stat("/home/ln", AT_SYMLINK_NOFOLLOW)["uid"] == 1000
+    assert t(S.sys_fchmodat, AT_FDCWD, "/home/mine", 0o640) == 0
+    assert t(S.sys_renameat2, AT_FDCWD, "/home/mine", AT_FDCWD, "/home/sub/mine", 0) == 0
+    assert t(S.sys_unlinkat, AT_FDCWD, "/home/sub/mine", 0) == 0
+    assert t.err(S.sys_fchownat, AT_FDCWD, "/home/sub", 0, -1, 0) == EPERM
+    assert t.err(S.sys_fchownat, AT_FDCWD, "/home/sub", -1, 0, 0) == EPERM    # not in group 0
+    as_user(t, 1000, groups=(50,))
+    assert t(S.sys_fchownat, AT_FDCWD, "/home/sub", -1, 50, 0) == 0
+    # group permissions
+    as_user(t, 0)
+    t(S.sys_fchownat, AT_FDCWD, "/locked", 0, 50, 0)
+    t(S.sys_fchmodat, AT_FDCWD, "/locked", 0o040)
+    as_user(t, 1001, groups=(50,))
+    assert t.read(t.open("/locked")) == b"x"
+    as_user(t, 1001)
+    assert t.err(S.sys_openat, AT_FDCWD, "/locked", O_RDONLY, 0) == EACCES
 
 
 def test_utimensat(t, root):
