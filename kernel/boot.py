@@ -21,6 +21,7 @@ from kernel.errno import Errno
 from kernel.fdtable import FdTable
 from kernel.hostfs import HostFS
 from kernel.kernel import Kernel
+from kernel.printk import KernelLog
 from kernel.syscalls.misc import CMD_HALT, CMD_RESTART, CMD_RESTART2
 from kernel.uapi import O_RDWR
 from kernel.vfs import FsContext, MountTable
@@ -47,8 +48,13 @@ class BootLog:
     def __init__(self):
         self.t0 = time.monotonic()
         self.buffer, self.console = [], None
+        self.klog = KernelLog(self.t0)      # what dmesg reads: the boot log and what follows
 
     def __call__(self, msg):
+        self.klog.add(msg)
+        self.show(msg)
+
+    def show(self, msg):
         line = f"[{time.monotonic() - self.t0:12.6f}] {msg}\n"
         if self.console:
             self.console.kernel_write(line)
@@ -70,7 +76,7 @@ class BootLog:
         """Kernel.log's sink: "jitvm: ..." messages are printk; --strace lines (no prefix) go to
         the host's stderr, which the raw console shares, hence CR LF on a terminal."""
         if line.startswith("jitvm: "):
-            self(line[len("jitvm: "):])
+            self.show(line[len("jitvm: "):])     # (Kernel.log has put it in the kernel log)
         else:
             os.write(2, (line + ("\r\n" if os.isatty(2) else "\n")).encode(errors="replace"))
 
@@ -84,7 +90,7 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
     previous = catch_host_exits()                       # SIGTERM/SIGHUP/exit restore the tty
     try:
         banner(log, machine)                            # jitvm version, machine, CPUs
-        k = Kernel(machine, None, strace=strace, debug=debug, log=log.kernel_line)
+        k = Kernel(machine, None, strace=strace, debug=debug, log=log.kernel_line, klog=log.klog)
         memory(log, k)                                  # memory size, frame allocator
         bring_up_cpus(log, machine)                     # per-CPU runtimes
         console.start(k)                                # the host terminal becomes the console
@@ -137,7 +143,11 @@ def bring_up_cpus(log, machine):
 
 def mount_root(log, rootfs):
     log(f"Mounting root file system (hostfs: {rootfs}) on /")
-    return MountTable(HostFS(str(rootfs)))
+    fs = HostFS(str(rootfs))
+    log(f"hostfs: {fs.fds.max} host descriptors for guest files (fs.file-max)")
+    for note in fs.notes():
+        log(note)
+    return MountTable(fs)
 
 
 def mount_devfs(log, k, console):

@@ -13,7 +13,7 @@ Three steps, with the point of no return between the second and the third:
 """
 import os
 
-from kernel import perm, signal
+from kernel import perm, rusage, signal
 from kernel.elf import ExecError, build_stack, load
 from kernel.errno import ELOOP, ENOEXEC, ENOMEM, Errno
 from kernel.frames import OutOfMemory
@@ -112,6 +112,7 @@ def commit(t, mm, entry, sp):
         t.tid = p.pid
         k.threads[t.tid] = t
     old = p.mm
+    rusage.note_rss(p)                          # ru_maxrss is a peak across execs, as Linux's
     # mm_release: the robust list and clear_child_tid belong to the old image
     k.futexes.exit_robust_list(t)
     if t.clear_child_tid and old.users > 1:

@@ -114,11 +114,26 @@ def _identity(st):
     return (makedev(os.major(st.st_dev), os.minor(st.st_dev)), st.st_ino)
 
 
+_MARKABLE = {_stat.S_IFLNK, _stat.S_IFIFO, _stat.S_IFCHR, _stat.S_IFBLK, _stat.S_IFSOCK}
+
+
+def guest_mode(host_mode, meta):
+    """The guest's type and mode: META's, except that only a regular host file may stand for
+    another type (a META that says otherwise keeps the host's type)."""
+    if meta is None:
+        return host_mode
+    kind, host_kind = _stat.S_IFMT(meta[2]), _stat.S_IFMT(host_mode)
+    if kind == host_kind or host_kind == _stat.S_IFREG and kind in _MARKABLE:
+        return meta[2]
+    return host_kind | (meta[2] & 0o7777)
+
+
 def host_stat(st, meta=None):
     """A host os.stat_result as the guest sees it: with the owner, type, mode and device number
     META gives, or owned by root."""
     uid, gid, mode, rdev = meta or (0, 0, st.st_mode,
                                     makedev(os.major(st.st_rdev), os.minor(st.st_rdev)))
+    mode = guest_mode(st.st_mode, meta)
     return Stat(dev=_identity(st)[0], ino=st.st_ino, mode=mode, nlink=st.st_nlink, uid=uid,
                 gid=gid, rdev=rdev, size=st.st_size, blksize=st.st_blksize, blocks=st.st_blocks,
                 atime_ns=st.st_atime_ns, mtime_ns=st.st_mtime_ns, ctime_ns=st.st_ctime_ns)
@@ -155,7 +170,8 @@ class HostFS(FileSystem):
         """What the boot log should say about this file system."""
         if not self.xattrs:
             return [f"hostfs: {self.hostroot} has no user extended attributes: guest file owners "
-                    "are not kept (chown fails), symlinks and FIFOs are host ones"]
+                    "are not kept (chown fails), symlinks and FIFOs are host ones -- put the "
+                    "root file system on ext4, xfs or btrfs to keep them"]
         return []
 
     def statfs(self):
@@ -184,7 +200,7 @@ class HostInode(Inode):
         self.fs, self.parent, self.name, self._fd = fs, parent, name, fd
         self.ino = st.st_ino
         meta = self._meta() if fs.xattrs and not _stat.S_ISLNK(st.st_mode) else None
-        self.mode = meta[2] if meta else st.st_mode     # the guest's type and permissions
+        self.mode = guest_mode(st.st_mode, meta)      # the guest's type and permissions
         if fd is not None:
             fs.pins[(st.st_dev, st.st_ino)] = self
 
@@ -253,8 +269,8 @@ class HostInode(Inode):
                 os.close(fd)
         if self.fs.xattrs:              # a marked regular file may be a guest symlink, FIFO, ...
             base, reg = _proc(self.dirfd()), dtype(_stat.S_IFREG)
-            out = [(name, ino, dtype(meta[2]) if dt == reg and (meta := read_meta(
-                f"{base}/{name}")) else dt) for name, ino, dt in out]
+            out = [(name, ino, dtype(guest_mode(_stat.S_IFREG, meta)) if dt == reg and (
+                meta := read_meta(f"{base}/{name}")) else dt) for name, ino, dt in out]
         return out
 
     def create(self, name, mode):

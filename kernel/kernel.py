@@ -5,13 +5,14 @@ reap; clone is kernel/fork.py, execve kernel/exec.py) and the loop that runs use
 import sys
 import time
 
-from kernel import params, signal, trap
+from kernel import params, rusage, signal, trap
 from kernel.context import UserContext
 from kernel.elf import ExecError
 from kernel.exec import new_image
 from kernel.errno import EAGAIN
 from kernel.frames import FrameAllocator
 from kernel.futex import FutexTable
+from kernel.printk import KernelLog
 from kernel.process import RLIMIT_CORE, Process, Thread, unshare
 from kernel.sched import Scheduler
 from kernel.syscalls import table
@@ -21,7 +22,7 @@ PID_WRAP = 300          # ids below this are not reused after a wrap (Linux's RE
 
 
 class Kernel:
-    def __init__(self, machine, root, strace=False, debug=False, log=None):
+    def __init__(self, machine, root, strace=False, debug=False, log=None, klog=None):
         self.machine, self.abi = machine, machine.abi
         self.frames = FrameAllocator(machine.mem8)
         self.root = root                        # the root file system (kernel.vfs)
@@ -36,10 +37,17 @@ class Kernel:
         self.hostname = params.HOSTNAME          # sethostname/uname
         self.reboot_cmd = None                   # set by reboot(2): the machine stops
         self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.klog = klog or KernelLog(self.boot_time)   # dmesg (kernel/printk.py)
         self.sched = Scheduler(self)
 
-    def log(self, msg, plain=False):
-        self._log(msg if plain else f"jitvm: {msg}")
+    def log(self, msg, plain=False, quiet=False):
+        """A kernel message: into the kernel log, and shown where this machine shows them (the
+        boot console; `jitvm run`'s stderr) unless `quiet` -- then only with --strace or debug.
+        `plain` lines (strace output) are shown only, not logged."""
+        if not plain:
+            self.klog.add(msg)
+        if plain or not quiet or self.strace or self.debug:
+            self._log(msg if plain else f"jitvm: {msg}")
 
     def uptime(self):
         return time.monotonic() - self.boot_time
@@ -135,10 +143,12 @@ class Kernel:
         self.sched.exit(t)
         if t in p.threads:
             p.threads.remove(t)
+            p.usage_dead.add(t.usage)
         self.threads.pop(t.tid, None)
 
     def _release(self, p):
         """Free what a zombie no longer needs; its mm and fds become None."""
+        rusage.note_rss(p)
         if p.fds is not None and unshare(p.fds):
             p.fds.close_all()
         p.fds = None
@@ -183,8 +193,11 @@ class Kernel:
             self.reap(p)
 
     def reap(self, p):
-        """Remove a zombie from the process table (wait4 collected it)."""
+        """Remove a zombie from the process table (wait4 collected it); its times become the
+        parent's children's."""
         self.processes.pop(p.pid, None)
+        if p.parent is not None:
+            rusage.reaped(p.parent, p)
         if p.parent is not None and p in p.parent.children:
             p.parent.children.remove(p)
 
@@ -230,15 +243,19 @@ class Kernel:
         if t.state != "R" or t.proc.exited:
             return
         mm, cpu = t.proc.mm, rt.cpu
-        before = cpu.instret
         args = (t.ctx.regs, mm.pt.root, mm.tlb_gen, mm.code_caches, mm.code_gen,
                 params.TIME_SLICE)           # read with the lock held
+        start = time.perf_counter_ns()
         with self.sched.user_mode(rt, mm):
             e = cpu.run_user(*args)
+        entered = time.perf_counter_ns()    # user time: the guest code; system: the trap
         self.sched.current = t
-        t.proc.utime_insns += cpu.instret - before
+        t.usage.utime_ns += entered - start
         if t.state != "R" or t.proc.exited:
             # stopped or killed from another CPU meanwhile: the trap is dropped, and a stopped
             # thread re-executes the instruction that took it (pc still points there)
             return
-        trap.handle(self, t, cpu, e)
+        try:
+            trap.handle(self, t, cpu, e)
+        finally:
+            t.usage.stime_ns += time.perf_counter_ns() - entered

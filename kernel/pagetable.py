@@ -1,6 +1,8 @@
 """Page tables in guest physical memory, in the format jitvm's compiled MMU walks (jitvm/mmu.py):
 4 levels of 512 eight-byte entries, 4 KiB pages. The kernel only ever writes them here.
 """
+import numpy as np
+
 from jitvm import mmu
 
 PTE_V, PTE_R, PTE_W, PTE_X, PTE_U = mmu.PTE_V, mmu.PTE_R, mmu.PTE_W, mmu.PTE_X, mmu.PTE_U
@@ -56,6 +58,15 @@ class PageTable:
         if s is not None and self.mem64[s] & PTE_V:
             pte = int(self.mem64[s])
             self.mem64[s] = (pte & ~PERM_MASK) | (perm & PERM_MASK)
+
+    def resident(self):
+        """Mapped user pages: valid entries in all page-table pages, less the entries that point
+        to the lower-level tables themselves (every table but the root has exactly one)."""
+        if not self.tables:
+            return 0
+        m64 = self.mem64
+        valid = sum(int(np.count_nonzero(m64[a >> 3:(a >> 3) + 512] & PTE_V)) for a in self.tables)
+        return max(0, valid - (len(self.tables) - 1))
 
     def destroy(self):
         for t in self.tables:

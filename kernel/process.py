@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass, field
 
 from kernel import params
+from kernel.rusage import Usage
 from kernel.sched import WaitQueue
 
 RLIMIT_NAMES = ("CPU FSIZE DATA STACK CORE RSS NPROC NOFILE MEMLOCK AS LOCKS SIGPENDING "
@@ -80,7 +81,8 @@ class Process:
     exit_signal: int = SIGCHLD      # sent to the parent at exit (clone's CSIGNAL byte)
     did_exec: bool = False          # setpgid on a child that has exec'd fails with EACCES
     start_time: float = 0.0         # k.uptime() at creation (/proc/<pid>/stat starttime)
-    utime_insns: int = 0            # guest instructions retired by its threads
+    usage_dead: Usage = field(default_factory=Usage)        # its exited threads' (rusage.py)
+    usage_children: Usage = field(default_factory=Usage)    # reaped children's, theirs included
     # exit and job-control state; kernel/kernel.py owns these fields
     exit_code: int | None = None    # exit status (0..255) once exited normally
     term_signal: int = 0            # the signal that killed it, if any
@@ -143,3 +145,4 @@ class Thread:
     waiting_on: list = field(default_factory=list)
     deadline: float | None = None
     restart: dict = field(default_factory=dict)     # progress kept across re-entered calls
+    usage: Usage = field(default_factory=Usage)     # times, faults, switches (kernel/rusage.py)

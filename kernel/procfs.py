@@ -3,6 +3,7 @@
   /proc/self -> <pid>, thread-self -> <pid>/task/<tid>, mounts -> self/mounts
   /proc/<pid>/  stat statm status cmdline comm environ maps mounts exe cwd root fd/ task/<tid>/
   /proc/meminfo cpuinfo stat uptime loadavg version filesystems sys/kernel/... sys/fs/...
+  /proc/kmsg (the kernel log, consumed as read: kernel/printk.py)
 
 Every file is generated when it is opened (a snapshot: reading it twice through one descriptor
 gives the same text) and reports size 0, as Linux does. The layouts are the documented ones
@@ -10,20 +11,20 @@ gives the same text) and reports size 0, as Linux does. The layouts are the docu
 mount and df parse. "self" means the thread running the current system call (k.sched.current).
 
 Process fields come from kernel/process.py; the optional ones are read with getattr and a default:
-  p.start_time (k.uptime() at creation), p.utime_insns (guest instructions retired),
+  p.start_time (k.uptime() at creation), times and faults from kernel/rusage.py,
   p.envp (list of bytes), p.state ("R", "S", "T", "Z"), t.state (kernel/sched.py letters).
 """
 import os
 import time
 
-import numpy as np
-
-from kernel import params
-from kernel.errno import EACCES, ENOENT, ENXIO, Errno
+from kernel import params, rusage
+from kernel.errno import EACCES, EAGAIN, ENOENT, ENXIO, Errno
 from kernel.hostfs import host_fds
-from kernel.pagetable import PTE_R, PTE_V, PTE_W, PTE_X
-from kernel.uapi import (O_ACCMODE, O_RDONLY, PROC_SUPER_MAGIC, S_IFDIR, S_IFLNK, S_IFREG, Stat,
-                         dtype, makedev)
+from kernel.pagetable import PTE_R, PTE_W, PTE_X
+from kernel.rusage import ticks
+from kernel.sched import WouldBlock
+from kernel.uapi import (O_ACCMODE, O_NONBLOCK, O_RDONLY, POLLIN, POLLRDNORM, PROC_SUPER_MAGIC,
+                         S_IFDIR, S_IFLNK, S_IFREG, Stat, dtype, makedev)
 from kernel.vfs import File, FileSystem, Inode, Location
 
 PROC_DEV = makedev(0, 22)
@@ -77,6 +78,38 @@ class ProcText(ProcInode):
             raise Errno(EACCES)
         data = self.make()
         return ProcFile(data.encode() if isinstance(data, str) else data)
+
+
+class Kmsg(ProcInode):
+    """/proc/kmsg: reading consumes the kernel log, waiting while nothing is unread (as
+    syslog(2)'s SYSLOG_ACTION_READ; only for root, mode 0400)."""
+
+    def __init__(self, fs, ino):
+        super().__init__(fs, ino, S_IFREG | 0o400)
+
+    def open(self, flags):
+        if flags & O_ACCMODE != O_RDONLY:
+            raise Errno(EACCES)
+        return KmsgFile(self.fs.k.klog)
+
+
+class KmsgFile(File):
+    def __init__(self, klog):
+        super().__init__()
+        self.klog = klog
+
+    def read(self, n):
+        if not self.klog.unread():
+            if self.flags & O_NONBLOCK:
+                raise Errno(EAGAIN)
+            raise WouldBlock(self.klog.wq)
+        return self.klog.consume(n)
+
+    def poll_mask(self):
+        return POLLIN | POLLRDNORM if self.klog.unread() else 0
+
+    def wait_queues(self):
+        return (self.klog.wq,)
 
 
 class ProcLink(ProcInode):
@@ -147,6 +180,7 @@ class ProcFS(FileSystem):
         self.top["self"] = ProcLink(self, 20, lambda: self._self("{pid}"))
         self.top["thread-self"] = ProcLink(self, 21, lambda: self._self("{pid}/task/{tid}"))
         self.top["mounts"] = ProcLink(self, 22, lambda: "self/mounts")
+        self.top["kmsg"] = Kmsg(self, 23)
         self.top["sys"] = self._tree(30, sys_tree(kernel))
         self.root = ProcDir(self, 1, self._root_children)
 
@@ -255,22 +289,9 @@ def _state(p, t=None):
     return "S"
 
 
-INSNS_PER_TICK = 1_000_000     # user time from retired instructions, as if at 100 MIPS
-
-
-def _utime(p):
-    return getattr(p, "utime_insns", 0) // INSNS_PER_TICK
-
-
 def _rss_pages(mm):
-    """Mapped user pages: valid entries in all page-table pages, less the entries that point to
-    the lower-level tables themselves (every table but the root has exactly one)."""
     pt = getattr(mm, "pt", None)
-    if pt is None or not pt.tables:
-        return 0
-    m64 = pt.mem64
-    valid = sum(int(np.count_nonzero(m64[a >> 3:(a >> 3) + 512] & PTE_V)) for a in pt.tables)
-    return max(0, valid - (len(pt.tables) - 1))
+    return pt.resident() if pt is not None else 0
 
 
 def _vm(p):
@@ -288,11 +309,13 @@ def proc_stat(k, p, t=None):
     stack = [v for v in vmas if v.name == "[stack]"]
     heap = [v for v in vmas if v.name == "[heap]"]
     nthreads = max(1, len(p.threads))
+    u = rusage.of_thread(t) if t else rusage.of_process(p)
+    c = rusage.of_children(p)
     fields = [
         (t.tid if t else p.pid), f"({p.comm})", _state(p, t), p.ppid, p.pgid, p.sid,
         0, -1, 0x400000,                                    # tty_nr, tpgid, flags
-        0, 0, 0, 0,                                         # minflt cminflt majflt cmajflt
-        _utime(p), 0, 0, 0,                                 # utime stime cutime cstime
+        u.minflt, c.minflt, u.majflt, c.majflt,
+        ticks(u.utime_ns), ticks(u.stime_ns), ticks(c.utime_ns), ticks(c.stime_ns),
         20, 0, nthreads, 0, starttime, vsize, _rss_pages(p.mm),
         (1 << 64) - 1,                                      # rsslim: RLIM_INFINITY
         code[0].start if code else 0, code[-1].end if code else 0,

@@ -64,14 +64,16 @@ def handle(k, t, cpu, exit):
     elif reason == TrapReason.MISALIGNED:
         signal.force_fault(k, t, signal.SIGBUS, signal.BUS_ADRALN, cpu.fault_addr,
                            f"misaligned atomic access to {cpu.fault_addr:#x} at pc {t.ctx.pc:#x}")
-    # TIMER: the time slice ended; the scheduler decides who runs next. INTERRUPT: likewise;
-    # signals and TLB state are looked at before the thread next enters user mode.
+    elif reason == TrapReason.TIMER:
+        t.usage.nivcsw += 1     # the slice ended; the scheduler decides who runs next
+    # INTERRUPT: signals and TLB state are looked at before the thread next enters user mode.
 
 
 def page_fault(k, t, cpu):
     addr, access = cpu.fault_addr, cpu.fault_access
     try:
         if t.proc.mm.fault(addr, int(access)):
+            t.usage.minflt += 1
             return
     except OutOfMemory:
         signal.force_fault(k, t, signal.SIGKILL, signal.SI_KERNEL, 0, "out of memory: no free "
@@ -98,7 +100,7 @@ def syscall(k, t):
     if fn is None:
         if nr not in k.unknown_syscalls:
             k.unknown_syscalls.add(nr)
-            k.log(f"unimplemented system call {nr} ({name}) -> ENOSYS")
+            k.log(f"unimplemented system call {nr} ({name}) -> ENOSYS", quiet=True)
         result = -ENOSYS
     else:
         try:
@@ -107,6 +109,7 @@ def syscall(k, t):
             # park the thread; it executes the system call again when woken
             ctx.pc = ctx.pc - k.abi.SYSCALL_INSN_LEN
             t.restart["_blocked"] = True      # a signal may interrupt it (-EINTR or restart)
+            t.usage.nvcsw += 1
             k.sched.block(t, wb.queues, wb.deadline)
             if k.strace:
                 k.log(f"[pid {t.tid}] {name}(...) blocks", plain=True)

@@ -129,6 +129,14 @@ def pack_timespec(ns):
     return struct.pack("<qq", *divmod(ns, 10**9))
 
 
+def pack_rusage(u):
+    """struct rusage: ru_utime and ru_stime as timevals, then 14 longs (maxrss in KiB; the
+    fields Linux leaves zero stay zero)."""
+    tv = lambda ns: (ns // 10**9, ns % 10**9 // 1000)      # noqa: E731
+    return struct.pack("<4q14q", *tv(u.utime_ns), *tv(u.stime_ns), u.maxrss_kb, 0, 0, 0,
+                       u.minflt, u.majflt, 0, 0, 0, 0, 0, 0, u.nvcsw, u.nivcsw)
+
+
 def unpack_timespec(data):
     """-> (tv_sec, tv_nsec) as the guest wrote them (validation is the caller's business)."""
     return struct.unpack("<qq", data)

@@ -5,11 +5,16 @@ Implemented:
            is left in `kernel.reboot_cmd`; the boot loop (kernel/boot.py) and `jitvm run`
            (kernel/session.py) end once the call returns, before any thread runs again.
            There is no restart: RESTART stops the machine like POWER_OFF.
+  syslog   the kernel log (kernel/printk.py): READ (waits while nothing is unread), READ_ALL,
+           READ_CLEAR, CLEAR, SIZE_UNREAD, SIZE_BUFFER; reading all and the size are open to
+           every user (dmesg_restrict 0), the rest needs root. CONSOLE_OFF/ON/LEVEL -> 0.
 Stubs:
   reboot   CAD_ON, CAD_OFF -> 0 (there is no Ctrl-Alt-Del to trap; busybox init disables it)
   reboot   KEXEC, SW_SUSPEND and unknown commands -> EINVAL
 """
 from kernel.errno import EINVAL, EPERM, Errno
+from kernel.printk import LOG_BUF_LEN
+from kernel.sched import WouldBlock
 
 LINUX_REBOOT_MAGIC1 = 0xFEE1DEAD
 LINUX_REBOOT_MAGIC2 = (672274793, 85072278, 369367448, 537993216)   # the authors' birthdays
@@ -32,6 +37,45 @@ def sys_reboot(t, magic1, magic2, cmd, arg):
     return 0
 
 
+(SYSLOG_CLOSE, SYSLOG_OPEN, SYSLOG_READ, SYSLOG_READ_ALL, SYSLOG_READ_CLEAR, SYSLOG_CLEAR,
+ SYSLOG_CONSOLE_OFF, SYSLOG_CONSOLE_ON, SYSLOG_CONSOLE_LEVEL, SYSLOG_SIZE_UNREAD,
+ SYSLOG_SIZE_BUFFER) = range(11)
+
+
+def sys_syslog(t, action, buf, size):
+    klog, size = t.kernel.klog, size & 0xFFFFFFFF
+    if action not in (SYSLOG_READ_ALL, SYSLOG_SIZE_BUFFER) and t.proc.creds.euid != 0:
+        raise Errno(EPERM)
+    if action in (SYSLOG_CLOSE, SYSLOG_OPEN, SYSLOG_CONSOLE_OFF, SYSLOG_CONSOLE_ON):
+        return 0
+    if action == SYSLOG_CONSOLE_LEVEL:
+        if not 1 <= size <= 8:
+            raise Errno(EINVAL)
+        return 0
+    if action == SYSLOG_SIZE_BUFFER:
+        return LOG_BUF_LEN
+    if action == SYSLOG_SIZE_UNREAD:
+        return len(klog.unread())
+    if action == SYSLOG_CLEAR:
+        klog.clear()
+        return 0
+    if action not in (SYSLOG_READ, SYSLOG_READ_ALL, SYSLOG_READ_CLEAR):
+        raise Errno(EINVAL)
+    if not buf or size > 0x7FFFFFFF:
+        raise Errno(EINVAL)
+    if action == SYSLOG_READ:
+        if not klog.unread():
+            raise WouldBlock(klog.wq)
+        data = klog.consume(size)
+    else:
+        data = klog.read_all(size)
+        if action == SYSLOG_READ_CLEAR:
+            klog.clear()
+    t.proc.mm.write(buf, data)
+    return len(data)
+
+
 SYSCALLS = {
     "reboot": (sys_reboot, "hex hex hex ptr"),
+    "syslog": (sys_syslog, "int ptr int"),
 }

@@ -9,7 +9,7 @@ Implemented:
                   pid > 0, -1, 0 (own group), < -1 (group -pid); P_ALL P_PID P_PGID
   futex           WAIT WAKE WAIT_BITSET WAKE_BITSET REQUEUE CMP_REQUEUE WAKE_OP, private and
                   shared, FUTEX_CLOCK_REALTIME (kernel/futex.py)
-Stubs: rusage of waited-for children is all zeros. Not implemented: PI futexes, FUTEX_FD,
+wait4 and waitid report the child's rusage (kernel/rusage.py). Not implemented: PI futexes, FUTEX_FD,
   FUTEX_WAIT_REQUEUE_PI (-> ENOSYS, which glibc handles), clone3 set_tid, P_PIDFD (-> EINVAL).
 """
 import struct
@@ -20,9 +20,10 @@ from kernel.errno import E2BIG, ECHILD, EFAULT, EINVAL, ELOOP, ENOSYS, ESRCH, Er
 from kernel.exec import execve
 from kernel.futex import BITSET_MATCH_ANY
 from kernel.process import RLIMIT_NAMES, SIGCHLD
+from kernel.rusage import Usage, of_process
 from kernel.sched import WouldBlock
 from kernel.syscalls.fs import read_path, resolve
-from kernel.uapi import AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, as_int
+from kernel.uapi import AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, as_int, pack_rusage
 
 # ---- clone --------------------------------------------------------------------------------------
 
@@ -138,7 +139,6 @@ WNOWAIT, WNOTHREAD, WALL, WCLONE = 0x01000000, 0x20000000, 0x40000000, 0x8000000
 P_ALL, P_PID, P_PGID = 0, 1, 2
 CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED = 1, 2, 3, 5, 6
 SIGCONT = 18
-RUSAGE_SIZE = 144
 
 
 def _s32(v):
@@ -180,6 +180,11 @@ def _collect(t, c, what, keep=False):
         c.cont_report = False
 
 
+def _child_usage(c):
+    """What wait reports of a child: its own usage and its reaped children's."""
+    return of_process(c).add(c.usage_children)
+
+
 def sys_wait4(t, pid, wstatus, options, rusage):
     if options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE):
         raise Errno(EINVAL)
@@ -206,7 +211,7 @@ def sys_wait4(t, pid, wstatus, options, rusage):
     if wstatus:
         mm.write(wstatus, struct.pack("<i", _s32(status)))
     if rusage:
-        mm.write(rusage, bytes(RUSAGE_SIZE))
+        mm.write(rusage, pack_rusage(_child_usage(c)))
     _collect(t, c, what)
     return c.pid
 
@@ -244,7 +249,7 @@ def sys_waitid(t, idtype, id, infop, options, rusage):
         me.mm.write(infop, struct.pack("<iii", signo, 0, code))
         me.mm.write(infop + 16, struct.pack("<iIi", pid, uid, status))
     if rusage:
-        me.mm.write(rusage, bytes(RUSAGE_SIZE))
+        me.mm.write(rusage, pack_rusage(_child_usage(c) if hit is not None else Usage()))
     if hit is not None:
         _collect(t, c, what, keep=bool(options & WNOWAIT))
     return 0

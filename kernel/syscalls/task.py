@@ -1,8 +1,8 @@
 """Task family: identity, credentials, process groups and sessions, limits, system info.
 
 Implemented: getpid getppid gettid getuid geteuid getgid getegid getresuid
-getresgid setuid setgid setresuid setresgid setreuid setregid getgroups setgroups setsid getsid
-getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
+getresgid setuid setgid setresuid setresgid setreuid setregid getgroups setgroups getrusage
+setsid getsid getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
 umask uname sethostname sysinfo getrandom prctl sched_getaffinity sched_setaffinity
 sched_yield getcpu.
 (kill, tkill, tgkill and the rt_sig* calls are the signal family: syscalls/signal.py; clone,
@@ -11,10 +11,10 @@ execve, exit, exit_group, wait4, waitid, futex the process family: syscalls/proc
 import os
 import struct
 
-from kernel import params
+from kernel import params, rusage
 from kernel.errno import EACCES, EINVAL, EPERM, ESRCH, Errno
 from kernel.process import RLIMIT_NAMES
-from kernel.uapi import as_int
+from kernel.uapi import as_int, pack_rusage
 
 
 def sys_getpid(t):
@@ -99,6 +99,21 @@ def sys_setregid(t, r, e):
 
 
 NGROUPS_MAX = 65536
+RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD = 0, -1, 1
+
+
+def sys_getrusage(t, who, usage):
+    who = as_int(who)
+    if who == RUSAGE_SELF:
+        u = rusage.of_process(t.proc)
+    elif who == RUSAGE_CHILDREN:
+        u = rusage.of_children(t.proc)
+    elif who == RUSAGE_THREAD:
+        u = rusage.of_thread(t)
+    else:
+        raise Errno(EINVAL)
+    t.proc.mm.write(usage, pack_rusage(u))
+    return 0
 
 
 def sys_getgroups(t, size, lst):
@@ -341,7 +356,7 @@ SYSCALLS = {
     "setgid": (sys_setgid, "int"), "setresuid": (sys_setresuid, "int int int"),
     "setresgid": (sys_setresgid, "int int int"), "setreuid": (sys_setreuid, "int int"),
     "setregid": (sys_setregid, "int int"), "getgroups": (sys_getgroups, "int ptr"),
-    "setgroups": (sys_setgroups, "int ptr"), "setsid": (sys_setsid, ""),
+    "setgroups": (sys_setgroups, "int ptr"), "getrusage": (sys_getrusage, "int ptr"), "setsid": (sys_setsid, ""),
     "getsid": (sys_getsid, "int"), "getpgid": (sys_getpgid, "int"),
     "setpgid": (sys_setpgid, "int int"),
     "set_tid_address": (sys_set_tid_address, "ptr"),

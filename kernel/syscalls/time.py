@@ -6,13 +6,16 @@ Sleeping parks the thread on a timer (kernel/sched.py); the CPU runs others mean
 import struct
 import time
 
+from kernel import rusage
 from kernel.errno import EINVAL, Errno
+from kernel.rusage import USER_HZ, ticks
 from kernel.sched import WouldBlock
 
 CLOCKS = {0: time.CLOCK_REALTIME, 1: time.CLOCK_MONOTONIC, 2: time.CLOCK_PROCESS_CPUTIME_ID,
           3: time.CLOCK_THREAD_CPUTIME_ID, 4: time.CLOCK_MONOTONIC_RAW, 5: time.CLOCK_REALTIME,
           6: time.CLOCK_MONOTONIC, 7: time.CLOCK_BOOTTIME}
 TIMER_ABSTIME = 1
+CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID = 2, 3
 
 
 def _timespec(ns):
@@ -33,7 +36,12 @@ def _now(clock):
 
 
 def sys_clock_gettime(t, clock, tp):
-    t.proc.mm.write(tp, _timespec(_now(clock)))
+    if clock in (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID):    # the guest's, not ours
+        u = rusage.of_process(t.proc) if clock == CLOCK_PROCESS_CPUTIME_ID else t.usage
+        ns = u.utime_ns + u.stime_ns
+    else:
+        ns = _now(clock)
+    t.proc.mm.write(tp, _timespec(ns))
     return 0
 
 
@@ -75,11 +83,11 @@ def sys_clock_nanosleep(t, clock, flags, req, rem):
 
 
 def sys_times(t, buf):
-    ticks = int(t.kernel.uptime() * 100)
     if buf:
-        cpu = int(time.process_time() * 100)
-        t.proc.mm.write(buf, struct.pack("<qqqq", cpu, 0, 0, 0))
-    return ticks
+        u, c = rusage.of_process(t.proc), rusage.of_children(t.proc)
+        t.proc.mm.write(buf, struct.pack("<qqqq", ticks(u.utime_ns), ticks(u.stime_ns),
+                                         ticks(c.utime_ns), ticks(c.stime_ns)))
+    return int(t.kernel.uptime() * USER_HZ)
 
 
 SYSCALLS = {

@@ -6,6 +6,7 @@ qemu-user shows the host's /proc (partly faked), so those assert what proc(5) do
 pipe_basic needs fork (the process stage).
 """
 import re
+import shutil
 
 import pytest
 
@@ -102,3 +103,21 @@ def test_busybox_cat_proc(arch, rootfs):
 def test_busybox_shell_pipeline(rootfs):
     out = busybox(rootfs, "sh", "-c", "seq 1 2000 | sort -rn | head -n 3; echo hi | cat /dev/stdin")
     assert out == "2000\n1999\n1998\nhi\n"
+
+
+def test_dmesg_reads_the_kernel_log(guest_bin, rootfs):
+    """Kernel messages go to the kernel log (kernel/printk.py), which dmesg reads through
+    syslog(2) and /proc/kmsg: a process killed by a fault is reported there (and, under
+    `jitvm run`, once on stderr, as qemu's "uncaught target signal" line)."""
+    shutil.copy(guest_bin("segv"), rootfs / "tmp" / "dmesg-segv")
+    script = ("/tmp/dmesg-segv >/dev/null; dmesg | grep -c 'killed by SIGSEGV'; "
+              "dmesg -c >/dev/null; dmesg | wc -c; /tmp/dmesg-segv >/dev/null; "
+              "dd if=/proc/kmsg bs=64k count=1 2>/dev/null | grep -c 'killed by SIGSEGV'")
+    try:
+        rc, out, err = run_jitvm(rootfs / "bin" / "busybox", ["sh", "-c", script],
+                                 rootfs=rootfs, cwd=rootfs)
+    finally:
+        (rootfs / "tmp" / "dmesg-segv").unlink()
+    # /proc/kmsg consumes: both reports are unread there, whatever dmesg -c cleared
+    assert (rc, out.decode()) == (0, "1\n0\n2\n"), err.decode(errors="replace")
+    assert err.decode().count("killed by") == 2, err

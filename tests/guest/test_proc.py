@@ -43,6 +43,12 @@ def test_fork_and_wait_match_qemu(guest_bin, rootfs, workdir, engine):
     assert b"WRONG" not in out and b"killed by 9" in out and b"orphan: reparented" in out
 
 
+def test_accounting_matches_qemu(guest_bin, rootfs, workdir):
+    """getrusage, wait4's rusage, times() and the CPU-time clocks (kernel/rusage.py)."""
+    status, out = compare(guest_bin("rusage"), [], "interp", rootfs, cwd=workdir)
+    assert status == 0 and out.count(b": yes") == 5 and b"zero" not in out, out
+
+
 def test_clone3(guest_bin, rootfs, workdir):
     """qemu 7.2 answers clone3 with ENOSYS; these are Linux's answers."""
     rc, out = jitvm_out(guest_bin("proc_fork_wait"), ["clone3"], "interp", rootfs, workdir)

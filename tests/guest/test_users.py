@@ -5,11 +5,13 @@ scratch directory reached by relative paths only, so no host directory above it 
 Also: owners and modes survive the VM (kept in xattrs, kernel/hostfs.py), and a guest symlink
 is no host symlink."""
 import os
+import shlex
 import shutil
 import stat
 
 import pytest
 
+from jitvm.rootfs import cache_root
 from tests.differential import ORACLE_RETRIES, run_jitvm, run_qemu
 
 SCRIPT = r"""
@@ -95,5 +97,22 @@ def test_owners_modes_and_symlinks_are_the_guests(rootfs):
             st = os.lstat(guest / name)
             assert stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid(), name
         assert (guest / "evil").read_text() == "/etc/shadow"
+    finally:
+        shutil.rmtree(guest, ignore_errors=True)
+
+
+def test_busybox_cp_does_not_copy_unreadable_file(rootfs):
+    """busybox's own test (testsuite/cp/, from the Debian source the rootfs was built from), run
+    as its runner runs an old-style test: `sh -e` in a scratch directory."""
+    tests = sorted(cache_root().glob("src/busybox/busybox-*/testsuite/cp"))
+    assert tests, "no busybox source: `jitvm rootfs` fetches it"
+    body = (tests[-1] / "cp-does-not-copy-unreadable-file").read_text()
+    guest = rootfs / "tmp" / f"bbtest-{os.getpid()}"
+    guest.mkdir(parents=True)
+    guest.chmod(0o777)          # uid 1 could create bar here: only the read permission stops it
+    try:
+        script = f"cd /tmp/{guest.name} && sh -e -c {shlex.quote(body)} && echo passed"
+        rc, out, err = run_jitvm(rootfs / "bin" / "busybox", ["sh", "-c", script], rootfs=rootfs)
+        assert (rc, out) == (0, b"passed\n"), (out + err).decode(errors="replace")
     finally:
         shutil.rmtree(guest, ignore_errors=True)
