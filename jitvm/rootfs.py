@@ -6,7 +6,9 @@ Steps (each prints a "[n/4]" line with its elapsed time):
   1. fetch Debian's busybox source  (`apt-get source busybox`, adding a deb-src entry if needed)
   2. configure                      (`make defconfig`, then CONFIG_CHANGES and the arch's own)
   3. build                          (the arch's TOOLCHAINS entry, -j2; output goes to a log file)
-  4. assemble the rootfs            (busybox, applet symlinks from busybox.links, /etc, empty dirs)
+  4. assemble the rootfs            (busybox, applet symlinks from busybox.links, /etc, empty dirs,
+                                     and glibc's runtime in /lib where the arch's toolchain has
+                                     one: Debian's libc6-<arch>-cross, so dynamic programs run)
 
 Toolchains: riscv64 uses Debian's cross gcc (static glibc); loongarch64, which has no Debian
 cross compiler, uses zig's clang and musl (`python -m ziglang cc`, the PyPI package `ziglang`).
@@ -67,6 +69,9 @@ class Toolchain:
     # Source fixes: (file, old text, new text). With any, the arch builds from its own copy of
     # the source tree (build/busybox-<arch>/src), so the shared one stays Debian's.
     patches: tuple = ()
+    # The directory of the arch's glibc runtime (ld.so, libc.so.6, libm.so.6, ...), copied into
+    # the rootfs's /lib; "" when there is none (a musl-only toolchain).
+    glibc: str = ""
 
 
 ZIG = (sys.executable, "-m", "ziglang")
@@ -77,6 +82,7 @@ TOOLCHAINS = {
         describe="riscv64-linux-gnu-gcc (glibc)",
         needs=("riscv64-linux-gnu-gcc",),
         cross="riscv64-linux-gnu-",
+        glibc="/usr/riscv64-linux-gnu/lib",     # libc6-riscv64-cross (gcc's dependency)
     ),
     "loongarch64": Toolchain(
         # No LoongArch gcc or binutils in bookworm; zig bundles clang, lld and musl.
@@ -126,7 +132,7 @@ TOOLCHAINS = {
 }
 
 # Bump when the assembled layout (files written by _assemble) changes.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 ETC = {
     "passwd": "root:x:0:0:root:/root:/bin/sh\n",
@@ -179,17 +185,35 @@ def _config_hash(arch: str = "riscv64") -> str:
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]
 
 
-def _layout_hash() -> str:
+def _layout_hash(arch: str = "riscv64") -> str:
     """What the files around busybox depend on (a change means rewriting them only)."""
-    text = json.dumps([LAYOUT_VERSION, ETC, EMPTY_DIRS])
+    text = json.dumps([LAYOUT_VERSION, ETC, EMPTY_DIRS, _glibc_files(arch)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _refresh_layout(out):
+def _glibc_files(arch):
+    """{name: size} of the arch's glibc runtime libraries (sanitizer runtimes left out: tens of
+    MB nobody runs here)."""
+    d = TOOLCHAINS[arch].glibc
+    if not d or not os.path.isdir(d):
+        return {}
+    return {os.path.basename(p): os.path.getsize(p) for p in sorted(glob.glob(f"{d}/*.so.*"))
+            if "san.so" not in p}
+
+
+def _install_glibc(out, arch):
+    (out / "lib").mkdir(exist_ok=True)
+    for name in _glibc_files(arch):
+        shutil.copy2(os.path.join(TOOLCHAINS[arch].glibc, name), out / "lib" / name,
+                     follow_symlinks=False)          # (a link to its versioned file stays one)
+
+
+def _refresh_layout(out, arch):
     for d in EMPTY_DIRS:
         (out / d).mkdir(parents=True, exist_ok=True)
     for name, body in ETC.items():
         (out / "etc" / name).write_text(body)
+    _install_glibc(out, arch)
 
 
 class _Progress:
@@ -405,7 +429,7 @@ def build_busybox(srcdir: Path, build: Path, arch: str, log: Path):
     _run(make + ["busybox", "busybox.links"], log)
 
 
-def _assemble(build: Path, out: Path):
+def _assemble(build: Path, out: Path, arch: str):
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     for d in EMPTY_DIRS:
@@ -423,6 +447,7 @@ def _assemble(build: Path, out: Path):
         os.symlink("/bin/busybox", tmp / "sbin" / "init")
     for name, body in ETC.items():
         (tmp / "etc" / name).write_text(body)
+    _install_glibc(tmp, arch)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     return len(links)
@@ -434,15 +459,15 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
         raise ValueError(f"unsupported arch {arch!r}; known: {', '.join(TOOLCHAINS)}")
     out = default_path(arch)
     stamp = out.with_name(arch + ".stamp")
-    want = {"config": _config_hash(arch), "layout": _layout_hash()}
+    want = {"config": _config_hash(arch), "layout": _layout_hash(arch)}
     if not rebuild and stamp.exists() and (out / "bin" / "busybox").exists():
         have = json.loads(stamp.read_text())
         srcs = sorted((cache_root() / "src" / "busybox").glob("busybox-*/Makefile"))
         cached = busybox_version(srcs[-1].parent) if srcs else have.get("busybox")
         if have.get("config") == want["config"] and have.get("busybox") == cached:
             if have.get("layout") != want["layout"]:
-                progress(f"updating /etc and directories in {out}")
-                _refresh_layout(out)
+                progress(f"updating /etc, /lib and directories in {out}")
+                _refresh_layout(out, arch)
                 stamp.write_text(json.dumps(dict(have, layout=want["layout"])) + "\n")
             return out
     missing = missing_tools(arch)
@@ -464,7 +489,7 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
            "(a few minutes)")
     build_busybox(srcdir, build, arch, log)
     p.step(f"assembling rootfs in {out}")
-    n = _assemble(build, out)
+    n = _assemble(build, out, arch)
     stamp.write_text(json.dumps(want) + "\n")
     p.note(f"done: {n} applets, {time.monotonic() - p.t0:.0f}s in all")
     return out

@@ -14,6 +14,10 @@ Two source conventions:
   - a line containing `build-flags: ...` in the source adds those flags (e.g. -latomic).
 Variants: hello_nocompress is hello.c built with -march=rv64g (main has no RVC instructions;
 static glibc itself is still rv64gc code).
+Dynamic programs: for an arch whose toolchain has a glibc sysroot (riscv64: Debian's
+libc6-riscv64-cross), tests/guest/dyn/*.c become dynamically linked programs in
+bin/<arch>/dyn/, and dyn/lib<name>.c shared libraries lib<name>.so beside them; they run with the
+glibc runtime that `jitvm rootfs` puts in the rootfs's /lib (under qemu: -L <sysroot>).
 Stdlib only.
 """
 import argparse
@@ -36,6 +40,7 @@ class Toolchain:
     needs: str                        # an executable on PATH, or "python:<module>"
     # variant name -> (source stem, flags appended after the others; a later -march wins)
     variants: dict = field(default_factory=dict)
+    sysroot: str = ""                 # glibc for dynamic programs (qemu's -L); "" = none
 
 
 TOOLCHAINS = {
@@ -44,6 +49,7 @@ TOOLCHAINS = {
         flags=("-static", "-O2", "-march=rv64gc", "-mabi=lp64d", "-Wall"),
         needs="riscv64-linux-gnu-gcc",
         variants={"hello_nocompress": ("hello", ["-march=rv64g"])},
+        sysroot="/usr/riscv64-linux-gnu",
     ),
     "loongarch64": Toolchain(
         # zig's default loongarch64 CPU uses LSX vector instructions, which QEMU 7.2 (the
@@ -121,8 +127,35 @@ def build(name, arch="riscv64", force=False, progress=print) -> Path:
     return out
 
 
+def build_dynamic(arch="riscv64", force=False, progress=print) -> dict:
+    """The dynamic programs and shared libraries of tests/guest/dyn/ (none without a sysroot)."""
+    tc = TOOLCHAINS[arch]
+    if not tc.sysroot:
+        return {}
+    out_dir = bin_dir(arch) / "dyn"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    built = {}
+    for src in sorted((HERE / "dyn").glob("*.c")):
+        lib = src.stem.startswith("lib")
+        out = out_dir / (src.stem + ".so" if lib else src.stem)
+        built[out.name] = out
+        if not force and out.exists() and out.stat().st_mtime >= max(
+                src.stat().st_mtime, Path(__file__).stat().st_mtime):
+            continue
+        m = re.search(r"build-flags:\s*(.*?)\s*(\*/)?$", src.read_text(), re.M)
+        extra = m.group(1).split() if m else []
+        flags = [f for f in tc.flags if f != "-static"] + (["-shared", "-fPIC"] if lib else [])
+        cmd = [*tc.cc, *flags, "-o", str(out), str(src), *extra]
+        progress(f"  CC  {arch}/dyn/{out.name}")
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError(f"{' '.join(cmd)}\n{r.stdout}{r.stderr}")
+    return built
+
+
 def build_all(arch="riscv64", force=False, progress=print) -> dict:
-    return {name: build(name, arch, force, progress) for name in targets(arch)}
+    built = {name: build(name, arch, force, progress) for name in targets(arch)}
+    return {**built, **build_dynamic(arch, force, progress)}
 
 
 def main(argv=None):
