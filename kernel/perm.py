@@ -1,7 +1,7 @@
 """Permission checks on files, as Linux's fs/namei.c generic_permission and its callers.
 
-Who asks: the caller's Credentials (kernel/process.py): its effective ids act as the fs ids (no
-setfsuid), plus its supplementary groups. Root (euid 0) has the capabilities Linux grants it:
+Who asks: the caller's Credentials (kernel/process.py): its fs ids (the effective ones unless
+setfsuid/setfsgid changed them), plus its supplementary groups. Root (fsuid 0) has the capabilities Linux grants it:
 CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (read, write and search anything; execute a file only if
 some x bit is set), CAP_FOWNER (act as any file's owner: chmod, utimes, sticky directories),
 CAP_CHOWN, CAP_FSETID and CAP_MKNOD.
@@ -24,13 +24,13 @@ S_ISUID, S_ISGID, S_ISVTX = 0o4000, 0o2000, 0o1000
 
 
 def in_group(cred, gid):
-    return gid == cred.egid or gid in cred.groups
+    return gid == cred.fsgid or gid in cred.groups
 
 
 def allowed(cred, st, mask, real=False):
     """Does `cred` have `mask` (MAY_* bits) on the file `st` (a uapi.Stat) describes? `real`:
     judge by the real ids, as access(2) does."""
-    uid, gid = (cred.uid, cred.gid) if real else (cred.euid, cred.egid)
+    uid, gid = (cred.uid, cred.gid) if real else (cred.fsuid, cred.fsgid)
     if uid == 0:
         # CAP_DAC_OVERRIDE: anything, except executing a file no one may execute
         return not (mask & MAY_EXEC and st.mode & S_IFMT != S_IFDIR and not st.mode & 0o111)
@@ -50,7 +50,7 @@ def check(cred, st, mask):
 
 
 def is_owner(cred, st):
-    return cred is None or cred.euid == 0 or cred.euid == st.uid
+    return cred is None or cred.fsuid == 0 or cred.fsuid == st.uid
 
 
 def owner_or_root(cred, st):
@@ -77,21 +77,21 @@ def new_owner(cred, dir_st, mode):
     directory gives its group (and to a new directory its setgid bit)."""
     if cred is None:
         return 0, 0, mode
-    gid = cred.egid
+    gid = cred.fsgid
     if dir_st.mode & S_ISGID:
         gid = dir_st.gid
         if mode & S_IFMT == S_IFDIR:
             mode |= S_ISGID
-    elif mode & S_ISGID and not in_group(cred, gid) and cred.euid != 0:
+    elif mode & S_ISGID and not in_group(cred, gid) and cred.fsuid != 0:
         mode &= ~S_ISGID
-    return cred.euid, gid, mode
+    return cred.fsuid, gid, mode
 
 
 def chmod_mode(cred, st, mode):
     """The mode chmod really sets: without CAP_FSETID, a file whose group the caller is not in
     loses S_ISGID."""
     owner_or_root(cred, st)
-    if cred is not None and cred.euid != 0 and not in_group(cred, st.gid):
+    if cred is not None and cred.fsuid != 0 and not in_group(cred, st.gid):
         mode &= ~S_ISGID
     return mode
 
@@ -99,7 +99,7 @@ def chmod_mode(cred, st, mode):
 def check_chown(cred, st, uid, gid):
     """chown's rules (uid/gid -1: unchanged). Non-root: only the owner, only to its own uid, and
     only to a group it is in."""
-    if cred is None or cred.euid == 0:
+    if cred is None or cred.fsuid == 0:
         return
     if uid != -1 and uid != st.uid or not is_owner(cred, st):
         raise Errno(EPERM)

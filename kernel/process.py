@@ -58,6 +58,18 @@ class Credentials:
     egid: int = 0
     sgid: int = 0
     groups: tuple = ()          # supplementary group ids (setgroups)
+    # whose file permissions apply (kernel/perm.py): the effective ids, unless setfsuid/setfsgid
+    # said otherwise since they last changed
+    fsuid: int = field(default=0, init=False)
+    fsgid: int = field(default=0, init=False)
+
+    def __post_init__(self):
+        self.fsuid, self.fsgid = self.euid, self.egid
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if name in ("euid", "egid"):            # Linux: the fs id follows the effective one
+            super().__setattr__("fs" + name[1:], value)
 
 
 @dataclass(eq=False)

@@ -424,7 +424,7 @@ class FsContext:
         cur = self.root if path.startswith("/") else start
         pending = path.split("/")[::-1]         # a stack: the next component is at the end
         links = 0
-        search = self.cred is not None and self.cred.euid != 0  # root: CAP_DAC_READ_SEARCH
+        search = self.cred is not None and self.cred.fsuid != 0  # root: CAP_DAC_READ_SEARCH
         while pending:
             name = pending.pop()
             if not cur.inode.is_dir:
@@ -504,7 +504,7 @@ class FsContext:
 
     def may_open(self, loc, flags):
         """Linux's may_open: read and write permission for the access mode (and O_TRUNC)."""
-        if self.cred is None or self.cred.euid == 0:
+        if self.cred is None or self.cred.fsuid == 0:
             return                      # root: CAP_DAC_OVERRIDE (and no exec asked here)
         mask = 0 if flags & O_ACCMODE == O_WRONLY else perm.MAY_READ
         if flags & O_ACCMODE != O_RDONLY or flags & O_TRUNC:

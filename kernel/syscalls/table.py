@@ -1,7 +1,8 @@
 """The system call table: every family listed explicitly, joined with the ABI's numbering."""
-from kernel.syscalls import fd, fs, misc, mm, poll, proc, signal, task, time
+from kernel.syscalls import (fd, fs, ipc, misc, mm, pidfd, policy, poll, proc, signal, task, time,
+                             timers)
 
-FAMILIES = (fs, fd, mm, poll, proc, task, signal, time, misc)
+FAMILIES = (fs, fd, mm, poll, proc, task, signal, time, timers, ipc, policy, pidfd, misc)
 
 
 def by_name():

@@ -2,7 +2,7 @@
 
 Implemented: getpid getppid gettid getuid geteuid getgid getegid getresuid
 getresgid setuid setgid setresuid setresgid setreuid setregid getgroups setgroups getrusage
-setsid getsid getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
+setfsuid setfsgid setsid getsid getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
 umask uname sethostname sysinfo getrandom prctl sched_getaffinity sched_setaffinity
 sched_yield getcpu.
 (kill, tkill, tgkill and the rt_sig* calls are the signal family: syscalls/signal.py; clone,
@@ -72,6 +72,25 @@ def _set_ids(t, kind, *ids):
             raise Errno(EPERM)
         setattr(c, name, v)
     return 0
+
+
+def _set_fs_id(t, name, value):
+    """setfsuid/setfsgid: always return the old value; change it only to one of the caller's
+    ids (or anything, for root)."""
+    c = t.proc.creds
+    old, value = getattr(c, "fs" + name), value & 0xFFFFFFFF
+    ids = (c.uid, c.euid, c.suid) if name == "uid" else (c.gid, c.egid, c.sgid)
+    if value != 0xFFFFFFFF and (c.euid == 0 or value in ids or value == old):
+        setattr(c, "fs" + name, value)
+    return old
+
+
+def sys_setfsuid(t, uid):
+    return _set_fs_id(t, "uid", uid)
+
+
+def sys_setfsgid(t, gid):
+    return _set_fs_id(t, "gid", gid)
 
 
 def sys_setuid(t, uid):
@@ -356,7 +375,8 @@ SYSCALLS = {
     "setgid": (sys_setgid, "int"), "setresuid": (sys_setresuid, "int int int"),
     "setresgid": (sys_setresgid, "int int int"), "setreuid": (sys_setreuid, "int int"),
     "setregid": (sys_setregid, "int int"), "getgroups": (sys_getgroups, "int ptr"),
-    "setgroups": (sys_setgroups, "int ptr"), "getrusage": (sys_getrusage, "int ptr"), "setsid": (sys_setsid, ""),
+    "setgroups": (sys_setgroups, "int ptr"), "getrusage": (sys_getrusage, "int ptr"),
+    "setfsuid": (sys_setfsuid, "int"), "setfsgid": (sys_setfsgid, "int"), "setsid": (sys_setsid, ""),
     "getsid": (sys_getsid, "int"), "getpgid": (sys_getpgid, "int"),
     "setpgid": (sys_setpgid, "int int"),
     "set_tid_address": (sys_set_tid_address, "ptr"),

@@ -1,0 +1,3 @@
+"""System V IPC (Linux ipc/): shared memory, semaphores, message queues. Being written."""
+
+SYSCALLS = {}

@@ -1,0 +1,3 @@
+"""Scheduling policy, priorities, capabilities, personality. Being written."""
+
+SYSCALLS = {}

@@ -1,0 +1,3 @@
+"""Timers that deliver through descriptors or signals. Being written."""
+
+SYSCALLS = {}
