@@ -204,7 +204,10 @@ def _glibc_files(arch):
 def _install_glibc(out, arch):
     (out / "lib").mkdir(exist_ok=True)
     for name in _glibc_files(arch):
-        shutil.copy2(os.path.join(TOOLCHAINS[arch].glibc, name), out / "lib" / name,
+        dst = out / "lib" / name
+        if os.path.lexists(dst):
+            dst.unlink()
+        shutil.copy2(os.path.join(TOOLCHAINS[arch].glibc, name), dst,
                      follow_symlinks=False)          # (a link to its versioned file stays one)
 
 

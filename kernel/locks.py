@@ -85,14 +85,13 @@ class LockTable:
         return bool(self.files)
 
 
-_tables = weakref.WeakKeyDictionary()     # Kernel -> LockTable
-_no_kernel = LockTable()                  # callers without a kernel (unit tests)
+_tables = weakref.WeakKeyDictionary()     # (Kernel) -> {flock: LockTable}
+_no_kernel = {False: LockTable(), True: LockTable()}   # callers without a kernel (unit tests)
 
 
-def table_of(kernel):
-    if kernel is None:
-        return _no_kernel
-    table = _tables.get(kernel)
-    if table is None:
-        table = _tables[kernel] = LockTable()
-    return table
+def table_of(kernel, flock=False):
+    """The kernel's record-lock table, or (flock) its flock table: on Linux the two kinds of
+    lock do not see each other. A flock lock is a whole-file lock owned by the open file."""
+    tables = _no_kernel if kernel is None else _tables.setdefault(
+        kernel, {False: LockTable(), True: LockTable()})
+    return tables[flock]

@@ -620,7 +620,9 @@ class Tty:
         self._job_control(t, SIGTTOU)
         if pgid < 0:
             raise Errno(EINVAL)
-        members = [q for q in self.k.processes.values() if q.pgid == pgid and not q.exited]
+        # a zombie not yet reaped still belongs to its group (Linux releases it at wait): a shell
+        # hands the terminal to a pipeline whose members may all have exited already
+        members = [q for q in self.k.processes.values() if q.pgid == pgid]
         if not members:
             raise Errno(ESRCH)
         if members[0].sid != p.sid:

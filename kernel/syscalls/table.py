@@ -1,8 +1,9 @@
 """The system call table: every family listed explicitly, joined with the ABI's numbering."""
-from kernel.syscalls import (fd, fs, ipc, misc, mm, pidfd, policy, poll, proc, signal, task, time,
-                             timers)
+from kernel.syscalls import (fd, filectl, fs, ipc, misc, mm, pidfd, policy, poll, proc, signal, task,
+                             time, timers, transfer)
 
-FAMILIES = (fs, fd, mm, poll, proc, task, signal, time, timers, ipc, policy, pidfd, misc)
+FAMILIES = (fs, fd, filectl, transfer, mm, poll, proc, task, signal, time, timers, ipc, policy,
+            pidfd, misc)
 
 
 def by_name():

@@ -196,7 +196,8 @@ def sys_setpgid(t, pid, pgid):
     if target.sid == target.pid:
         raise Errno(EPERM)
     pgid = pgid or target.pid
-    if pgid != target.pid and not any(q.pgid == pgid and q.sid == me.sid and not q.zombie
+    # (a group lives while any member, zombies not yet reaped included, has its id)
+    if pgid != target.pid and not any(q.pgid == pgid and q.sid == me.sid
                                       for q in k.processes.values()):
         raise Errno(EPERM)
     target.pgid = pgid
