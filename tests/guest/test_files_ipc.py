@@ -23,7 +23,8 @@ QEMU_UNFAIR = {
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("name", ["pipe_basic", "poll_basic", "mmap_shared", "file_objects"])
+@pytest.mark.parametrize("name", ["pipe_basic", "poll_basic", "mmap_shared", "file_objects",
+                                  "file_calls"])
 def test_matches_qemu(arch, guest_bin, rootfs, engine, name):
     if (arch, name) in QEMU_UNFAIR:
         status, out, err = run_jitvm(guest_bin(name), engine=engine, rootfs=rootfs, cwd=rootfs)
