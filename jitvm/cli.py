@@ -156,6 +156,15 @@ examples:
     f.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
     f.add_argument("--rebuild", action="store_true", help="build again even if it exists")
 
+    s = sub.add_parser("syscalls", help="list the system calls of an ISA: implemented, stub, missing",
+                       description="Every system call number the ISA's ABI names, with what the "
+                                   "kernel does with it: implemented, stub (accepted, does "
+                                   "nothing where Linux would act) or missing (ENOSYS), and the "
+                                   "kernel/syscalls module that has it.")
+    s.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
+    s.add_argument("--state", choices=("implemented", "stub", "missing"),
+                   help="list only the calls in this state")
+
     sub.add_parser("bench", add_help=False,
                    help="run the benchmark suite: guest workloads under every tier and qemu "
                         "(see `jitvm bench --help`)")
@@ -340,6 +349,18 @@ def cmd_rootfs(a):
     return 0
 
 
+def cmd_syscalls(a):
+    import translators
+    from kernel.syscalls.table import listing
+    rows = listing(translators.load(a.arch).abi)
+    for nr, name, state, family in rows:
+        if a.state in (None, state):
+            print(f"{nr:4d}  {name:24s} {state:12s} {family}")
+    counts = {s: sum(1 for r in rows if r[2] == s) for s in ("implemented", "stub", "missing")}
+    print(f"{a.arch}: {len(rows)} system calls: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    return 0
+
+
 def cmd_bench(argv):
     """`jitvm bench ARGS`: perf/bench.py of this source tree parses its own arguments."""
     import importlib.util
@@ -363,9 +384,12 @@ def main(argv=None):
     a = parser().parse_args(argv)
     try:
         status = {"boot": cmd_boot, "run": cmd_run, "rootfs": cmd_rootfs,
-                  "cache": cmd_cache}[a.command](a)
+                  "cache": cmd_cache, "syscalls": cmd_syscalls}[a.command](a)
     except KeyboardInterrupt:
         status = 130
+    except BrokenPipeError:                 # `jitvm syscalls | head`: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 141
     except Exception as e:
         if os.environ.get("JITVM_DEBUG"):
             raise

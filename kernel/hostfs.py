@@ -37,6 +37,7 @@ import os
 import resource
 import stat as _stat
 import weakref
+from collections.abc import MutableMapping
 
 from kernel import pagecache
 from kernel.errno import (EEXIST, EINVAL, EISDIR, ELOOP, ENFILE, ENODATA, ENOTDIR, ENXIO,
@@ -49,6 +50,7 @@ _PIN = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _OPEN = os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC | os.O_NONBLOCK    # every host open of a file
 VM_RESERVE = 256        # host descriptors never given to guest files (the VM's own needs)
 META = "user.jitvm.stat"    # b"uid gid mode rdev" (decimal): the guest's view of a host file
+XATTR_PREFIX = "user.jitvm.x."  # + a guest's own extended attribute name (GuestXattrs)
 
 
 class HostFds:
@@ -419,6 +421,9 @@ class HostInode(Inode):
             self._store_meta(st.uid, st.gid, mode, st.rdev)
         self.mode = mode
 
+    def xattrs(self):
+        return GuestXattrs(self._path()) if self.fs.xattrs else None
+
     def chown(self, uid, gid):
         st = self.getattr()
         with host_errors():
@@ -451,6 +456,47 @@ class HostInode(Inode):
             else:
                 os.utime(self.name, ns=(atime_ns, mtime_ns), dir_fd=self._pdir(),
                          follow_symlinks=False)
+
+
+class GuestXattrs(MutableMapping):
+    """A host file's guest extended attributes: host user xattrs named XATTR_PREFIX + the guest's
+    name, so a guest can neither see nor forge META (or any other host attribute)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def _host(self, name):
+        return XATTR_PREFIX + name
+
+    def __getitem__(self, name):
+        try:
+            with host_errors():
+                return os.getxattr(self.path, self._host(name), follow_symlinks=False)
+        except Errno as e:
+            if e.errno == ENODATA:
+                raise KeyError(name) from None
+            raise
+
+    def __setitem__(self, name, value):
+        with host_errors():
+            os.setxattr(self.path, self._host(name), value, follow_symlinks=False)
+
+    def __delitem__(self, name):
+        try:
+            with host_errors():
+                os.removexattr(self.path, self._host(name), follow_symlinks=False)
+        except Errno as e:
+            if e.errno == ENODATA:
+                raise KeyError(name) from None
+            raise
+
+    def __iter__(self):
+        with host_errors():
+            names = os.listxattr(self.path, follow_symlinks=False)
+        return iter([n[len(XATTR_PREFIX):] for n in names if n.startswith(XATTR_PREFIX)])
+
+    def __len__(self):
+        return sum(1 for _ in self)
 
 
 def _entry_type(e):

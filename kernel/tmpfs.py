@@ -9,7 +9,7 @@ import itertools
 import time
 
 from kernel import pagecache
-from kernel.errno import (EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, EPERM,
+from kernel.errno import (EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
                           EXDEV, Errno)
 from kernel.uapi import (O_ACCMODE, O_APPEND, O_RDONLY, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK,
                          S_IFMT, S_IFREG, TMPFS_MAGIC, Stat, dtype, makedev)
@@ -45,6 +45,7 @@ class TmpInode(Inode):
         self.target = target
         self.parent = None
         self.uid = self.gid = 0
+        self.rdev = 0
         now = time.time_ns()
         self.atime = self.mtime = self.ctime = now
 
@@ -56,7 +57,7 @@ class TmpInode(Inode):
         if self.is_dir:
             size = 40 + 20 * len(self.entries)      # what tmpfs reports, roughly
         return Stat(dev=self.fs.dev, ino=self.ino, mode=self.mode, nlink=self.nlink,
-                    uid=self.uid, gid=self.gid, size=size, blksize=4096, blocks=(len(self.data) + 511) // 512,
+                    uid=self.uid, gid=self.gid, rdev=self.rdev, size=size, blksize=4096, blocks=(len(self.data) + 511) // 512,
                     atime_ns=self.atime, mtime_ns=self.mtime, ctime_ns=self.ctime)
 
     # ---- directory operations ------------------------------------------------------------------
@@ -95,9 +96,10 @@ class TmpInode(Inode):
         return self._add(name, TmpInode(self.fs, S_IFLNK | 0o777, target=target))
 
     def mknod(self, name, mode, rdev=0):
-        if mode & S_IFMT != S_IFIFO:
-            raise Errno(EPERM)
-        return self._add(name, TmpInode(self.fs, S_IFIFO | (mode & 0o7777)))
+        """FIFOs, sockets and device nodes (which open with ENXIO: no driver behind them)."""
+        inode = self._add(name, TmpInode(self.fs, mode))
+        inode.rdev = rdev
+        return inode
 
     def link(self, name, inode):
         if not isinstance(inode, TmpInode) or inode.fs is not self.fs:
@@ -172,7 +174,7 @@ class TmpInode(Inode):
 
     def open(self, flags):
         if self.mode & S_IFMT != S_IFREG:
-            raise Errno(EINVAL)
+            raise Errno(EINVAL if self.is_link else ENXIO)
         if flags & O_TRUNC and flags & O_ACCMODE != O_RDONLY:
             self.truncate(0)
         return TmpFile(self)
@@ -180,6 +182,11 @@ class TmpInode(Inode):
     def chmod(self, mode):
         self.mode = (self.mode & S_IFMT) | (mode & 0o7777)
         self.ctime = time.time_ns()
+
+    def xattrs(self):
+        if not hasattr(self, "_xattrs"):
+            self._xattrs = {}
+        return self._xattrs
 
     def chown(self, uid, gid):
         self.uid = self.uid if uid == -1 else uid

@@ -142,6 +142,11 @@ class Inode:
         """-1 leaves an id unchanged. The callers have checked perm.check_chown."""
         raise Errno(EPERM)
 
+    def xattrs(self):
+        """The file's extended attributes as a mutable mapping name -> bytes, or None if this
+        file system has none (kernel/syscalls/xattr.py checks names and permissions)."""
+        return None
+
     def truncate(self, size):
         raise Errno(EINVAL)
 
@@ -340,6 +345,11 @@ class MountTable:
     def mount(self, path, fs):
         self.fs[tuple(p for p in path.split("/") if p)] = fs
 
+    def unmount(self, path):
+        """Remove the mount at canonical path `path` (a tuple) and every mount below it."""
+        for p in [p for p in self.fs if p and p[:len(path)] == path]:
+            del self.fs[p]
+
     def at(self, path):
         return self.fs.get(path)
 
@@ -379,6 +389,7 @@ class FsContext:
     `cred`: whose permissions walks and opens check -- the process's Credentials, bound when the
     Process is made (kernel/process.py); None for the kernel's own lookups."""
     cred = None
+    chroot = None       # the Location chroot(2) made the process's "/" (None: the real root)
 
     def __init__(self, root=None, mounts=None, cwd=None):
         if mounts is None:
@@ -391,10 +402,20 @@ class FsContext:
 
     @property
     def root(self):
-        return Location((), self.mounts.at(()).root)
+        return self.chroot or Location((), self.mounts.at(()).root)
 
     def clone(self):
-        return FsContext(mounts=self.mounts, cwd=self.cwd)
+        c = FsContext(mounts=self.mounts, cwd=self.cwd)
+        c.chroot = self.chroot
+        return c
+
+    def shown(self, loc):
+        """A Location's path as this process names it: inside a chroot, from its root (a place
+        outside it is "(unreachable)", as Linux's getcwd says)."""
+        root = self.root.path
+        if loc.path[:len(root)] != root:
+            return "(unreachable)" + loc.pathname
+        return "/" + "/".join(loc.path[len(root):])
 
     def step(self, cur, name):
         """The child `name` of directory `cur`, crossing into a file system mounted there."""
@@ -412,7 +433,8 @@ class FsContext:
         return loc
 
     def parent(self, loc):
-        return self.at_path(loc.path[:-1]) if loc.path else loc
+        """".." of loc: itself at the root (the process's own root too, after chroot)."""
+        return self.at_path(loc.path[:-1]) if loc.path and loc.path != self.root.path else loc
 
     def walk(self, start, path, follow=True):
         """Resolve `path` (str) from Location `start`. `follow` says whether a symlink in the last

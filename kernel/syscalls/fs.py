@@ -188,7 +188,7 @@ def sys_faccessat(t, dirfd, pathname, mode):
 
 
 def sys_getcwd(t, buf, size):
-    path = os.fsencode(t.proc.fs.cwd.pathname) + b"\0"
+    path = os.fsencode(t.proc.fs.shown(t.proc.fs.cwd)) + b"\0"
     if len(path) > size & (2**64 - 1):
         raise Errno(ERANGE)
     t.proc.mm.write(buf, path)

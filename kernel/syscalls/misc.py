@@ -8,11 +8,12 @@ Implemented:
   syslog   the kernel log (kernel/printk.py): READ (waits while nothing is unread), READ_ALL,
            READ_CLEAR, CLEAR, SIZE_UNREAD, SIZE_BUFFER; reading all and the size are open to
            every user (dmesg_restrict 0), the rest needs root. CONSOLE_OFF/ON/LEVEL -> 0.
+  restart_syscall  EINTR (see the function)
 Stubs:
   reboot   CAD_ON, CAD_OFF -> 0 (there is no Ctrl-Alt-Del to trap; busybox init disables it)
   reboot   KEXEC, SW_SUSPEND and unknown commands -> EINVAL
 """
-from kernel.errno import EINVAL, EPERM, Errno
+from kernel.errno import EINTR, EINVAL, EPERM, Errno
 from kernel.printk import LOG_BUF_LEN
 from kernel.sched import WouldBlock
 
@@ -75,7 +76,14 @@ def sys_syslog(t, action, buf, size):
     return len(data)
 
 
+def sys_restart_syscall(t):
+    """jitvm restarts an interrupted call by running it again (kernel/sched.py), so no program
+    needs this; called directly, it gets Linux's answer for "nothing to restart"."""
+    raise Errno(EINTR)
+
+
 SYSCALLS = {
     "reboot": (sys_reboot, "hex hex hex ptr"),
+    "restart_syscall": (sys_restart_syscall, ""),
     "syslog": (sys_syslog, "int ptr int"),
 }

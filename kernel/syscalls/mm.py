@@ -1,21 +1,28 @@
 """Memory family: the program break and memory mappings.
 
 Implemented: brk mmap munmap mprotect mremap madvise msync mlock munlock mlockall munlockall
-riscv_flush_icache.
+riscv_flush_icache mincore membarrier memfd_create (a file in a kernel-private tmpfs; no seals:
+MFD_ALLOW_SEALING is accepted, F_ADD_SEALS is not implemented).
 MAP_SHARED file mappings go through the page cache (kernel/pagecache.py): every mapping of a file
 page shares one frame, and the data is written back on msync, munmap and the last unmap (exit).
 Partial: mremap of a shared file mapping grows or moves it as anonymous memory.
-Stubs: madvise, mlock* -> 0.
+Stubs: madvise, mlock* (mlock2 too) -> 0: nothing is ever paged out.
 """
-from kernel.errno import EACCES, EEXIST, EINVAL, ENODEV, ENOMEM, Errno
+import itertools
+import os
+
+from kernel.errno import EACCES, EEXIST, EINVAL, ENODEV, ENOMEM, EPERM, Errno
 from kernel.pagecache import SharedFileBacking
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
+from kernel.tmpfs import TmpFS
+from kernel.uapi import O_RDWR
 from kernel.vm import PAGE, page_up
 
 PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
 MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS = 0x1, 0x2, 0x10, 0x20
 MAP_FIXED_NOREPLACE = 0x100000
 MREMAP_MAYMOVE, MREMAP_FIXED = 1, 2
+MLOCK_ONFAULT = 1
 MS_ASYNC, MS_INVALIDATE, MS_SYNC = 1, 2, 4
 
 
@@ -152,6 +159,67 @@ def sys_munlockall(t):
     return 0
 
 
+def sys_mlock2(t, addr, length, flags):
+    if flags & ~MLOCK_ONFAULT:
+        raise Errno(EINVAL)
+    return 0
+
+
+def sys_mincore(t, addr, length, vec):
+    """One byte per page of [addr, addr+length): 1 if resident. ENOMEM where nothing is mapped."""
+    mm = t.proc.mm
+    if addr & (PAGE - 1):
+        raise Errno(EINVAL)
+    end = addr + page_up(length)
+    if any(mm.find(va) is None for va in range(addr, end, PAGE)):
+        raise Errno(ENOMEM)
+    t.proc.mm.write(vec, bytes(int(mm.pt.lookup(va) is not None) for va in range(addr, end, PAGE)))
+    return 0
+
+
+MEMBARRIER_QUERY, MEMBARRIER_GLOBAL = 0, 1
+MEMBARRIER_PRIVATE_EXPEDITED, MEMBARRIER_REGISTER_PRIVATE_EXPEDITED = 8, 16
+
+
+def sys_membarrier(t, cmd, flags, cpu_id):
+    """Every vCPU running this address space has passed a full barrier when it returns: the
+    kernel lock this call holds is one, and each CPU takes it before it next runs guest code."""
+    supported = (MEMBARRIER_GLOBAL | MEMBARRIER_PRIVATE_EXPEDITED
+                 | MEMBARRIER_REGISTER_PRIVATE_EXPEDITED)
+    if cmd == MEMBARRIER_QUERY:
+        return supported
+    if flags or cmd not in (MEMBARRIER_GLOBAL, MEMBARRIER_PRIVATE_EXPEDITED,
+                            MEMBARRIER_REGISTER_PRIVATE_EXPEDITED):
+        raise Errno(EINVAL)
+    mm = t.proc.mm
+    if cmd == MEMBARRIER_REGISTER_PRIVATE_EXPEDITED:
+        mm.membarrier_registered = True
+    elif cmd == MEMBARRIER_PRIVATE_EXPEDITED and not getattr(mm, "membarrier_registered", False):
+        raise Errno(EPERM)
+    else:
+        mm.flush_tlbs()                 # interrupts the other CPUs running it: they stop and
+    return 0                            # come back through the kernel
+
+
+MFD_CLOEXEC, MFD_ALLOW_SEALING, MFD_HUGETLB = 1, 2, 4
+_memfds = itertools.count()
+
+
+def sys_memfd_create(t, name, flags):
+    if flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING):
+        raise Errno(EINVAL)             # (MFD_HUGETLB: no huge pages here)
+    label = os.fsdecode(t.proc.mm.read_cstr(name, 250))
+    k = t.kernel
+    fs = getattr(k, "memfd_fs", None)
+    if fs is None:
+        fs = k.memfd_fs = TmpFS(max_bytes=len(k.machine.mem8))
+    entry = f"memfd{next(_memfds)}"
+    f = fs.root.create(entry, 0o777).open(O_RDWR)
+    fs.root.unlink(entry)       # nameless: it lives while a descriptor or mapping holds it
+    f.flags, f.link_name = O_RDWR, f"/memfd:{label} (deleted)"
+    return t.proc.fds.install(f, cloexec=bool(flags & MFD_CLOEXEC))
+
+
 def sys_flush_icache(t, start, end, flags):
     """Code was written (a JIT, a loader): every CPU drops its translations of this address
     space -- the one running the caller at once, the others before they next run guest code in
@@ -163,6 +231,7 @@ def sys_flush_icache(t, start, end, flags):
     return 0
 
 
+STUBS = {"madvise", "mlock", "munlock", "mlockall", "munlockall", "mlock2"}
 SYSCALLS = {
     "brk": (sys_brk, "ptr"),
     "mmap": (sys_mmap, "ptr size prot mapflags fd hex"),
@@ -174,4 +243,6 @@ SYSCALLS = {
     "mlock": (sys_mlock, "ptr size"), "munlock": (sys_munlock, "ptr size"),
     "mlockall": (sys_mlockall, "hex"), "munlockall": (sys_munlockall, ""),
     "riscv_flush_icache": (sys_flush_icache, "ptr ptr hex"),
+    "mlock2": (sys_mlock2, "ptr size hex"), "mincore": (sys_mincore, "ptr size ptr"),
+    "membarrier": (sys_membarrier, "int hex int"), "memfd_create": (sys_memfd_create, "path hex"),
 }

@@ -3,7 +3,7 @@
 Implemented: getpid getppid gettid getuid geteuid getgid getegid getresuid
 getresgid setuid setgid setresuid setresgid setreuid setregid getgroups setgroups getrusage
 setfsuid setfsgid setsid getsid getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
-umask uname sethostname sysinfo getrandom prctl sched_getaffinity sched_setaffinity
+umask uname sethostname setdomainname sysinfo getrandom prctl sched_getaffinity sched_setaffinity
 sched_yield getcpu.
 (kill, tkill, tgkill and the rt_sig* calls are the signal family: syscalls/signal.py; clone,
 execve, exit, exit_group, wait4, waitid, futex the process family: syscalls/proc.py.)
@@ -274,17 +274,26 @@ def sys_umask(t, mask):
 def sys_uname(t, buf):
     k = t.kernel
     fields = ("Linux", k.hostname, params.KERNEL_RELEASE, "#1 SMP jitvm",
-              k.abi.UNAME_MACHINE, "(none)")
+              k.abi.UNAME_MACHINE, getattr(k, "domainname", "(none)"))
     t.proc.mm.write(buf, b"".join(f.encode().ljust(65, b"\0") for f in fields))
     return 0
 
 
-def sys_sethostname(t, name, length):
+def _uts_name(t, name, length):
     if t.proc.creds.euid != 0:
         raise Errno(EPERM)
     if not 0 <= length <= 64:
         raise Errno(EINVAL)
-    t.kernel.hostname = t.proc.mm.read(name, length).split(b"\0")[0].decode(errors="replace")
+    return t.proc.mm.read(name, length).split(b"\0")[0].decode(errors="replace")
+
+
+def sys_sethostname(t, name, length):
+    t.kernel.hostname = _uts_name(t, name, length)
+    return 0
+
+
+def sys_setdomainname(t, name, length):
+    t.kernel.domainname = _uts_name(t, name, length)
     return 0
 
 
@@ -377,7 +386,8 @@ SYSCALLS = {
     "setresgid": (sys_setresgid, "int int int"), "setreuid": (sys_setreuid, "int int"),
     "setregid": (sys_setregid, "int int"), "getgroups": (sys_getgroups, "int ptr"),
     "setgroups": (sys_setgroups, "int ptr"), "getrusage": (sys_getrusage, "int ptr"),
-    "setfsuid": (sys_setfsuid, "int"), "setfsgid": (sys_setfsgid, "int"), "setsid": (sys_setsid, ""),
+    "setfsuid": (sys_setfsuid, "int"), "setfsgid": (sys_setfsgid, "int"),
+    "setdomainname": (sys_setdomainname, "ptr int"), "setsid": (sys_setsid, ""),
     "getsid": (sys_getsid, "int"), "getpgid": (sys_getpgid, "int"),
     "setpgid": (sys_setpgid, "int int"),
     "set_tid_address": (sys_set_tid_address, "ptr"),

@@ -29,10 +29,12 @@ def _read_timespec(t, ptr):
     return sec * 1_000_000_000 + nsec
 
 
-def _now(clock):
+def _now(clock, k=None):
+    """The host's clock; CLOCK_REALTIME reads add k's offset (settimeofday: syscalls/timers.py)."""
     if clock not in CLOCKS:
         raise Errno(EINVAL)
-    return time.clock_gettime_ns(CLOCKS[clock])
+    ns = time.clock_gettime_ns(CLOCKS[clock])
+    return ns + getattr(k, "realtime_offset_ns", 0) if CLOCKS[clock] == time.CLOCK_REALTIME else ns
 
 
 def sys_clock_gettime(t, clock, tp):
@@ -40,7 +42,7 @@ def sys_clock_gettime(t, clock, tp):
         u = rusage.of_process(t.proc) if clock == CLOCK_PROCESS_CPUTIME_ID else t.usage
         ns = u.utime_ns + u.stime_ns
     else:
-        ns = _now(clock)
+        ns = _now(clock, t.kernel)
     t.proc.mm.write(tp, _timespec(ns))
     return 0
 
@@ -53,11 +55,11 @@ def sys_clock_getres(t, clock, res):
 
 
 def sys_gettimeofday(t, tv, tz):
-    ns = time.time_ns()
+    ns = time.time_ns() + getattr(t.kernel, "realtime_offset_ns", 0)
     if tv:
         t.proc.mm.write(tv, struct.pack("<qq", ns // 10**9, ns % 10**9 // 1000))
     if tz:
-        t.proc.mm.write(tz, bytes(8))
+        t.proc.mm.write(tz, getattr(t.kernel, "sys_tz", bytes(8)))
     return 0
 
 
@@ -76,7 +78,7 @@ def sys_nanosleep(t, req, rem):
 def sys_clock_nanosleep(t, clock, flags, req, rem):
     ns = _read_timespec(t, req)
     if flags & TIMER_ABSTIME:
-        ns -= _now(clock) if "wake_at" not in t.restart else 0
+        ns -= _now(clock, t.kernel) if "wake_at" not in t.restart else 0
     else:
         _now(clock)
     return _sleep(t, max(ns, 0))

@@ -1,0 +1,146 @@
+"""The file system tree: chroot, mount, umount2, unshare (Linux fs/namespace.c, fs/open.c
+chroot, kernel/fork.c unshare).
+
+Implemented:
+  chroot   a process's "/" becomes a directory (root only): its walks, absolute symlinks, ".."
+           and getcwd stay inside, as Linux's. Partial: a dynamic program's PT_INTERP is still
+           read from the real root.
+  mount    tmpfs (size=), proc, devtmpfs, and MS_BIND of a directory; MS_REMOUNT is accepted and
+           changes nothing. One mount table for all processes (one mount namespace).
+  umount2  EBUSY while a process's cwd, root or an open file is below it (MNT_DETACH: at once)
+  unshare  CLONE_FILES and CLONE_FS give the caller its own table / fs context; CLONE_SYSVSEM
+           accepted; new namespaces: EINVAL (jitvm has one of each, as a kernel built without
+           namespaces answers)
+"""
+import os
+
+from kernel import perm
+from kernel.errno import EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM, Errno
+from kernel.process import unshare
+from kernel.procfs import ProcFS
+from kernel.syscalls.fs import read_path
+from kernel.tmpfs import TmpFS
+from kernel.vfs import FileSystem
+
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
+MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW = 1, 2, 4, 8
+CLONE_FS, CLONE_FILES, CLONE_SYSVSEM = 0x200, 0x400, 0x40000
+CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC = 0x20000, 0x2000000, 0x4000000, 0x8000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME = 0x10000000, 0x20000000, 0x40000000, 0x80
+NAMESPACES = (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER
+              | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
+
+
+def _root_only(t):
+    if t.proc.creds.euid != 0:
+        raise Errno(EPERM)
+
+
+def _dir(t, path):
+    fs = t.proc.fs
+    loc = fs.walk(fs.cwd, path)
+    if not loc.inode.is_dir:
+        raise Errno(ENOTDIR)
+    return loc
+
+
+def sys_chroot(t, pathname):
+    loc = _dir(t, read_path(t, pathname))
+    perm.check(t.proc.creds, loc.inode.getattr(), perm.MAY_EXEC)
+    _root_only(t)                       # CAP_SYS_CHROOT
+    t.proc.fs.chroot = loc
+    return 0
+
+
+class BindMount(FileSystem):
+    """A directory shown again at another place (mount --bind)."""
+
+    def __init__(self, loc):
+        self.root, self.fs = loc.inode, loc.inode.fs
+        self.fstype = self.fs.fstype
+
+    def statfs(self):
+        return self.fs.statfs()
+
+
+def _new_fs(t, fstype, flags, source, data):
+    if flags & MS_BIND:
+        return BindMount(_dir(t, source))
+    if fstype == "tmpfs":
+        size = dict(o.partition("=")[::2] for o in data.split(",") if o).get("size")
+        return TmpFS(_size(size)) if size else TmpFS()
+    if fstype == "proc":
+        return ProcFS(t.kernel)
+    devfs = t.proc.fs.mounts.at(("dev",))
+    if fstype == "devtmpfs" and devfs is not None:
+        return devfs                    # the one devtmpfs, shown again
+    raise Errno(ENODEV)
+
+
+def _size(text):
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    try:
+        if text[-1:].lower() in units:
+            return int(text[:-1]) * units[text[-1].lower()]
+        return int(text)
+    except ValueError:
+        raise Errno(EINVAL) from None
+
+
+def sys_mount(t, source, target, fstype, flags, data):
+    _root_only(t)
+    loc = _dir(t, read_path(t, target))
+    if flags & MS_REMOUNT:
+        return 0
+    kind = read_path(t, fstype) if fstype else ""
+    options = os.fsdecode(t.proc.mm.read_cstr(data, 4096)) if data else ""
+    src = read_path(t, source) if source else ""
+    t.proc.fs.mounts.mount(loc.pathname, _new_fs(t, kind, flags, src, options))
+    return 0
+
+
+def _busy(k, path):
+    inside = lambda loc: loc is not None and loc.path[:len(path)] == path   # noqa: E731
+    for p in k.processes.values():
+        if p.fs is not None and (inside(p.fs.cwd) or inside(p.fs.chroot)):
+            return True
+        if p.fds is not None and any(inside(f.loc) for f in p.fds.files.values()):
+            return True
+    return False
+
+
+def sys_umount2(t, target, flags):
+    if flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW):
+        raise Errno(EINVAL)
+    _root_only(t)
+    fs = t.proc.fs
+    loc = fs.walk(fs.cwd, read_path(t, target), follow=not flags & UMOUNT_NOFOLLOW)
+    mounts = fs.mounts
+    if not loc.path or mounts.at(loc.path) is None:
+        raise Errno(EINVAL)             # not a mount point (or the root)
+    if not flags & MNT_DETACH and _busy(t.kernel, loc.path):
+        raise Errno(EBUSY)
+    mounts.unmount(loc.path)
+    return 0
+
+
+def sys_unshare(t, flags):
+    if flags & NAMESPACES:
+        raise Errno(EINVAL)
+    p = t.proc
+    if flags & CLONE_FILES and getattr(p.fds, "users", 1) > 1:
+        fds = p.fds.clone()
+        unshare(p.fds)
+        p.fds = fds
+    if flags & CLONE_FS:
+        p.fs = p.fs.clone()
+        p.fs.cred = p.creds
+    return 0
+
+
+SYSCALLS = {
+    "chroot": (sys_chroot, "path"),
+    "mount": (sys_mount, "path path path hex ptr"),
+    "umount2": (sys_umount2, "path hex"),
+    "unshare": (sys_unshare, "hex"),
+}
