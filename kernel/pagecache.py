@@ -22,34 +22,32 @@ PAGE = params.PAGE_SIZE
 _mapped = {}        # identity -> the PageCache holding its pages, while it has shared mappings
 
 
-def read_through(key, data, offset):
-    """What read() returns for `data` read from the file at `offset`: the cached pages win."""
+def _cached(key, offset, length):
+    """(file bytes [lo, hi), guest memory address of lo) for each cached page of the file that
+    [offset, offset+length) touches -- nothing when the file has no shared mapping."""
     cache = _mapped.get(key) if _mapped else None
-    if cache is None or not data:
-        return data
-    out = bytearray(data)
-    m = cache.frames.mem8
-    for index in range(offset // PAGE, (offset + len(out) - 1) // PAGE + 1):
+    if cache is None or not length:
+        return
+    for index in range(offset // PAGE, (offset + length - 1) // PAGE + 1):
         pa = cache.pages.get((key, index))
         if pa is not None:
-            lo, hi = max(offset, index * PAGE), min(offset + len(out), (index + 1) * PAGE)
-            base = pa - index * PAGE
-            out[lo - offset:hi - offset] = m[base + lo:base + hi].tobytes()
-    return bytes(out)
+            lo, hi = max(offset, index * PAGE), min(offset + length, (index + 1) * PAGE)
+            yield cache.frames.mem8, lo, hi, pa + lo - index * PAGE
+
+
+def read_through(key, data, offset):
+    """What read() returns for `data` read from the file at `offset`: the cached pages win."""
+    out = None
+    for m, lo, hi, at in _cached(key, offset, len(data)):
+        out = out or bytearray(data)
+        out[lo - offset:hi - offset] = m[at:at + hi - lo].tobytes()
+    return data if out is None else bytes(out)
 
 
 def write_through(key, data, offset):
     """A write() of `data` at `offset` also lands in the file's cached pages."""
-    cache = _mapped.get(key) if _mapped else None
-    if cache is None or not data:
-        return
-    m = cache.frames.mem8
-    for index in range(offset // PAGE, (offset + len(data) - 1) // PAGE + 1):
-        pa = cache.pages.get((key, index))
-        if pa is not None:
-            lo, hi = max(offset, index * PAGE), min(offset + len(data), (index + 1) * PAGE)
-            base = pa - index * PAGE
-            m[base + lo:base + hi] = memoryview(data)[lo - offset:hi - offset]
+    for m, lo, hi, at in _cached(key, offset, len(data)):
+        m[at:at + hi - lo] = memoryview(data)[lo - offset:hi - offset]
 
 
 def truncated(key, size):
