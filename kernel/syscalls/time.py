@@ -2,6 +2,7 @@
 
 Implemented: clock_gettime clock_getres gettimeofday nanosleep clock_nanosleep times.
 Sleeping parks the thread on a timer (kernel/sched.py); the CPU runs others meanwhile.
+CLOCK_REALTIME reads add the offset settimeofday/clock_settime set (kernel/syscalls/timers.py).
 """
 import struct
 import time
