@@ -15,7 +15,7 @@ from kernel.futex import FutexTable
 from kernel.printk import KernelLog
 from kernel.process import RLIMIT_CORE, Process, Thread, unshare
 from kernel.sched import Scheduler
-from kernel.syscalls import table
+from kernel.syscalls import ipc, table
 
 PID_MAX = 32768         # /proc/sys/kernel/pid_max's classic default
 PID_WRAP = 300          # ids below this are not reused after a wrap (Linux's RESERVED_PIDS)
@@ -124,6 +124,7 @@ class Kernel:
         shared_mm = p.mm is not None and p.mm.users > 1
         for t in list(p.threads):
             self.end_thread(t, tell_memory=shared_mm)
+        ipc.exit_sem(self, p)                   # SEM_UNDO adjustments
         self._release(p)
         p.zombie, p.stopped = True, False
         self.release_vfork_parent(p)

@@ -81,7 +81,8 @@ CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED = ra
 # System calls that return EINTR after a handler even with SA_RESTART (signal(7), "Interruption
 # of system calls"): sleeps, the signal waits, and the multiplexers.
 NOT_RESTARTED = {"nanosleep", "clock_nanosleep", "rt_sigsuspend", "rt_sigtimedwait", "ppoll",
-                 "pselect6", "epoll_pwait", "epoll_pwait2", "io_getevents", "semtimedop"}
+                 "pselect6", "epoll_pwait", "epoll_pwait2", "io_getevents", "semtimedop", "semop",
+                 "msgsnd", "msgrcv"}
 
 
 def bit(sig):
