@@ -133,3 +133,19 @@ def test_fork_bomb_meets_the_process_limit(guest_bin, rootfs, workdir):
                    "killed and reaped all: yes\n"
                    "fork works again: yes\n"
                    "ok\n")
+
+
+def test_time_reports_what_a_command_used(rootfs):
+    """busybox `time` (wait4's rusage): a CPU-bound loop shows user time, sleeping does not."""
+    loop = "i=0; while [ $i -lt 1000 ]; do i=$((i+1)); done"
+    rc, out, err = run_jitvm(rootfs / "bin" / "busybox",
+                             ["sh", "-c", f"time sh -c '{loop}'; time sleep 0.3"], rootfs=rootfs)
+    assert rc == 0, err
+    secs = {}                       # "user\t0m 0.31s" -> {"user": [0.31, ...]}
+    for line in err.decode().splitlines():
+        name, _, value = line.partition("\t")
+        if value:
+            minutes, _, rest = value.partition("m ")
+            secs.setdefault(name, []).append(int(minutes) * 60 + float(rest.rstrip("s")))
+    assert secs["user"][0] > 0.05 and secs["user"][1] < 0.05, secs
+    assert secs["real"][1] >= 0.3, secs
