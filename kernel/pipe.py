@@ -19,7 +19,7 @@ from kernel.errno import EAGAIN, EBUSY, EINVAL, ENOTTY, ENXIO, EPERM, EPIPE, Err
 from kernel.sched import WaitQueue, WouldBlock
 from kernel.uapi import (FIONREAD, O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, POLLERR,
                          POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, S_IFIFO, Stat, makedev)
-from kernel.vfs import File
+from kernel.vfs import SPECIAL_OPENERS, File
 
 PIPE_BUF = 4096                 # writes up to this size are atomic (POSIX)
 PIPE_SIZE = 16 * params.PAGE_SIZE   # default capacity: 64 KiB, as Linux's 16 pipe buffers
@@ -249,3 +249,6 @@ def open_fifo(t, loc, flags):
         if other == restart["fifo"][1]:
             raise WouldBlock(p.open_q)
     return PipeEnd(p, flags, loc)
+
+
+SPECIAL_OPENERS[S_IFIFO] = open_fifo      # a FIFO in any file system is a kernel pipe

@@ -11,7 +11,8 @@ DEADLOCK_STATUS = 1     # `jitvm run`'s status when no guest thread can ever run
 def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False):
     """Returns (exit status as a shell reports it, the finished Process)."""
     from kernel.fdtable import FdTable
-    from kernel.vfs import FsContext, make_root
+    from kernel.namespace import make_root
+    from kernel.vfs import FsContext
     root = make_root(rootfs)
     k = Kernel(machine, root, strace=strace, debug=debug)
     from kernel.procfs import ProcFS

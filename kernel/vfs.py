@@ -22,10 +22,11 @@ directories get the generic DirFile. A "magic" link (/proc/<pid>/fd/N) overrides
 return the Location it points at instead of link text.
 
 What the rest of the kernel calls:
-    root = make_root("/path/to/rootfs")     # MountTable: hostfs at /, devfs at /dev (shared)
+    root = make_root("/path/to/rootfs")     # kernel/namespace.py: hostfs at /, devfs at /dev
     root.mount("/proc", ProcFS(...))        # more file systems plug in the same way
     data = root.read_file("/lib/ld.so")     # whole file by absolute guest path
     fs = FsContext(root)                    # per process, cwd /; FsContext(HostFS(dir)) works too
+                                            # (a namespace of that one file system)
     fs.chdir("/home")                       # a str or a Location
     child_fs = fs.clone()                   # fork: own cwd, same mount table
     f = fs.open("/bin/busybox")             # a File: pread(size, offset), stat(), put() when done
@@ -42,10 +43,14 @@ from kernel.errno import (EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, 
                           EPERM, EROFS, ESPIPE, Errno)
 from kernel.uapi import (O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_PATH,
                          O_RDONLY, O_TRUNC, O_WRONLY, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM,
-                         S_IFDIR, S_IFIFO, S_IFLNK,
-                         S_IFMT, SEEK_CUR, SEEK_END, SEEK_SET, Stat, dtype, pack_dirent64)
+                         S_IFDIR, S_IFLNK, S_IFMT, SEEK_CUR, SEEK_END, SEEK_SET, Stat, dtype,
+                         pack_dirent64)
 
 MAXSYMLINKS = 40        # Linux's limit on links followed in one walk (include/linux/namei.h)
+# How the files of a special type open, whatever file system they live in -- registered by the
+# modules built on this one (kernel/pipe.py: FIFOs, the kernel's named pipes), as Linux's
+# init_special_inode hands a FIFO to pipefifo_fops.
+SPECIAL_OPENERS = {}
 PATH_MAX = 4096
 NAME_MAX = 255
 
@@ -108,7 +113,7 @@ class Inode:
         raise Errno(EROFS)
 
     def mknod(self, name, mode, rdev=0):
-        """Create a special file (mknodat; only S_IFIFO is asked for so far)."""
+        """Create a special file (mknodat): a FIFO, socket or device node of number rdev."""
         raise Errno(EPERM)
 
     def link(self, name, inode):
@@ -374,18 +379,9 @@ class MountTable:
                 return path[:i]
 
 
-def make_root(hostdir):
-    """The boot mount table: hostfs over `hostdir` at "/", devfs at "/dev" (as devtmpfs)."""
-    from kernel.devfs import DevFS          # local imports: both build on this module
-    from kernel.hostfs import HostFS
-    mounts = MountTable(HostFS(hostdir))
-    mounts.mount("/dev", DevFS())
-    return mounts
-
-
 class FsContext:
     """A process's view of the file system: the mount table and its current directory.
-    `root` is a MountTable (from make_root, shared) or a bare root FileSystem (devfs is added).
+    `root` is a MountTable (kernel/namespace.py's make_root, shared) or a bare root FileSystem.
     `cred`: whose permissions walks and opens check -- the process's Credentials, bound when the
     Process is made (kernel/process.py); None for the kernel's own lookups."""
     cred = None
@@ -394,9 +390,6 @@ class FsContext:
     def __init__(self, root=None, mounts=None, cwd=None):
         if mounts is None:
             mounts = root if isinstance(root, MountTable) else MountTable(root)
-            if not isinstance(root, MountTable):
-                from kernel.devfs import DevFS
-                mounts.mount("/dev", DevFS())
         self.mounts = mounts
         self.cwd = cwd or self.root
 
@@ -510,9 +503,9 @@ class FsContext:
         if flags & O_PATH:
             return PathFile(kept, loc)
         self.may_open(loc, flags)
-        if loc.inode.mode & S_IFMT == S_IFIFO:
-            from kernel.pipe import open_fifo       # pipe builds on this module
-            return open_fifo(t, loc, kept)
+        opener = SPECIAL_OPENERS.get(loc.inode.mode & S_IFMT)
+        if opener is not None:
+            return opener(t, loc, kept)
         if loc.inode.is_dir:
             if flags & O_ACCMODE != O_RDONLY or flags & O_CREAT:
                 raise Errno(EISDIR)

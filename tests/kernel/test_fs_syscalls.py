@@ -9,7 +9,7 @@ import pytest
 from kernel.errno import (EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENFILE,
                           ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, EPERM, ERANGE, ESPIPE, EXDEV, Errno)
 from kernel.fdtable import FdTable
-from kernel.hostfs import HostFS
+from kernel.namespace import make_root
 from kernel.process import Credentials
 from kernel.syscalls import fd as F
 from kernel.syscalls import fs as S
@@ -27,7 +27,7 @@ from tests.kernel.fakes import FakeMM
 class Proc:
     def __init__(self, rootdir):
         self.mm, self.fds, self.umask, self.pid = FakeMM(), FdTable(), 0o022, 1
-        self.fs = FsContext(HostFS(rootdir))
+        self.fs = FsContext(make_root(rootdir))
         self.creds = self.fs.cred = Credentials()
 
 

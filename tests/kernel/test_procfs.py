@@ -17,7 +17,8 @@ from kernel.process import Process, Thread
 from kernel.procfs import ProcFS
 from kernel.sched import Scheduler
 from kernel.uapi import O_WRONLY
-from kernel.vfs import FsContext, make_root
+from kernel.namespace import make_root
+from kernel.vfs import FsContext
 from kernel.vm import AddressSpace
 
 

@@ -10,6 +10,7 @@ from kernel.errno import (EBADF, EINVAL, ELOOP, EMFILE, ENOENT, ENOSPC, ENOTDIR,
                           Errno)
 from kernel.fdtable import FdTable
 from kernel.hostfs import HostFS
+from kernel.namespace import make_root
 from kernel.uapi import O_RDONLY, O_RDWR, O_WRONLY, TCGETS, TIOCGWINSZ, DEFAULT_TERMIOS, Termios
 from kernel.vfs import File, FsContext
 from tests.kernel.fakes import FakeMM
@@ -36,7 +37,7 @@ def root(tmp_path):
 
 @pytest.fixture
 def fs(root):
-    return FsContext(HostFS(str(root)))
+    return FsContext(make_root(str(root)))
 
 
 def read_all(fs, path, **kw):
@@ -289,7 +290,7 @@ def test_fork_shares_mounts_but_not_cwd(fs, root):
 
 
 def test_make_root_is_one_shared_namespace(root):
-    from kernel.vfs import MountTable, make_root
+    from kernel.vfs import MountTable
     mounts = make_root(str(root))
     assert isinstance(mounts, MountTable) and isinstance(mounts.at(("dev",)), DevFS)
     assert mounts.read_file("/etc/passwd") == b"guest passwd\n"
