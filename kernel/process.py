@@ -29,6 +29,8 @@ def default_rlimits():
     lim[RLIMIT_NAMES.index("NOFILE")] = (params.MAX_FDS, params.MAX_FDS)
     lim[RLIMIT_NAMES.index("NPROC")] = (params.MAX_PROCESSES, params.MAX_PROCESSES)
     lim[RLIMIT_CORE] = (0, RLIM_INFINITY)
+    # Linux's init_task: raising one's priority or taking a real-time policy needs privilege
+    lim[RLIMIT_NAMES.index("NICE")] = lim[RLIMIT_NAMES.index("RTPRIO")] = (0, 0)
     return lim
 
 

@@ -36,11 +36,10 @@ Partial:
   - Only pidfd_open's descriptors are pidfds: a /proc/<pid> directory descriptor is not accepted
     by pidfd_send_signal (Linux takes it: EBADF here). clone's CLONE_PIDFD and waitid's P_PIDFD
     belong to kernel/fork.py and syscalls/proc.py (`process_of` gives them the process).
-  - KCMP_SYSVSEM compares the process's `sysvsem_undo` attribute if the IPC family keeps one
-    there; otherwise a process has an undo list while it has more than one thread (Linux makes
-    one at the first clone with CLONE_SYSVSEM, which pthread_create passes, and keeps it) and
-    none (NULL) else. KCMP_IO compares io_contexts as syscalls/policy.py keeps them: one per
-    process, not per thread.
+  - KCMP_SYSVSEM: a process has an undo list once it used SEM_UNDO (syscalls/ipc.py keeps them
+    per process) or while it has more than one thread; Linux makes one at the first clone with
+    CLONE_SYSVSEM, which pthread_create passes, and keeps it after the thread is gone. KCMP_IO
+    compares io_contexts as syscalls/policy.py keeps them: one per process, not per thread.
 
 Waking pollers at exit, with no hook in the exit path: kernel/kernel.py wakes the parent's
 `child_wait` when a process exits. A PidFd waits on the child_wait queues of the target's parent
@@ -58,7 +57,7 @@ from kernel import signal as S
 from kernel.errno import EBADF, EFAULT, EINVAL, ENOENT, EPERM, ESRCH, Errno
 from kernel.pagetable import PTE_W
 from kernel.poll import Epoll
-from kernel.syscalls import policy
+from kernel.syscalls import ipc, policy
 from kernel.uapi import O_NONBLOCK, O_RDWR, POLLIN, POLLRDNORM, Stat, as_int, unpack_iovecs
 from kernel.vfs import File
 
@@ -200,7 +199,7 @@ def _file(p, idx):
     return p.fds.files.get(idx & 0xFFFFFFFF) if p.fds is not None else None
 
 
-def _objects(p, kind):
+def _objects(k, p, kind):
     if kind == KCMP_VM:
         return p.mm
     if kind == KCMP_FILES:
@@ -212,11 +211,10 @@ def _objects(p, kind):
     if kind == KCMP_IO:
         return policy.io_context_of(p)
     if kind == KCMP_SYSVSEM:
-        if p.zombie:
-            return None
-        # Linux gives a process an undo list when it creates a thread with CLONE_SYSVSEM (as
-        # pthread_create does) or uses SEM_UNDO; threads share it
-        return getattr(p, "sysvsem_undo", None) or (p if len(p.threads) > 1 else None)
+        # Linux gives a process an undo list when it first uses SEM_UNDO or creates a thread
+        # with CLONE_SYSVSEM (as pthread_create does); its threads share it; exit drops it
+        has = p in ipc.namespace(k).undo or len(p.threads) > 1
+        return p if has and not p.zombie else None
     raise Errno(EINVAL)
 
 
@@ -253,7 +251,7 @@ def sys_kcmp(t, pid1, pid2, kind, idx1, idx2):
         if f1 is None:
             raise Errno(EBADF)
         return _order(f1, _epoll_target(p2, *slot), KCMP_FILE)
-    return _order(_objects(p1, kind), _objects(p2, kind), kind)
+    return _order(_objects(k, p1, kind), _objects(k, p2, kind), kind)
 
 
 # ---- process_vm_readv / process_vm_writev -------------------------------------------------------

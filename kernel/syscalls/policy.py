@@ -71,7 +71,7 @@ attributes, and exec keeps them; each record names the pid and address space it 
 up to date for, so the first look after a fork or an exec applies what Linux does there
 (SCHED_RESET_ON_FORK, copy_io, the personality and capability rules at exec). This relies on
 `duplicate` copying the Credentials object with its attributes (copy.copy); the fork tests in
-tests/kernel/test_policy.py go through kernel/fork.py and would notice.
+tests/kernel/test_policy_pidfd.py go through kernel/fork.py and would notice.
 """
 import struct
 import weakref

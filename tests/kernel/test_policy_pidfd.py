@@ -18,6 +18,7 @@ from kernel.pipe import make_pipe
 from kernel.poll import Epoll, poll_files
 from kernel.process import RLIMIT_NAMES, Credentials, Process, Thread
 from kernel.sched import WouldBlock
+from kernel.syscalls import ipc
 from kernel.syscalls import pidfd as PF
 from kernel.syscalls import policy as P
 from kernel.uapi import EPOLL_CTL_ADD, O_NONBLOCK, O_RDWR, POLLIN
@@ -125,8 +126,10 @@ def test_other_users_processes_need_cap_sys_nice(k):
     assert P.sys_setpriority(root, P.PRIO_PROCESS, user.proc.pid, 7) == 0
     assert P.sys_getpriority(user, P.PRIO_PROCESS, user.proc.pid) == 13
     # a group with a refused member: the others are still changed, the error is reported
-    assert call(P.sys_setpriority, user, P.PRIO_PGRP, root.proc.pgid, 3) == -EPERM
-    assert [P.nice_of(p.proc) for p in (root, user, other)] == [0, 3, 3]
+    assert call(P.sys_setpriority, user, P.PRIO_PGRP, root.proc.pgid, 9) == -EPERM
+    assert [P.nice_of(p.proc) for p in (root, user, other)] == [0, 9, 9]
+    # lowering one's nice value needs RLIMIT_NICE, which starts at 0 as on Linux
+    assert call(P.sys_setpriority, user, P.PRIO_PROCESS, 0, 3) == -EACCES
 
 
 def test_pgrp_and_user_report_the_best(k):
@@ -584,6 +587,12 @@ def test_kcmp_compares_shared_objects(k):
         r = PF.sys_kcmp(t, pid, cpid, kind, 0, 0)
         assert r in (1, 2) and PF.sys_kcmp(t, cpid, pid, kind, 0, 0) == 3 - r
     assert PF.sys_kcmp(t, pid, cpid, PF.KCMP_SYSVSEM, 0, 0) == 0       # no undo lists
+    ipc.namespace(k).undo[c.proc] = {}                                  # (c used SEM_UNDO)
+    assert PF.sys_kcmp(t, pid, cpid, PF.KCMP_SYSVSEM, 0, 0) in (1, 2)
+    th = fork.clone(v, fork.CLONE_VM | fork.CLONE_FS | fork.CLONE_FILES | fork.CLONE_SIGHAND
+                    | fork.CLONE_THREAD | fork.CLONE_SYSVSEM)
+    assert PF.sys_kcmp(t, vpid, th.tid, PF.KCMP_SYSVSEM, 0, 0) == 0     # shared by threads
+    assert PF.sys_kcmp(t, pid, vpid, PF.KCMP_SYSVSEM, 0, 0) in (1, 2)   # v has one now
     a, b = make_pipe()
     fa, fb = t.proc.fds.install(a), t.proc.fds.install(b)
     dup = t.proc.fds.install(a.get())
