@@ -242,9 +242,9 @@ def load_u64(m, va):
 
 @jit(inline="never")
 def _store_bytes(m, va, v, n):
-    """A store the TLB did not map at once, byte by byte. Both ends are translated first, so a
-    fault on the second page leaves memory untouched."""
-    if translate(m, va, PTE_W) < 0 or translate(m, va + n - 1, PTE_W) < 0:
+    """A store the TLB did not map at once, byte by byte. Both pages are translated first, so a
+    fault on the second leaves memory untouched -- and reports its first byte, as Linux does."""
+    if translate(m, va, PTE_W) < 0 or translate(m, (va + n - 1) & ~(PAGE_SIZE - 1), PTE_W) < 0:
         return False
     for i in range(n):
         pa = translate(m, va + i, PTE_W)

@@ -75,7 +75,8 @@ FAULT_SIGNALS = {"SIGFPE": SIGFPE, "SIGTRAP": SIGTRAP, "SIGILL": SIGILL, "SIGSEG
                  "SIGBUS": SIGBUS}
 FAULT_CODES = {"FPE_INTDIV": 1, "FPE_INTOVF": 2, "FPE_FLTDIV": 3, "FPE_FLTOVF": 4,
                "FPE_FLTUND": 5, "FPE_FLTRES": 6, "FPE_FLTINV": 7, "FPE_FLTSUB": 8,
-               "FPE_FLTUNK": 14, "TRAP_BRKPT": TRAP_BRKPT}
+               "FPE_FLTUNK": 14, "TRAP_BRKPT": TRAP_BRKPT, "ILL_ILLOPC": ILL_ILLOPC,
+               "SI_KERNEL": SI_KERNEL}
 CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED = range(1, 7)
 
 # System calls that return EINTR after a handler even with SA_RESTART (signal(7), "Interruption

@@ -43,8 +43,8 @@ def handle(k, t, cpu, exit):
         page_fault(k, t, cpu)
     # faults become signals (kernel/signal.py): a handler runs, or the process dies with a log
     elif reason == TrapReason.ILLEGAL_INSTRUCTION:
-        pc = t.ctx.pc
-        signal.force_fault(k, t, signal.SIGILL, signal.ILL_ILLOPC, pc,
+        pc, (si_code, at_pc) = t.ctx.pc, k.abi.ILLEGAL_SIGINFO
+        signal.force_fault(k, t, signal.SIGILL, signal.FAULT_CODES[si_code], pc if at_pc else 0,
                            f"illegal instruction at pc {pc:#x}: {k.machine.disasm_at(cpu, pc)}")
     elif reason == TrapReason.BREAKPOINT:
         # the ABI says which break codes mean something else (a division by zero...)

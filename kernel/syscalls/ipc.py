@@ -3,7 +3,7 @@ sets and message queues, in one namespace per kernel (`namespace(k)`, hung off t
 
 Implemented:
   shmget shmat shmdt   IPC_PRIVATE, IPC_CREAT, IPC_EXCL; SHM_RDONLY, SHM_EXEC, SHM_RND,
-                       SHM_REMAP, address hints (SHMLBA per ISA: loongarch64's is 64 KiB)
+                       SHM_REMAP, address hints (the ABI's SHMLBA: attach alignment)
   shmctl               IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_INFO SHM_STAT SHM_STAT_ANY
                        SHM_LOCK SHM_UNLOCK (a mode bit only: nothing is ever swapped)
   semget semop semtimedop   blocking, IPC_NOWAIT, SEM_UNDO, timeouts, EIDRM on removal
@@ -109,9 +109,6 @@ SEMMNS, SEMAEM, SEMUSZ = SEMMNI * SEMMSL, SEMVMX, 20
 MSGMNI, MSGMAX, MSGMNB, MSGSSZ = 32000, 8192, 16384, 16
 MSGPOOL = MSGMNI * MSGMNB // 1024
 MSGSEG = min(MSGPOOL * 1024 // MSGSSZ, 0xFFFF)
-# SHMLBA, the alignment of attach addresses: PAGE_SIZE on asm-generic; LoongArch forces 64 KiB
-# (arch/loongarch/include/asm/shmparam.h, __ARCH_FORCE_SHMLBA), keyed by the ABI's PLATFORM
-SHMLBA = {"loongarch": 64 << 10}
 MMAP_MIN_ADDR = 65536           # vm.mmap_min_addr: a fixed attach below it needs root
 RLIMIT_MEMLOCK = RLIMIT_NAMES.index("MEMLOCK")
 MASK64 = (1 << 64) - 1
@@ -345,7 +342,7 @@ def sys_shmget(t, key, size, shmflg):
 
 
 def _shmlba(k):
-    return SHMLBA.get(getattr(k.abi, "PLATFORM", ""), PAGE)
+    return getattr(k.abi, "SHMLBA", PAGE)     # the alignment of attach addresses
 
 
 def sys_shmat(t, shmid, shmaddr, shmflg):

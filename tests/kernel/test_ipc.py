@@ -28,10 +28,8 @@ BLOCKED = "blocked"
 class FakeKernel:
     """What ipc.py uses of the Kernel: frames, sched (wake-ups, `current`), abi."""
 
-    def __init__(self, platform=None):
+    def __init__(self, abi=abi):
         self.abi = abi
-        if platform:
-            self.abi = type("Abi", (), {"PLATFORM": platform})
         self.sched = Scheduler(self)
         self.frames = FrameAllocator(np.zeros(8 << 20, dtype=np.uint8))
         self.processes = {}
@@ -413,7 +411,8 @@ def test_attach_addresses_hints_rounding_and_remap(k):
 
 
 def test_loongarch_attaches_on_64k_boundaries():
-    k = FakeKernel(platform="loongarch")
+    from translators.loongarch64 import abi as la_abi
+    k = FakeKernel(la_abi)
     a = k.new_process(1)
     shmid = call(a, I.sys_shmget, I.IPC_PRIVATE, PAGE, 0o600)
     addr = call(a, I.sys_shmat, shmid, 0, 0)

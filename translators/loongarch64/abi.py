@@ -30,6 +30,7 @@ STACK_ALIGN = 16
 # 0x4e (it leaves out CPUCFG, which Linux always sets).
 HWCAP = 0x01 | 0x02 | 0x04 | 0x08 | 0x40
 PLATFORM = "loongarch"
+SHMLBA = 64 << 10       # shmat alignment, forced (arch/loongarch/include/asm/shmparam.h)
 UNAME_MACHINE = "loongarch64"
 STAT_LAYOUT = "asm-generic"
 
@@ -37,6 +38,8 @@ STAT_LAYOUT = "asm-generic"
 # the kernel sends for it; any other code is SIGTRAP/TRAP_BRKPT.
 BREAK_SIGNALS = {6: ("SIGFPE", "FPE_INTOVF"),      # BRK_OVERFLOW
                  7: ("SIGFPE", "FPE_INTDIV")}      # BRK_DIVZERO
+# An illegal instruction: do_ri's force_sig(SIGILL) -- si_code SI_KERNEL, si_addr 0
+ILLEGAL_SIGINFO = ("SI_KERNEL", False)
 
 
 def fp_trap_code(regs):

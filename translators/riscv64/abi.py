@@ -23,11 +23,14 @@ CLONE_ARGS_ORDER = ("flags", "stack", "parent_tid", "tls", "child_tid")  # CONFI
 STACK_ALIGN = 16
 HWCAP = sum(1 << (ord(c) - ord("a")) for c in "imafdc")    # AT_HWCAP: one bit per base letter
 PLATFORM = "riscv64"
+SHMLBA = 4096           # shmat alignment: PAGE_SIZE (asm-generic)
 UNAME_MACHINE = "riscv64"
 STAT_LAYOUT = "asm-generic"
 
 # `ebreak` is always SIGTRAP/TRAP_BRKPT (no break codes); FP exceptions never trap on RISC-V.
 BREAK_SIGNALS = {}
+# An illegal instruction: SIGILL's si_code name and whether si_addr is the pc (do_trap_insn_illegal)
+ILLEGAL_SIGINFO = ("ILL_ILLOPC", True)
 
 
 def cpuinfo(cpu_index):
