@@ -19,6 +19,7 @@ class FrameAllocator:
         self.nframes = len(mem8) // params.PAGE_SIZE
         self.refs = np.zeros(self.nframes, dtype=np.int32)
         self.free = list(range(self.nframes - 1, 0, -1))    # pop() hands out low frames first
+        self.on_oom = None      # called with no frame free: True if it freed some (OOM killer)
 
     @property
     def free_count(self):
@@ -26,7 +27,7 @@ class FrameAllocator:
 
     def alloc(self, zero=True):
         """A new frame's physical address, refcount 1, zero-filled unless zero=False."""
-        if not self.free:
+        if not self.free and not (self.on_oom and self.on_oom() and self.free):
             raise OutOfMemory()
         f = self.free.pop()
         self.refs[f] = 1

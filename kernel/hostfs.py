@@ -424,6 +424,18 @@ class HostInode(Inode):
     def xattrs(self):
         return GuestXattrs(self._path()) if self.fs.xattrs else None
 
+    def where(self):
+        if self._fd is None:
+            return None
+        try:
+            host = os.readlink(_proc(self._fd))
+        except OSError:
+            return None
+        root = self.fs.hostroot
+        if host.endswith(" (deleted)") or not (host == root or host.startswith(root + "/")):
+            return None
+        return tuple(p for p in host[len(root):].split("/") if p)
+
     def chown(self, uid, gid):
         st = self.getattr()
         with host_errors():

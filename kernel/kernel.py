@@ -39,6 +39,7 @@ class Kernel:
         self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.klog = klog or KernelLog(self.boot_time)   # dmesg (kernel/printk.py)
         self.sched = Scheduler(self)
+        self.frames.on_oom = self._oom_kill
 
     def log(self, msg, plain=False, quiet=False):
         """A kernel message: into the kernel log, and shown where this machine shows them (the
@@ -48,6 +49,24 @@ class Kernel:
             self.klog.add(msg)
         if plain or not quiet or self.strace or self.debug:
             self._log(msg if plain else f"jitvm: {msg}")
+
+    def _oom_kill(self):
+        """The OOM killer: no frame is free, so the process with the most resident memory dies
+        of SIGKILL (Linux's oom_badness is mostly RSS) -- unless it is the one asking, which then
+        fails instead: its fault kills it, its system call gets ENOMEM. True if one was killed."""
+        cur = self.sched.current
+        mine = cur.proc.mm if cur is not None else None
+        live = [p for p in self.processes.values()
+                if p.mm is not None and not p.exited and p.pid != 1]
+        if not live:
+            return False
+        victim = max(live, key=lambda p: p.mm.pt.resident())
+        if victim.mm is mine:
+            return False
+        self.log(f"Out of memory: Killed process {victim.pid} ({victim.comm}), "
+                 f"{victim.mm.pt.resident() * params.PAGE_SIZE >> 10} kB resident")
+        signal.send(self, victim, signal.SIGKILL)
+        return True
 
     def uptime(self):
         return time.monotonic() - self.boot_time

@@ -220,7 +220,8 @@ class ProcFS(FileSystem):
                  "maps": lambda: maps(k, p), "mounts": lambda: mounts(p)}
         kids = {name: ProcText(self, base + i, fn) for i, (name, fn) in enumerate(texts.items())}
         kids["exe"] = ProcLink(self, base + 10, lambda: guest_path(k, p.exe) or None)
-        kids["cwd"] = ProcLink(self, base + 11, lambda: p.fs.cwd.pathname, lambda: p.fs.cwd)
+        kids["cwd"] = ProcLink(self, base + 11, lambda: p.fs.shown(p.fs.fresh(p.fs.cwd)),
+                               lambda: p.fs.fresh(p.fs.cwd))
         kids["root"] = ProcLink(self, base + 12, lambda: "/", lambda: p.fs.root)
         kids["fd"] = ProcDir(self, base + 13, lambda: self.fd_links(p))
         if t is None:

@@ -183,6 +183,16 @@ class TmpInode(Inode):
         self.mode = (self.mode & S_IFMT) | (mode & 0o7777)
         self.ctime = time.time_ns()
 
+    def where(self):
+        names, d = [], self
+        while d.parent is not None and d.parent is not d:
+            name = next((n for n, i in d.parent.entries.items() if i is d), None)
+            if name is None:
+                return None             # removed
+            names.append(name)
+            d = d.parent
+        return tuple(reversed(names)) if d is self.fs.root else None
+
     def xattrs(self):
         if not hasattr(self, "_xattrs"):
             self._xattrs = {}

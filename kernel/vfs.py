@@ -136,6 +136,11 @@ class Inode:
         """A magic link returns the Location it points at; None means: use readlink()."""
         return None
 
+    def where(self):
+        """A directory's names from its file system's root as they are now -- after renames of
+        it or its parents -- or None if unknown or removed (FsContext.fresh)."""
+        return None
+
     def open(self, flags):
         """-> File for a non-directory (directories are opened as DirFile by FsContext)."""
         raise Errno(EINVAL)
@@ -427,7 +432,21 @@ class FsContext:
 
     def parent(self, loc):
         """".." of loc: itself at the root (the process's own root too, after chroot)."""
+        loc = self.fresh(loc)
         return self.at_path(loc.path[:-1]) if loc.path and loc.path != self.root.path else loc
+
+    def fresh(self, loc):
+        """loc with its path as it is now: a directory held across a rename of it or of a parent
+        (a cwd, a dirfd) is where the rename put it, as a Linux dentry is."""
+        if not loc.inode.is_dir or not loc.path:
+            return loc
+        mount = self.mounts.mountpoint_of(loc.path)
+        if self.mounts.at(loc.path) is not None:
+            return loc                  # a mount point stays where it was mounted
+        rel = loc.inode.where()
+        if rel is None or mount + rel == loc.path:
+            return loc
+        return Location(mount + rel, loc.inode)
 
     def walk(self, start, path, follow=True):
         """Resolve `path` (str) from Location `start`. `follow` says whether a symlink in the last

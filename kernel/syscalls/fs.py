@@ -23,8 +23,8 @@ import os
 import time
 
 from kernel import perm
-from kernel.errno import (EACCES, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR,
-                          ENOTEMPTY, EOPNOTSUPP, EPERM, ERANGE, EXDEV, Errno)
+from kernel.errno import (EACCES, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG,
+                          ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EPERM, ERANGE, EXDEV, Errno)
 from kernel.uapi import (AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR,
                          AT_STATX_SYNC_TYPE, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_CLOEXEC,
                          O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_TMPFILE,
@@ -188,7 +188,10 @@ def sys_faccessat(t, dirfd, pathname, mode):
 
 
 def sys_getcwd(t, buf, size):
-    path = os.fsencode(t.proc.fs.shown(t.proc.fs.cwd)) + b"\0"
+    fs = t.proc.fs
+    path = os.fsencode(fs.shown(fs.fresh(fs.cwd))) + b"\0"
+    if len(path) > PATH_MAX:
+        raise Errno(ENAMETOOLONG)       # Linux's d_path gives up past a page
     if len(path) > size & (2**64 - 1):
         raise Errno(ERANGE)
     t.proc.mm.write(buf, path)
