@@ -422,8 +422,9 @@ class FsContext:
         return Location(path, fs.root if fs else cur.inode.lookup(name))
 
     def at_path(self, path):
-        """Re-walk a canonical path from the root without following links (used for "..")."""
-        loc = self.root
+        """Re-walk a canonical path from the real root (canonical paths start there, chroot or
+        not) without following links (used for "..")."""
+        loc = Location((), self.mounts.at(()).root)
         for name in path:
             loc = self.step(loc, name)
             if not loc.inode.is_dir:
@@ -440,9 +441,12 @@ class FsContext:
         (a cwd, a dirfd) is where the rename put it, as a Linux dentry is."""
         if not loc.inode.is_dir or not loc.path:
             return loc
+        # A mount point stays where it was mounted. where() counts from the file system's root,
+        # so below a mount of a subtree (a bind mount) renames are not followed.
         mount = self.mounts.mountpoint_of(loc.path)
-        if self.mounts.at(loc.path) is not None:
-            return loc                  # a mount point stays where it was mounted
+        fs_root = getattr(loc.inode.fs, "root", None)
+        if self.mounts.at(loc.path) is not None or self.mounts.at(mount).root is not fs_root:
+            return loc
         rel = loc.inode.where()
         if rel is None or mount + rel == loc.path:
             return loc
