@@ -12,7 +12,8 @@
 
 SHELL       := /bin/bash
 PYTHON      ?= python3
-PYTEST_ARGS ?=
+# One pytest worker per core; a test file stays on one worker (its tests share scratch places).
+PYTEST_ARGS ?= -n auto --dist loadfile
 BOOT_ARGS   ?=
 ARCH        ?= riscv64
 # Every guest ISA: `make test` prepares each one's rootfs, guest programs and engine.
