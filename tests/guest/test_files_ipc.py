@@ -39,8 +39,8 @@ def test_matches_qemu(arch, guest_bin, rootfs, engine, name):
 
 @pytest.mark.parametrize("engine", ["interp", pytest.param("jit", marks=pytest.mark.slow)])
 def test_transfers_interrupted_by_signals_lose_no_byte(guest_bin, rootfs, engine):
-    """sendfile and a read/write loop into a pipe, interrupted by thousands of timer signals
-    (with and without SA_RESTART): every byte arrives exactly once."""
+    """sendfile, splice and a read/write loop into a pipe, interrupted by thousands of timer
+    signals (with and without SA_RESTART): every byte arrives exactly once."""
     status, out = compare(guest_bin("transfer_signals"), engine=engine, rootfs=rootfs, cwd=rootfs)
     assert status == 0 and out.endswith(b"all ok\n")
 

@@ -1,8 +1,9 @@
-/* Every byte exactly once: sendfile from a file and a read/write copy loop into
+/* Every byte exactly once: sendfile and splice from a file and a read/write copy loop into
  * a pipe, while an interval timer interrupts the writer thousands of times -- with SA_RESTART
  * (calls resume) and without (calls end with EINTR or a short count, and the loop goes on).
  * A child reads the pipe and checks the stream's length and every byte's value.
  * Output does not depend on timing; compared with qemu-user (the host kernel's answers). */
+#define _GNU_SOURCE             /* splice */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -45,7 +46,8 @@ static pid_t start_checker(int rfd, int wfd) {
     _exit(got != TOTAL || bad >= 0);
 }
 
-/* Send TOTAL bytes into wfd: 0 = sendfile from the file, 1 = a read/write loop. */
+/* Send TOTAL bytes into wfd: 0 = sendfile from the file, 1 = a read/write loop, 2 = splice from
+ * the file (at its file offset). */
 static long send_all(int how, int file, int wfd) {
     static char buf[65536];
     long sent = 0;
@@ -53,6 +55,8 @@ static long send_all(int how, int file, int wfd) {
         ssize_t n;
         if (how == 0)
             n = sendfile(wfd, file, NULL, TOTAL - sent);
+        else if (how == 2)
+            n = splice(file, NULL, wfd, NULL, TOTAL - sent, 0);
         else {
             n = read(file, buf, sizeof buf);
             for (ssize_t w = 0; w < n;) {
@@ -80,11 +84,11 @@ int main(void) {
             chunk[i] = byte_at(off + i);
         write(file, chunk, sizeof chunk);
     }
-    const char *hows[] = {"sendfile", "read/write loop"};
+    const char *hows[] = {"sendfile", "read/write loop", "splice"};
     int failures = 0;
     long total_ticks = 0;
     for (int restart = 0; restart < 2; restart++)
-        for (int how = 0; how < 2; how++) {
+        for (int how = 0; how < 3; how++) {
             struct sigaction sa = {0};
             sa.sa_handler = on_alarm;
             sa.sa_flags = restart ? SA_RESTART : 0;
