@@ -156,7 +156,8 @@ examples:
     f.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
     f.add_argument("--rebuild", action="store_true", help="build again even if it exists")
 
-    s = sub.add_parser("syscalls", help="list the system calls of an ISA: implemented, stub, missing",
+    s = sub.add_parser("syscalls",
+                       help="list the system calls of an ISA: implemented, stub, missing",
                        description="Every system call number the ISA's ABI names, with what the "
                                    "kernel does with it: implemented, stub (accepted, does "
                                    "nothing where Linux would act) or missing (ENOSYS), and the "
@@ -357,7 +358,8 @@ def cmd_syscalls(a):
         if a.state in (None, state):
             print(f"{nr:4d}  {name:24s} {state:12s} {family}")
     counts = {s: sum(1 for r in rows if r[2] == s) for s in ("implemented", "stub", "missing")}
-    print(f"{a.arch}: {len(rows)} system calls: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    print(f"{a.arch}: {len(rows)} system calls: {summary}")
     return 0
 
 

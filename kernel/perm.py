@@ -1,9 +1,9 @@
 """Permission checks on files, as Linux's fs/namei.c generic_permission and its callers.
 
 Who asks: the caller's Credentials (kernel/process.py): its fs ids (the effective ones unless
-setfsuid/setfsgid changed them), plus its supplementary groups. Root (fsuid 0) has the capabilities Linux grants it:
-CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (read, write and search anything; execute a file only if
-some x bit is set), CAP_FOWNER (act as any file's owner: chmod, utimes, sticky directories),
+setfsuid/setfsgid changed them), plus its supplementary groups. Root (fsuid 0) has the
+capabilities Linux grants it: CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (read, write and search
+anything; execute a file only if some x bit is set), CAP_FOWNER (act as any file's owner: chmod, utimes, sticky directories),
 CAP_CHOWN, CAP_FSETID and CAP_MKNOD.
 
 What is checked where (the VFS and the system calls call these):

@@ -11,7 +11,7 @@ import time
 from kernel import pagecache
 from kernel.errno import (EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, ENXIO, EPERM,
                           EXDEV, Errno)
-from kernel.uapi import (O_ACCMODE, O_APPEND, O_RDONLY, O_TRUNC, S_IFDIR, S_IFIFO, S_IFLNK,
+from kernel.uapi import (O_ACCMODE, O_APPEND, O_RDONLY, O_TRUNC, S_IFDIR, S_IFLNK,
                          S_IFMT, S_IFREG, TMPFS_MAGIC, Stat, dtype, makedev)
 from kernel.vfs import File, FileSystem, Inode
 
@@ -57,7 +57,8 @@ class TmpInode(Inode):
         if self.is_dir:
             size = 40 + 20 * len(self.entries)      # what tmpfs reports, roughly
         return Stat(dev=self.fs.dev, ino=self.ino, mode=self.mode, nlink=self.nlink,
-                    uid=self.uid, gid=self.gid, rdev=self.rdev, size=size, blksize=4096, blocks=(len(self.data) + 511) // 512,
+                    uid=self.uid, gid=self.gid, rdev=self.rdev, size=size, blksize=4096,
+                    blocks=(len(self.data) + 511) // 512,
                     atime_ns=self.atime, mtime_ns=self.mtime, ctime_ns=self.ctime)
 
     # ---- directory operations ------------------------------------------------------------------

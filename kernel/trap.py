@@ -80,8 +80,8 @@ def page_fault(k, t, cpu):
                            "page frames (raise --mem or free memory in the guest)")
         return
     except PastEndOfFile:
-        signal.force_fault(k, t, signal.SIGBUS, signal.BUS_ADRERR, addr,
-                           f"access to {addr:#x} past the end of its mapped file at pc {t.ctx.pc:#x}")
+        signal.force_fault(k, t, signal.SIGBUS, signal.BUS_ADRERR, addr, f"access to {addr:#x} "
+                           f"past the end of its mapped file at pc {t.ctx.pc:#x}")
         return
     where = f"pc {t.ctx.pc:#x}"
     if access != Access.EXEC:

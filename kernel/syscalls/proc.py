@@ -9,8 +9,8 @@ Implemented:
                   pid > 0, -1, 0 (own group), < -1 (group -pid); P_ALL P_PID P_PGID
   futex           WAIT WAKE WAIT_BITSET WAKE_BITSET REQUEUE CMP_REQUEUE WAKE_OP, private and
                   shared, FUTEX_CLOCK_REALTIME (kernel/futex.py)
-wait4 and waitid report the child's rusage (kernel/rusage.py). Not implemented: PI futexes, FUTEX_FD,
-  FUTEX_WAIT_REQUEUE_PI (-> ENOSYS, which glibc handles), clone3 set_tid, P_PIDFD (-> EINVAL).
+wait4 and waitid report the child's rusage (kernel/rusage.py). Not implemented: PI futexes,
+  FUTEX_FD, FUTEX_WAIT_REQUEUE_PI (-> ENOSYS, which glibc handles), clone3 set_tid, P_PIDFD (-> EINVAL).
 """
 import struct
 import time

@@ -2,7 +2,8 @@
 
 Implemented: getpid getppid gettid getuid geteuid getgid getegid getresuid
 getresgid setuid setgid setresuid setresgid setreuid setregid getgroups setgroups getrusage
-setfsuid setfsgid setsid getsid getpgid setpgid set_tid_address set_robust_list get_robust_list prlimit64 getrlimit setrlimit
+setfsuid setfsgid setsid getsid getpgid setpgid set_tid_address set_robust_list get_robust_list
+prlimit64 getrlimit setrlimit
 umask uname sethostname setdomainname sysinfo getrandom prctl sched_getaffinity sched_setaffinity
 sched_yield getcpu.
 (kill, tkill, tgkill and the rt_sig* calls are the signal family: syscalls/signal.py; clone,

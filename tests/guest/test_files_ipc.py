@@ -1,7 +1,8 @@
 """Pipes, readiness, shared file mappings and /proc, from guest programs.
 
 pipe_basic, poll_basic, mmap_shared and file_objects are compared with qemu-<arch>-static (the host
-kernel is a fair oracle for them, except where QEMU_UNFAIR says). procfs_self and the busybox applets that read /proc run under jitvm only:
+kernel is a fair oracle for them, except where QEMU_UNFAIR says). procfs_self and the busybox
+applets that read /proc run under jitvm only:
 qemu-user shows the host's /proc (partly faked), so those assert what proc(5) documents.
 pipe_basic needs fork (the process stage).
 """

@@ -6,8 +6,9 @@ import struct
 
 import pytest
 
-from kernel.errno import (EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENFILE,
-                          ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, EPERM, ERANGE, ESPIPE, EXDEV, Errno)
+from kernel.errno import (EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP,
+                          ENAMETOOLONG, ENFILE, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, EPERM, ERANGE,
+                          ESPIPE, EXDEV, Errno)
 from kernel.fdtable import FdTable
 from kernel.namespace import make_root
 from kernel.process import Credentials

@@ -9,7 +9,6 @@ from kernel.devfs import Console, DevFS, HostStream
 from kernel.errno import (EBADF, EINVAL, ELOOP, EMFILE, ENOENT, ENOSPC, ENOTDIR, ENOTTY, ESPIPE,
                           Errno)
 from kernel.fdtable import FdTable
-from kernel.hostfs import HostFS
 from kernel.namespace import make_root
 from kernel.uapi import O_RDONLY, O_RDWR, O_WRONLY, TCGETS, TIOCGWINSZ, DEFAULT_TERMIOS, Termios
 from kernel.vfs import File, FsContext
