@@ -33,12 +33,13 @@ qemu: `chroot ROOT /bin/sh -c ...` on the host, where binfmt_misc (tests/guest/o
 it starts are the same guest busybox. The chroot is entered in new mount, UTS, IPC and pid
 namespaces (`unshare`), in which ROOT gets what the guest kernel gives the guest: procfs on /proc,
 a tmpfs /dev holding kernel/devfs.py's nodes and links, a tmpfs /tmp, jitvm's host name. What a
-test mounts (mount.tests runs as root) or renames stays in the namespaces, and their end kills
-whatever a test left running. Needs root (CI has it). One thing does reach the host: mount.tests'
-loop mounts use the host kernel's loop devices (`umount -d` detaches them again).
+test mounts (mount.tests runs as root) or sets (the host name) stays in the namespaces, and their
+end kills whatever a test left running. Needs root (CI has it). One thing does reach the host:
+mount.tests' loop mounts use the host kernel's loop devices (`umount -d` detaches them again).
 
 A run that prints nothing for `idle` seconds is killed: the applet it was in gets a "HUNG" entry
-and the run goes on with the applets after it, so a hang costs one applet, not the suite.
+and the run goes on with the applets after it, so a hang costs one applet, not the suite. Tests
+qemu did not pass run again under qemu (`confirm_oracle`): qemu-loongarch64 fails now and then.
 
 Statuses: PASS, FAIL, SKIPPED (a feature configured out, the applet not built, or left out here),
 UNTESTED (an old-style test of an applet configured out), HUNG; `table` and `regressions` say
