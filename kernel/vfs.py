@@ -347,18 +347,76 @@ class Location:
 
 
 class MountTable:
-    """Guest path (tuple of names) -> FileSystem. Shared by all processes (one mount namespace)."""
+    """Guest path (tuple of names) -> FileSystem. Shared by all processes (one mount namespace).
+
+    A mount over a place that already shows mounts hides them (they come back when it is
+    unmounted), as Linux stacks mounts. Shared mounts (mount --make-shared, Linux's
+    Documentation/filesystems/sharedsubtree.rst) are kept as peer groups: a mount made inside one
+    member is made at the same place inside every peer, and a bind of a shared mount joins its
+    group. Partial: unmounts do not propagate, and a slave mount is kept as a private one."""
 
     def __init__(self, rootfs):
         self.fs = {(): rootfs}
+        self.group = {}         # path -> peer group number, for shared mounts
+        self.hidden = {}        # path -> [({path: fs}, {path: group}) a mount there covered]
+        self.groups = 0
 
-    def mount(self, path, fs):
-        self.fs[tuple(p for p in path.split("/") if p)] = fs
+    def _below(self, path):
+        return [p for p in self.fs if p[:len(path)] == path]
+
+    def mount(self, path, fs, group=None, propagate=True):
+        """Mount `fs` at canonical `path` (a tuple or a "/a/b" string); `group`: the peer group it
+        joins (a bind of a shared mount). Mounts at the same place in the parent mount's peers
+        follow."""
+        if isinstance(path, str):
+            path = tuple(p for p in path.split("/") if p)
+        parent = self.mountpoint_of(path)
+        peers = [q for q, g in self.group.items()
+                 if propagate and q != parent and g == self.group.get(parent)]
+        if propagate and parent in self.group and group is None:
+            self.groups += 1            # a mount on a shared mount is shared, its copies peers
+            group = self.groups
+        covered = self._below(path)
+        if covered:
+            self.hidden.setdefault(path, []).append(
+                ({p: self.fs.pop(p) for p in covered},
+                 {p: self.group.pop(p) for p in covered if p in self.group}))
+        self.fs[path] = fs
+        if group is not None:
+            self.group[path] = group
+        for q in peers:
+            self.mount(q + path[len(parent):], fs, group, propagate=False)
 
     def unmount(self, path):
-        """Remove the mount at canonical path `path` (a tuple) and every mount below it."""
-        for p in [p for p in self.fs if p and p[:len(path)] == path]:
+        """Remove the mount at canonical path `path` (a tuple) and every mount below it; what it
+        covered shows again."""
+        for p in self._below(path):
             del self.fs[p]
+            self.group.pop(p, None)
+        for p in [p for p in self.hidden if p[:len(path)] == path and p != path]:
+            del self.hidden[p]          # what went with them covered nothing visible any more
+        if self.hidden.get(path):
+            fs, group = self.hidden[path].pop()
+            self.fs.update(fs)
+            self.group.update(group)
+
+    def move(self, old, new):
+        """MS_MOVE: the mount at `old` and those below it, now at `new`."""
+        for p in self._below(old):
+            self.fs[new + p[len(old):]] = self.fs.pop(p)
+            if p in self.group:
+                self.group[new + p[len(old):]] = self.group.pop(p)
+
+    def set_propagation(self, path, shared, recursive):
+        """mount --make-[r]shared / --make-[r]private (EINVAL unless `path` is a mount point)."""
+        if path not in self.fs:
+            raise Errno(EINVAL)
+        for p in self._below(path) if recursive else [path]:
+            if not shared:
+                self.group.pop(p, None)
+            elif p not in self.group:
+                self.groups += 1
+                self.group[p] = self.groups
 
     def at(self, path):
         return self.fs.get(path)

@@ -5,8 +5,9 @@ Implemented:
   chroot   a process's "/" becomes a directory (root only): its walks, absolute symlinks, ".."
            and getcwd stay inside, as Linux's. Partial: a dynamic program's PT_INTERP is still
            read from the real root.
-  mount    tmpfs (size=), proc, devtmpfs, and MS_BIND of a directory; MS_REMOUNT is accepted and
-           changes nothing. One mount table for all processes (one mount namespace).
+  mount    tmpfs (size=), proc, devtmpfs, MS_BIND of a directory, MS_MOVE, shared and private
+           propagation (kernel/vfs.py MountTable); MS_REMOUNT is accepted and changes nothing.
+           One mount table for all processes (one mount namespace).
   umount2  EBUSY while a process's cwd, root or an open file is below it (MNT_DETACH: at once)
   unshare  CLONE_FILES and CLONE_FS give the caller its own table / fs context; CLONE_SYSVSEM
            accepted; new namespaces: EINVAL (jitvm has one of each, as a kernel built without
@@ -22,7 +23,9 @@ from kernel.syscalls.fs import read_path
 from kernel.tmpfs import TmpFS
 from kernel.vfs import FileSystem
 
-MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC = 1, 32, 4096, 8192, 16384
+MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED = 1 << 17, 1 << 18, 1 << 19, 1 << 20
+PROPAGATION = MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED
 MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW = 1, 2, 4, 8
 CLONE_FS, CLONE_FILES, CLONE_SYSVSEM = 0x200, 0x400, 0x40000
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC = 0x20000, 0x2000000, 0x4000000, 0x8000000
@@ -90,12 +93,29 @@ def _size(text):
 def sys_mount(t, source, target, fstype, flags, data):
     _root_only(t)
     loc = _dir(t, read_path(t, target))
+    mounts = t.proc.fs.mounts
+    if flags & PROPAGATION:
+        # Exactly one propagation type; a slave or unbindable mount is kept as a private one.
+        kind = flags & PROPAGATION
+        if kind & (kind - 1):
+            raise Errno(EINVAL)
+        mounts.set_propagation(loc.path, kind == MS_SHARED, flags & MS_REC)
+        return 0
     if flags & MS_REMOUNT:
+        return 0
+    src = read_path(t, source) if source else ""
+    if flags & MS_MOVE:
+        old = _dir(t, src).path
+        if not old or mounts.at(old) is None or loc.path[:len(old)] == old:
+            raise Errno(EINVAL)         # not a mount point, or into itself
+        mounts.move(old, loc.path)
         return 0
     kind = read_path(t, fstype) if fstype else ""
     options = os.fsdecode(t.proc.mm.read_cstr(data, 4096)) if data else ""
-    src = read_path(t, source) if source else ""
-    t.proc.fs.mounts.mount(loc.pathname, _new_fs(t, kind, flags, src, options))
+    group = None
+    if flags & MS_BIND:                 # a bind of a shared mount is its peer
+        group = mounts.group.get(mounts.mountpoint_of(_dir(t, src).path))
+    mounts.mount(loc.path, _new_fs(t, kind, flags, src, options), group)
     return 0
 
 

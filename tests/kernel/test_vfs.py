@@ -301,6 +301,30 @@ def test_make_root_is_one_shared_namespace(root):
     assert a.cwd.pathname == "/etc" and b.cwd.pathname == "/" and a.mounts is b.mounts
 
 
+def test_mounts_stack_and_shared_ones_propagate(fs):
+    """Linux's sharedsubtree.rst, as busybox's mount.tests "mount bind+rshared" uses it: a
+    mount over a mount hides it until unmounted; a mount inside a shared mount appears in its
+    peers; a bind of a shared mount is a peer."""
+    from kernel.tmpfs import TmpFS
+    mounts = fs.mounts
+    a, b, c, d = TmpFS(), TmpFS(), TmpFS(), TmpFS()
+    mounts.mount("/s1", a)
+    mounts.mount("/s1/sub", d)
+    mounts.mount("/s2", b)
+    mounts.set_propagation(("s2",), shared=True, recursive=True)
+    mounts.mount(("s1",), b, group=mounts.group[("s2",)])     # mount --bind s2 s1
+    assert mounts.at(("s1",)) is b and mounts.at(("s1", "sub")) is None   # a and d hidden
+    mounts.mount(("s2", "x"), c)                                 # inside s2 -> also in s1
+    assert mounts.at(("s1", "x")) is c and mounts.at(("s2", "x")) is c
+    assert mounts.group[("s1", "x")] == mounts.group[("s2", "x")]   # the copies are peers
+    mounts.unmount(("s1",))
+    assert mounts.at(("s1",)) is a and mounts.at(("s1", "sub")) is d and ("s1", "x") not in mounts.fs
+    mounts.move(("s1",), ("m",))
+    assert mounts.at(("m", "sub")) is d and mounts.at(("s1",)) is None
+    with pytest.raises(Errno):
+        mounts.set_propagation(("nowhere",), shared=True, recursive=False)
+
+
 def test_mountpoint_entries_carry_the_mounted_inode(fs, root):
     (root / "dev").mkdir()
     listing = _listing(fs, "/")
