@@ -127,6 +127,11 @@ examples:
                    help="print every system call with decoded arguments and result to stderr")
     r.add_argument("--stats", action="store_true",
                    help="print engine statistics at exit (blocks compiled, exits by reason, ...)")
+    r.add_argument("-g", "--gdb", type=int, metavar="PORT",
+                   help="debug with gdb, as qemu-user's -g: the program stops before its first "
+                        "instruction and waits for gdb on 127.0.0.1:PORT (`gdb-multiarch "
+                        "PROGRAM -ex 'target remote :PORT'`): breakpoints, single steps, "
+                        "registers, memory, threads, ^C. If gdb goes away the program runs on")
     r.add_argument("program", metavar="PROGRAM", help="the guest executable (host path)")
     r.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                    help="arguments passed to PROGRAM")
@@ -266,7 +271,7 @@ def cmd_run(a):
         # the kernel's name for it is absolute: /proc/self/exe must be (glibc asserts it)
         status, proc = run_program(machine, root, data, os.path.abspath(a.program), argv, envp,
                                    cwd=guest_cwd(root), strace=a.strace,
-                                   debug=bool(os.environ.get("JITVM_DEBUG")))
+                                   debug=bool(os.environ.get("JITVM_DEBUG")), gdb_port=a.gdb)
     except ExecError as e:
         die(str(e), 126)
     finally:

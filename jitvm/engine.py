@@ -156,6 +156,24 @@ class Engine:
                     continue
             return e
 
+    def step(self, regs, m, cache):
+        """Execute one instruction with the interpreter (whatever the tier: a compiled block
+        would run to its end); FENCE_I is handled here like in `run`."""
+        lp, ctl = self.loops, m[4]
+        ctl[0] = 0
+        if ctl[CTL_IRQ]:
+            return Exit.INTERRUPT
+        if self.tier == "python":
+            e = lp.run_interp(regs, m, cache.dc, 1)
+        else:
+            e = lp.run_interp_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
+                                     cache.dc_addr, 1)
+        e = Exit(int(e))
+        if e == Exit.FENCE_I:
+            cache.flush()
+            e = Exit.BUDGET
+        return e
+
     def translate_hot(self, m, cache):
         """Hand the queued blocks to the translator. The run loop queues a block when it has run
         PROBE_THRESHOLD times: if the persistent cache has it, it is loaded at once; if not, its

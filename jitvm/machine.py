@@ -27,6 +27,21 @@ class Cpu:
         """Enter guest code; returns the Exit that needs the kernel. code_caches: the address
         space's translations, one CodeCache per CPU (created here), so no two host threads
         ever write the same decode cache or jump table."""
+        cache = self._enter(pt_root, tlb_gen, code_caches, code_gen)
+        e = self.machine.engine.run(regs, self.m, cache, budget)
+        self.exits[e.name] = self.exits.get(e.name, 0) + 1
+        return e
+
+    def step_user(self, regs, pt_root, tlb_gen, code_caches, code_gen):
+        """Execute one guest instruction, interpreted (a debugger's single step); returns the
+        Exit as run_user does, Exit.BUDGET once the instruction retired without one."""
+        cache = self._enter(pt_root, tlb_gen, code_caches, code_gen)
+        e = self.machine.engine.step(regs, self.m, cache)
+        self.exits[e.name] = self.exits.get(e.name, 0) + 1
+        return e
+
+    def _enter(self, pt_root, tlb_gen, code_caches, code_gen):
+        """This CPU's TLB and code cache made current for the address space."""
         if self._tlb_owner != (pt_root, tlb_gen):
             mmu.flush_tlb(self.ctl)
             self.ctl[mmu.CTL_PT_ROOT] = pt_root
@@ -37,9 +52,7 @@ class Cpu:
         if cache.gen != code_gen:
             cache.flush()
             cache.gen = code_gen
-        e = self.machine.engine.run(regs, self.m, cache, budget)
-        self.exits[e.name] = self.exits.get(e.name, 0) + 1
-        return e
+        return cache
 
     def interrupt(self):
         """From another host thread: leave guest code soon with Exit.INTERRUPT (jitvm/mmu.py)."""
@@ -95,6 +108,12 @@ class Machine:
     def shutdown(self):
         """Power off: stop the engine's helpers (the compile process)."""
         self.engine.shutdown()
+
+    def debug_description(self):
+        """The ISA's registers and breakpoint instructions as a debugger sees them
+        (translators/<isa>/gdb.py)."""
+        import importlib
+        return importlib.import_module(f"translators.{self.isa_name}.gdb")
 
     def disasm_at(self, cpu, pc):
         """Disassembly of the instruction at pc in cpu's current address space, for messages."""

@@ -98,6 +98,8 @@ def _new_process(t, flags, exit_signal):
             mm = p.mm.fork()
         except OutOfMemory:
             raise Errno(ENOMEM) from None
+        if k.debugger is not None:
+            k.debugger.forked(p, mm)        # the child's copy without gdb's breakpoints
     sighand = p.sighand if flags & CLONE_SIGHAND else duplicate(p.sighand)
     if flags & CLONE_CLEAR_SIGHAND and isinstance(sighand, dict):
         # handled signals back to default; ignored ones stay ignored (the exec rule)

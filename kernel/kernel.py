@@ -39,6 +39,7 @@ class Kernel:
         self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.klog = klog or KernelLog(self.boot_time)   # dmesg (kernel/printk.py)
         self.sched = Scheduler(self)
+        self.debugger = None                     # kernel/debug.py's, under `-g PORT`
         self.frames.on_oom = self._oom_kill
 
     def log(self, msg, plain=False, quiet=False):
@@ -149,6 +150,8 @@ class Kernel:
         self.release_vfork_parent(p)
         self._reparent_children(p)
         self.notify_parent(p)
+        if self.debugger is not None:
+            self.debugger.exited(p)             # gdb hears W or X
 
     def end_thread(self, t, tell_memory):
         """A thread leaves: robust futexes it held are marked owner-died, and (when someone
@@ -265,9 +268,11 @@ class Kernel:
         mm, cpu = t.proc.mm, rt.cpu
         args = (t.ctx.regs, mm.pt.root, mm.tlb_gen, mm.code_caches, mm.code_gen,
                 params.TIME_SLICE)           # read with the lock held
+        # a debugger's single step runs one instruction instead of a slice (kernel/debug.py)
+        step = self.debugger is not None and self.debugger.stepping(t)
         start = time.perf_counter_ns()
         with self.sched.user_mode(rt, mm):
-            e = cpu.run_user(*args)
+            e = cpu.step_user(*args[:-1]) if step else cpu.run_user(*args)
         entered = time.perf_counter_ns()    # user time: the guest code; system: the trap
         self.sched.current = t
         t.usage.utime_ns += entered - start
@@ -277,5 +282,7 @@ class Kernel:
             return
         try:
             trap.handle(self, t, cpu, e)
+            if step:
+                self.debugger.stepped(t, e)
         finally:
             t.usage.stime_ns += time.perf_counter_ns() - entered

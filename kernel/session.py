@@ -8,8 +8,10 @@ from kernel.kernel import Kernel
 DEADLOCK_STATUS = 1     # `jitvm run`'s status when no guest thread can ever run again
 
 
-def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False):
-    """Returns (exit status as a shell reports it, the finished Process)."""
+def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False,
+                gdb_port=None):
+    """Returns (exit status as a shell reports it, the finished Process). gdb_port: the program
+    stops before its first instruction until gdb connects there (kernel/debug.py)."""
     from kernel.fdtable import FdTable
     from kernel.namespace import make_root
     from kernel.vfs import FsContext
@@ -25,6 +27,9 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     from kernel.devfs import restore_host_terminals
     p = k.spawn(image, name, argv, envp, FdTable.with_stdio(), fs)
     try:
+        if gdb_port is not None:
+            from kernel.debug import serve_gdb
+            serve_gdb(k, gdb_port, p, wait=True)
         # until the program exits, or reboot(2) stops the machine (kernel/syscalls/misc.py)
         k.sched.run(until=lambda: p.exited or k.reboot_cmd is not None)
     finally:

@@ -336,7 +336,8 @@ def force_fault(k, t, sig, code, addr, why):
         set_action(p, sig, DEFAULT)
         t.sigmask &= ~bit(sig)
         act = DEFAULT
-    if act.handler == SIG_DFL:
+    # under a debugger the fault waits in the queue: deliver_pending shows it to the debugger
+    if act.handler == SIG_DFL and not (k.debugger is not None and k.debugger.traces(p)):
         _die(k, p, sig, why)
         return
     t.pending.discard(bit(sig))        # this fault's details replace any older instance
@@ -378,6 +379,8 @@ def deliver_pending(k, t):
         info = dequeue(t, ~t.sigmask & FULL_MASK | UNBLOCKABLE)
         if info is None:
             break
+        if k.debugger is not None and k.debugger.signal_stop(t, info):
+            break                      # t stopped to show the debugger (kernel/debug.py)
         sig, act = info.signo, action(p, info.signo)
         if act.handler == SIG_IGN:
             continue

@@ -46,6 +46,9 @@ def handle(k, t, cpu, exit):
         pc, (si_code, at_pc) = t.ctx.pc, k.abi.ILLEGAL_SIGINFO
         signal.force_fault(k, t, signal.SIGILL, signal.FAULT_CODES[si_code], pc if at_pc else 0,
                            f"illegal instruction at pc {pc:#x}: {k.machine.disasm_at(cpu, pc)}")
+    elif reason == TrapReason.BREAKPOINT and k.debugger is not None \
+            and k.debugger.breakpoint_hit(t):
+        pass                    # a debugger's breakpoint: its process stopped (kernel/debug.py)
     elif reason == TrapReason.BREAKPOINT:
         # the ABI says which break codes mean something else (a division by zero...)
         pc, code = t.ctx.pc, cpu.exit_info

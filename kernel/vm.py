@@ -255,6 +255,37 @@ class AddressSpace:
     def write_u64(self, va, v):
         self.write(va, (v & (1 << 64) - 1).to_bytes(8, "little"))
 
+    def poke(self, va, data):
+        """Write data as a debugger does (ptrace's FOLL_FORCE): read-only private pages too, a
+        page still shared copy-on-write being copied first, so a breakpoint in one process's
+        text never shows in another's. Translations of the address space are dropped."""
+        m, pos = self.frames.mem8, 0
+        while pos < len(data):
+            a = va + pos
+            vma = self.find(a)
+            if vma is None or not vma.perm or (vma.shared and not vma.perm & PTE_W):
+                raise Errno(EFAULT)
+            page = page_down(a)
+            try:
+                if self.pt.lookup(page) is None and not self.fault(
+                        a, PTE_R if vma.perm & PTE_R else vma.perm & -vma.perm):
+                    raise Errno(EFAULT)
+                pa = self.pt.lookup(page)[0]
+                if self.frames.shared(pa) and not vma.shared:
+                    new = self.frames.alloc(zero=False)
+                    m[new:new + PAGE] = m[pa:pa + PAGE]
+                    self.frames.put(pa)
+                    self.pt.map(page, new, vma.perm)
+                    self.flush_tlbs()
+                    pa = new
+            except (OutOfMemory, PastEndOfFile):
+                raise Errno(EFAULT) from None
+            off = a & (PAGE - 1)
+            k = min(len(data) - pos, PAGE - off)
+            m[pa + off:pa + off + k] = memoryview(bytes(data))[pos:pos + k]
+            pos += k
+        self.code_gen += 1
+
     def populate(self, va, data):
         """Write data regardless of permissions (the ELF loader filling read-only pages)."""
         m, pos = self.frames.mem8, 0

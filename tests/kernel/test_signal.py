@@ -123,6 +123,7 @@ class FakeKernel:
         self.sched = Scheduler(self)
         self.syscalls = table.build(abi)
         self.processes = {}
+        self.debugger = None
         self.frames = FrameAllocator(np.zeros(8 << 20, dtype=np.uint8))
         self.logged = []
         self.exited = []

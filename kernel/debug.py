@@ -1,0 +1,263 @@
+"""Debugging a process from outside: the kernel's half of `jitvm run -g` and `jitvm boot -g`
+(what ptrace gives Linux's gdbserver). jitvm/gdb/ speaks gdb's protocol; this module stops,
+inspects and resumes the process it asks for.
+
+All-stop: when one thread of the traced process stops for the debugger -- a breakpoint it
+inserted, a finished single step, a signal about to be delivered, ^C -- every thread of the
+process stops (the job-control stop of kernel/sched.py: off the run queues, CPUs running one are
+interrupted and waited for, a blocked system call is re-executed after), and the debugger is
+told once. The kernel calls in at five points (each a no-op unless `k.debugger` traces the
+process): run_slice asks `stepping` and reports `stepped`; trap.handle offers a breakpoint exit
+to `breakpoint_hit` before it becomes SIGTRAP; force_fault queues a fault signal instead of
+killing (`traces`); deliver_pending offers each signal to `signal_stop` before acting on it
+(a signal the debugger passes on comes back through `resume` and is delivered as usual);
+exit_process reports `exited`; fork asks `forked` to take the breakpoints out of the child.
+Everything here runs with the kernel lock held; the stub's socket is a host fd CPU 0 polls.
+"""
+from jitvm.exits import Exit
+from kernel import signal
+from kernel.errno import Errno
+
+PAGE = 4096
+
+
+class Debugger:
+    def __init__(self, k):
+        self.k = k
+        self.desc = k.machine.debug_description()   # the ISA's registers (translators/<isa>/gdb.py)
+        self.signal_names = signal.NAMES
+        self.proc = None            # the traced Process
+        self.attached = False       # by vAttach (gdb detaches at quit), not started for gdb
+        self.held = False           # its threads are stopped for the debugger
+        self.last_stop = None       # ("stop", tid, signal) or ("exit", code, signal)
+        self.breakpoints = {}       # address -> the bytes the breakpoint instruction replaced
+        self.bp_mm = None           # the address space they are in (exec makes a new one)
+        self.steps = set()          # tids to single-step once resumed
+        self.infos = {}             # tid -> the SigInfo its signal stop took off its queue
+        self.passing = {}           # tid -> the SigInfo the debugger lets through
+        self.passed = set()         # signals delivered without a stop (QPassSignals)
+        self.listener = None        # the stub: stopped(tid, sig), exited(code, sig)
+        k.debugger = self
+
+    # ---- the process -------------------------------------------------------------------------
+    def trace(self, p, attached=False):
+        """Start debugging p, stopped (`jitvm run -g`: before its first instruction)."""
+        self.proc, self.attached, self.last_stop = p, attached, None
+        self.breakpoints, self.bp_mm = {}, p.mm
+        self._stop(p.threads[0], signal.SIGTRAP)
+
+    def attach(self, pid):
+        p = self.k.processes.get(pid)
+        if p is None or p.exited or not p.threads or self.proc not in (None, p):
+            return False
+        if self.proc is None:
+            self.trace(p, attached=True)
+        return True
+
+    def traces(self, p):
+        return p is self.proc
+
+    def threads(self):
+        return [t.tid for t in self.proc.threads] if self.proc is not None else []
+
+    def _thread(self, tid):
+        if self.proc is None or not self.proc.threads:
+            return None
+        return next((t for t in self.proc.threads if t.tid == tid), self.proc.threads[0]
+                    if tid == 0 else None)
+
+    def regs(self, tid):
+        """The thread's CPU state array: the stub reads it through the ISA's gdb table."""
+        t = self._thread(tid)
+        return t.ctx.regs if t is not None and self.held else None
+
+    def exe_path(self):
+        return self.proc.exe if self.proc is not None else None
+
+    def pass_signals(self, numbers):
+        self.passed = set(numbers)
+
+    # ---- memory and breakpoints --------------------------------------------------------------
+    def read_memory(self, addr, n):
+        """What can be read of [addr, addr+n), page by page (b"" if nothing)."""
+        mm, out = self._mm(), b""
+        while mm is not None and len(out) < n:
+            a = addr + len(out)
+            try:
+                out += mm.read(a, min(n - len(out), PAGE - (a & (PAGE - 1))))
+            except Errno:
+                break
+        return out
+
+    def write_memory(self, addr, data):
+        mm = self._mm()
+        try:
+            mm.poke(addr, data)
+            return True
+        except (Errno, AttributeError):
+            return False
+
+    def insert_breakpoint(self, addr, insn):
+        mm = self._mm()
+        if mm is None:
+            return False
+        if mm is not self.bp_mm:            # the process exec'd: the old ones are gone
+            self.breakpoints, self.bp_mm = {}, mm
+        if addr in self.breakpoints:
+            return True
+        try:
+            orig = mm.read(addr, len(insn))
+            mm.poke(addr, insn)             # drops the translations that held the old code
+        except Errno:
+            return False
+        self.breakpoints[addr] = orig
+        return True
+
+    def remove_breakpoint(self, addr):
+        orig = self.breakpoints.pop(addr, None)
+        if orig is not None and self._mm() is self.bp_mm:
+            try:
+                self.bp_mm.poke(addr, orig)
+            except Errno:
+                return False
+        return True
+
+    def _mm(self):
+        return self.proc.mm if self.proc is not None else None
+
+    # ---- stopping and resuming ---------------------------------------------------------------
+    def _stop(self, t, sig):
+        """All-stop: every thread of the process off the CPUs, then the one report."""
+        p = self.proc
+        self.steps.clear()
+        for th in p.threads:
+            self.k.sched.stop(th)
+        for th in p.threads:
+            if th.on_cpu is not None:
+                th.on_cpu.shootdown()       # its registers settle before the debugger reads them
+        self.held = True
+        tid = t.tid if t is not None else p.threads[0].tid
+        self.last_stop = ("stop", tid, sig)
+        if self.listener is not None:
+            self.listener.stopped(tid, sig)
+
+    def resume(self, actions, default):
+        """actions: tid -> (kind, signal), kind "c" (continue) or "s" (step one instruction);
+        threads not named take `default`, or stay stopped if it is None. A signal given is
+        delivered as the thread resumes; the one a signal stop reported is dropped if not."""
+        p = self.proc
+        if p is None or not self.held:
+            return
+        self.held, self.last_stop = False, None
+        for t in list(p.threads):
+            act = actions.get(t.tid, default)
+            if act is None:
+                continue
+            kind, sig = act
+            info = self.infos.pop(t.tid, None)
+            if sig:
+                if info is None or info.signo != sig:
+                    info = signal.SigInfo(sig, code=signal.SI_USER)
+                signal.init_thread(t)
+                t.pending.add(info)
+                self.passing[t.tid] = info
+            if kind == "s":
+                self.steps.add(t.tid)
+            if not p.stopped:               # a job-control stop outlasts the debugger's
+                self.k.sched.cont(t)
+
+    def interrupt(self):
+        """^C from the debugger."""
+        if self.proc is not None and not self.held and self.proc.threads:
+            self._stop(None, signal.SIGINT)
+
+    def detach(self):
+        """The debugger leaves (D, or its connection went away): breakpoints out, and the
+        process runs on as if it had never been stopped."""
+        p = self.proc
+        if p is not None:
+            for addr in list(self.breakpoints):
+                self.remove_breakpoint(addr)
+            held = self.held
+            self.proc, self.held = None, False
+            if held and not p.stopped:
+                for t in p.threads:
+                    self.k.sched.cont(t)
+        self.steps.clear()
+        self.infos.clear()
+        self.passing.clear()
+        self.last_stop, self.attached = None, False
+
+    def kill(self):
+        p = self.proc
+        if p is None:
+            return
+        self.detach()
+        self.k.exit_process(p, sig=signal.SIGKILL)
+        self.last_stop = ("exit", 0, signal.SIGKILL)
+
+    # ---- called by the kernel ------------------------------------------------------------------
+    def stepping(self, t):
+        return t.tid in self.steps and t.proc is self.proc
+
+    def stepped(self, t, exit):
+        """After run_slice handled the trap of a single step: an instruction retired (a system
+        call counts once it completed, not while it blocks), so the step is done."""
+        if t.tid in self.steps and exit in (Exit.BUDGET, Exit.SYSCALL) and t.state == "R" \
+                and not t.proc.exited:
+            self._stop(t, signal.SIGTRAP)
+
+    def breakpoint_hit(self, t):
+        """A breakpoint exit: True if it is one of ours (reported; no SIGTRAP)."""
+        if t.proc is not self.proc or t.proc.mm is not self.bp_mm \
+                or t.ctx.pc not in self.breakpoints:
+            return False
+        self._stop(t, signal.SIGTRAP)
+        return True
+
+    def signal_stop(self, t, info):
+        """A signal is about to be delivered to t: True if t stopped to report it first."""
+        if t.proc is not self.proc or info.signo == signal.SIGKILL:
+            return False
+        if self.passing.get(t.tid) is info:
+            del self.passing[t.tid]
+            return False
+        if info.signo in self.passed:
+            return False
+        self.infos[t.tid] = info
+        self._stop(t, info.signo)
+        return True
+
+    def exited(self, p):
+        if p is not self.proc:
+            return
+        self.detach()
+        self.last_stop = ("exit", p.exit_code or 0, p.term_signal)
+        if self.listener is not None:
+            self.listener.exited(p.exit_code or 0, p.term_signal)
+
+    def forked(self, parent, child_mm):
+        """A child's copy of the traced memory: without our breakpoints (gdb follows no forks)."""
+        if parent is self.proc and parent.mm is self.bp_mm:
+            for addr, orig in self.breakpoints.items():
+                try:
+                    child_mm.poke(addr, orig)
+                except Errno:
+                    pass
+
+
+def serve_gdb(k, port, proc=None, wait=False):
+    """A gdb stub on 127.0.0.1:port. With `proc` (jitvm run -g), proc is stopped before its
+    first instruction and, with `wait`, this returns once gdb has connected; without, gdb
+    attaches to processes (extended-remote, `attach PID`) whenever it connects."""
+    from jitvm.gdb.server import GdbServer
+    dbg = Debugger(k)
+    if proc is not None:
+        dbg.trace(proc)
+    server = GdbServer(dbg, port, watch=k.sched.watch_host_fd,
+                       unwatch=lambda fd: k.sched.host_fds.pop(fd, None), log=k.log)
+    if wait:
+        server.wait_for_client()
+    else:
+        server.accept_any_time()
+    return server
