@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 
-from kernel import params
+from kernel import devpts, params
 from kernel.devfs import ConsoleDriver, DevFS, restore_host_terminals
 from kernel.elf import ExecError
 from kernel.errno import Errno
@@ -100,6 +100,7 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         mount_devfs(log, k, console)                    # devfs at /dev, with the console
         mount_optional(log, k, "/proc", "procfs", "ProcFS")   # if kernel/procfs.py exists
         mount_optional(log, k, "/tmp", "tmpfs", "TmpFS")      # if kernel/tmpfs.py exists
+        mount_devpts(log, k)                            # devpts at /dev/pts: the ptys
         init = start_init(log, k, console, init_argv)   # pid 1 on the console
         k.sched.run(until=lambda: init.exited or stopping(k))    # run until power-off
         return power_off(log, k, init)                  # "reboot: Power down"
@@ -155,6 +156,11 @@ def mount_devfs(log, k, console):
     devfs = DevFS()
     devfs.console = console
     k.root.mount("/dev", devfs)
+
+
+def mount_devpts(log, k):
+    log("Mounting devpts on /dev/pts")
+    devpts.mount_devpts(k, k.root)
 
 
 def mount_optional(log, k, path, name, cls_name):

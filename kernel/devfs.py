@@ -1,7 +1,7 @@
 """devfs: the device nodes mounted at /dev, and the console.
 
   null 1:3  zero 1:5  full 1:7  random 1:8  urandom 1:9     (drivers/char/mem.c, random.c)
-  tty 5:0   console 5:1
+  tty 5:0   console 5:1   ptmx 5:2 (a new pseudo-terminal: kernel/devpts.py, mounted at /dev/pts)
   fd -> /proc/self/fd, stdin/stdout/stderr -> /proc/self/fd/{0,1,2}   (as udev makes them)
 
 Two kinds of console, one per way of running the VM:
@@ -31,10 +31,10 @@ import time
 import weakref
 
 from kernel import params
-from kernel.errno import EAGAIN, EIO, ENOENT, ENOSPC, ENOTTY, ENXIO, Errno
+from kernel.errno import EAGAIN, EIO, ENODEV, ENOENT, ENOSPC, ENOTTY, ENXIO, Errno
 from kernel.hostfs import host_stat
 from kernel.sched import WaitQueue, WouldBlock
-from kernel.tty import Tty
+from kernel.tty import Tty, controlling_tty
 from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, O_NOCTTY, O_NONBLOCK, POLLIN, POLLOUT,
                          POLLRDNORM, POLLWRNORM, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, TCGETS, TCSETS,
                          TCSETSF, TCSETSW, TERMIOS_SIZE, TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY,
@@ -346,6 +346,7 @@ class ConsoleDriver:
     def __init__(self, rfd=0, wfd=1):
         self.rfd, self.wfd = rfd, wfd
         self.tty = Tty(self.write, name="console")
+        self.tty.rdev = CONSOLE_RDEV
         self.k = None
         self._winch = None          # (pipe read fd, pipe write fd, previous SIGWINCH handler)
 
@@ -545,12 +546,13 @@ class DevFS(FileSystem):
         self.boot_ns = time.time_ns()
         self.root = DevDir(self)
         self.console = None         # the ConsoleDriver under `jitvm boot`; None: pass-through
+        self.pts = None             # the devpts instance /dev/ptmx opens (kernel/devpts.py)
         plain = lambda cls: (lambda flags: cls())                              # noqa: E731
         devices = [("null", 1, 3, plain(NullFile), 0o666), ("zero", 1, 5, plain(ZeroFile), 0o666),
                    ("full", 1, 7, plain(FullFile), 0o666),
                    ("random", 1, 8, plain(RandomFile), 0o666),
                    ("urandom", 1, 9, plain(RandomFile), 0o666), ("tty", 5, 0, self._tty, 0o666),
-                   ("console", 5, 1, self._console, 0o600)]
+                   ("console", 5, 1, self._console, 0o600), ("ptmx", 5, 2, self._ptmx, 0o666)]
         self.nodes = {}
         for name, major, minor, make, perm in devices:
             self.nodes[name] = DevNode(self, len(self.nodes) + 2, major, minor, make, perm)
@@ -561,13 +563,22 @@ class DevFS(FileSystem):
     def _console(self, flags):
         return self.console.open(flags) if self.console else Console()
 
+    def _ptmx(self, flags):
+        if self.pts is None:
+            raise Errno(ENODEV)
+        return self.pts.open_master(flags)
+
     def _tty(self, flags):
-        """/dev/tty: the caller's controlling terminal (tty_open_current_tty)."""
+        """/dev/tty: the caller's controlling terminal (tty_open_current_tty); under `jitvm run`
+        a caller without one (none but a pty can be) gets the pass-through console."""
+        k = self.console.k if self.console else getattr(self.pts, "k", None)
+        t = k.sched.current if k else None
+        ctty = controlling_tty(k, t.proc) if t is not None else None
+        if ctty is not None and ctty.opener is not None:
+            return ctty.opener(flags)           # a pty's slave
         if not self.console:
             return Console()
-        k = self.console.k
-        t = k.sched.current if k else None
-        if t is None or not self.console.tty.is_ctty_of(t.proc):
+        if ctty is not self.console.tty:
             raise Errno(ENXIO)
         return TtyFile(self.console.tty, flags)
 

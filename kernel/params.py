@@ -15,4 +15,6 @@ HOSTNAME = "jitvm"
 KERNEL_RELEASE = "6.6.0-jitvm"
 TTY_BUF_SIZE = 4096            # N_TTY_BUF_SIZE: input a terminal buffers before it stops reading
 CONSOLE_WINSIZE = (24, 80)     # rows, columns of the console when the host is not a terminal
+PTY_BUF_SIZE = 65536           # bytes a pty holds unread each way before its writer waits
+PTY_MAX = 4096                 # /proc/sys/kernel/pty/max: pty pairs at once (then ENOSPC)
 INIT_PATHS = ("/sbin/init", "/etc/init", "/bin/init", "/bin/sh")   # tried in order, as Linux

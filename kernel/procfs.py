@@ -23,6 +23,7 @@ from kernel.hostfs import host_fds
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.rusage import ticks
 from kernel.sched import WouldBlock
+from kernel.tty import controlling_tty
 from kernel.uapi import (O_ACCMODE, O_NONBLOCK, O_RDONLY, POLLIN, POLLRDNORM, PROC_SUPER_MAGIC,
                          S_IFDIR, S_IFLNK, S_IFREG, Stat, dtype, makedev)
 from kernel.vfs import File, FileSystem, Inode, Location
@@ -303,6 +304,12 @@ def _vm(p):
     return vmas, size, stack, exe
 
 
+def _tty(k, p):
+    """tty_nr and tpgid: p's controlling terminal and its foreground group (0 and -1: none)."""
+    tty = controlling_tty(k, p)
+    return (tty.rdev, tty.pgrp or -1) if tty is not None else (0, -1)
+
+
 def proc_stat(k, p, t=None):
     vmas, vsize, _, _ = _vm(p)
     starttime = int(getattr(p, "start_time", 0.0) * HZ)
@@ -314,7 +321,7 @@ def proc_stat(k, p, t=None):
     c = rusage.of_children(p)
     fields = [
         (t.tid if t else p.pid), f"({p.comm})", _state(p, t), p.ppid, p.pgid, p.sid,
-        0, -1, 0x400000,                                    # tty_nr, tpgid, flags
+        *_tty(k, p), 0x400000,                              # tty_nr, tpgid, flags
         u.minflt, c.minflt, u.majflt, c.majflt,
         ticks(u.utime_ns), ticks(u.stime_ns), ticks(c.utime_ns), ticks(c.stime_ns),
         20, 0, nthreads, 0, starttime, vsize, _rss_pages(p.mm),

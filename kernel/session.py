@@ -19,6 +19,8 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     k = Kernel(machine, root, strace=strace, debug=debug)
     from kernel.procfs import ProcFS
     root.mount("/proc", ProcFS(k))
+    from kernel.devpts import mount_devpts
+    mount_devpts(k, root)
     fs = FsContext(root)
     try:
         fs.chdir(cwd)

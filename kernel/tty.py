@@ -98,13 +98,25 @@ def ignores_or_blocks(t, sig):
 _ttys = weakref.WeakKeyDictionary()     # Kernel -> [Tty]
 
 
+def controlling_tty(k, p):
+    """p's controlling terminal (the Tty whose session is p's), or None."""
+    try:
+        ttys = _ttys.get(k, ())
+    except TypeError:
+        return None             # None, or a stand-in kernel no tty was ever attached to
+    for tty in ttys:
+        if tty.is_ctty_of(p):
+            return tty
+    return None
+
+
 def session_leader_exited(k, p):
     """Hook for the process-exit path: a session leader's exit hangs up its controlling
     terminal -- SIGHUP to the foreground group, and the tty is free (Linux's
     disassociate_ctty(1) from do_exit)."""
     if p.pid != p.sid:
         return
-    for tty in _ttys.get(k, ()):
+    for tty in list(_ttys.get(k, ())):
         if tty.session == p.sid:
             tty.disassociate(on_exit=True)
 
@@ -144,10 +156,18 @@ class Tty:
         self.unthrottle = None          # driver callback: there is room for input again
         self.session = 0                # sid of the session this is the controlling tty of
         self.pgrp = 0                   # its foreground process group
+        self.rdev = 0                   # device number /proc/<pid>/stat shows as tty_nr
+        self.opener = None              # flags -> a new File on this tty (/dev/tty), if any
 
     def attach(self, k):
         self.k = k
         _ttys.setdefault(k, []).append(self)
+
+    def detach(self):
+        """The device is gone for good (a pty pair both of whose sides are closed)."""
+        ttys = _ttys.get(self.k, []) if self.k is not None else []
+        if self in ttys:
+            ttys.remove(self)
 
     # ---- termios helpers ------------------------------------------------------------------------
     def cc(self, i):
@@ -507,7 +527,7 @@ class Tty:
         if t is None or noctty:
             return
         p = t.proc
-        if p.pid == p.sid and not self._leader_alive():
+        if p.pid == p.sid and not self._leader_alive() and controlling_tty(self.k, p) is None:
             self.set_ctty(p)
 
     def disassociate(self, on_exit=False):
@@ -634,8 +654,8 @@ class Tty:
         no live session holds it (stealing needs arg 1 and root)."""
         if p.pid == p.sid and self.is_ctty_of(p):
             return
-        if p.pid != p.sid:
-            raise Errno(EPERM)
+        if p.pid != p.sid or controlling_tty(self.k, p) is not None:
+            raise Errno(EPERM)         # not a session leader, or it has another terminal
         if self._leader_alive():
             if not (steal == 1 and p.creds.euid == 0):
                 raise Errno(EPERM)

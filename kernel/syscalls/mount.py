@@ -18,6 +18,7 @@ import os
 from kernel import perm
 from kernel.errno import EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM, Errno
 from kernel.process import unshare
+from kernel.devpts import devpts_for_mount
 from kernel.procfs import ProcFS
 from kernel.syscalls.fs import read_path
 from kernel.tmpfs import TmpFS
@@ -74,6 +75,8 @@ def _new_fs(t, fstype, flags, source, data):
         return TmpFS(_size(size)) if size else TmpFS()
     if fstype == "proc":
         return ProcFS(t.kernel)
+    if fstype == "devpts":
+        return devpts_for_mount(t, data)
     devfs = t.proc.fs.mounts.at(("dev",))
     if fstype == "devtmpfs" and devfs is not None:
         return devfs                    # the one devtmpfs, shown again
