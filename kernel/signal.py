@@ -375,8 +375,11 @@ def deliver_pending(k, t):
     as Linux (and qemu-user) do."""
     init_thread(t)
     p = t.proc
+    allowed = ~t.sigmask & FULL_MASK | UNBLOCKABLE
+    if t.restart.get("_blocked") and t.restart.get("_uninterruptible"):
+        allowed = bit(SIGKILL)      # a killable-only wait (vfork's): the rest wait for its end
     while not p.exited and t.state == "R":
-        info = dequeue(t, ~t.sigmask & FULL_MASK | UNBLOCKABLE)
+        info = dequeue(t, allowed)
         if info is None:
             break
         if k.debugger is not None and k.debugger.signal_stop(t, info):

@@ -243,6 +243,22 @@ def test_interrupted_call_gets_eintr_or_restarts(k):
     assert (t.ctx.pc, t.ctx.return_value) == (0x2004, -EINTR)
 
 
+def test_a_vfork_wait_is_not_interrupted_by_a_handler(k):
+    """vfork's wait is killable only: a caught SIGCHLD (the child's exit) waits for clone to
+    return the pid -- restarting clone would make a second child."""
+    t = k.new_process(2)
+    sigaction(t, S.SIGCHLD, 0x4000, S.SA_RESTART)
+    park_in(k, t, "clone")
+    t.restart.update(vfork_child=object(), _uninterruptible=True)
+    S.send(k, t.proc, S.SIGCHLD)
+    S.deliver_pending(k, t)
+    assert t.ctx.pc == 0x2000 and "vfork_child" in t.restart     # still in clone, no handler
+    assert t.proc.shared_pending.mask == S.bit(S.SIGCHLD)
+    t.restart.clear()                                # clone returned
+    S.deliver_pending(k, t)
+    assert t.ctx.pc == 0x4000
+
+
 def test_ignored_signal_leaves_a_blocked_call_parked(k):
     t = k.new_process(2)
     park_in(k, t, "read")
