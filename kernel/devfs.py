@@ -2,7 +2,10 @@
 
   null 1:3  zero 1:5  full 1:7  random 1:8  urandom 1:9     (drivers/char/mem.c, random.c)
   tty 5:0   console 5:1   ptmx 5:2 (a new pseudo-terminal: kernel/devpts.py, mounted at /dev/pts)
+  loop-control 10:237, loop0..7 block 7:N                   (drivers/block/loop.c: kernel/loop.py)
   fd -> /proc/self/fd, stdin/stdout/stderr -> /proc/self/fd/{0,1,2}   (as udev makes them)
+Root may mknod more device nodes here (busybox's mount makes /dev/loopN so). A block device node
+in any file system opens its driver by number, as Linux's def_blk_fops (open_block_device).
 
 Two kinds of console, one per way of running the VM:
 
@@ -21,6 +24,7 @@ of a host fd with no data parks the thread (WouldBlock) until the scheduler sees
 so other guest threads keep running. The VM's own stdio is never closed by a guest close().
 """
 import fcntl
+import itertools
 import os
 import select
 import signal
@@ -31,16 +35,18 @@ import time
 import weakref
 
 from kernel import params
-from kernel.errno import EAGAIN, EIO, ENODEV, ENOENT, ENOSPC, ENOTTY, ENXIO, Errno
+from kernel.errno import (EAGAIN, EEXIST, EIO, ENODEV, ENOENT, ENOSPC, ENOTBLK, ENOTTY, ENXIO,
+                         EPERM, Errno)
 from kernel.hostfs import host_stat
+from kernel.loop import LOOP_CTRL_MINOR, LOOP_MAJOR, MISC_MAJOR, LoopDevices, LoopFile
 from kernel.sched import WaitQueue, WouldBlock
 from kernel.tty import Tty, controlling_tty
 from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, O_NOCTTY, O_NONBLOCK, POLLIN, POLLOUT,
-                         POLLRDNORM, POLLWRNORM, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, TCGETS, TCSETS,
-                         TCSETSF, TCSETSW, TERMIOS_SIZE, TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY,
-                         TIOCSPGRP, TIOCSWINSZ, TMPFS_MAGIC, Stat, Termios, dtype, makedev,
-                         pack_winsize)
-from kernel.vfs import File, FileSystem, Inode, host_errors
+                         POLLRDNORM, POLLWRNORM, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK,
+                         S_IFMT, TCGETS, TCSETS, TCSETSF, TCSETSW, TERMIOS_SIZE, TIOCGPGRP,
+                         TIOCGWINSZ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TMPFS_MAGIC, Stat, Termios,
+                         dtype, makedev, pack_winsize)
+from kernel.vfs import SPECIAL_OPENERS, File, FileSystem, Inode, host_errors
 
 DEVFS_DEV = makedev(0, 5)       # an anonymous device number, as devtmpfs gets
 CONSOLE_RDEV = makedev(5, 1)
@@ -491,9 +497,9 @@ class RandomFile(NullFile):
 
 
 class DevNode(Inode):
-    def __init__(self, fs, ino, major, minor, make, perm=0o666):
+    def __init__(self, fs, ino, major, minor, make, perm=0o666, kind=S_IFCHR):
         self.fs, self.ino, self.make = fs, ino, make
-        self.mode, self.rdev = S_IFCHR | perm, makedev(major, minor)
+        self.mode, self.rdev = kind | perm, makedev(major, minor)
         self.uid = self.gid = 0     # login and getty chown terminals to their user
 
     def getattr(self):
@@ -502,6 +508,8 @@ class DevNode(Inode):
                     uid=self.uid, gid=self.gid, atime_ns=t, mtime_ns=t, ctime_ns=t)
 
     def open(self, flags):
+        if self.make is None:
+            raise Errno(ENXIO)          # a node root made: no driver of that number here
         return self.make(flags)
 
     def chmod(self, mode):
@@ -538,6 +546,25 @@ class DevDir(DevNode):
     def readdir(self):
         return [(name, n.ino, dtype(n.mode)) for name, n in self.fs.nodes.items()]
 
+    def mknod(self, name, mode, rdev=0):
+        """A device node or FIFO root makes (mknodat checked the caller); a char device of a
+        number devfs has opens that device."""
+        if name in self.fs.nodes:
+            raise Errno(EEXIST)
+        kind = mode & S_IFMT
+        if kind not in (S_IFCHR, S_IFBLK, S_IFIFO):
+            raise Errno(EPERM)
+        same = next((n for n in self.fs.nodes.values()
+                     if n.mode & S_IFMT == S_IFCHR == kind and n.rdev == rdev), None)
+        node = DevNode(self.fs, next(self.fs.inos), 0, 0, same and same.make, mode & 0o7777, kind)
+        node.rdev = rdev
+        self.fs.nodes[name] = node
+        return node
+
+    def unlink(self, name):
+        self.lookup(name)
+        del self.fs.nodes[name]
+
 
 class DevFS(FileSystem):
     fstype = "devtmpfs"
@@ -559,6 +586,21 @@ class DevFS(FileSystem):
         for name, target in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                              ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")]:
             self.nodes[name] = DevLink(self, len(self.nodes) + 2, target)
+        self.inos = itertools.count(len(self.nodes) + 2)
+        self.loops = LoopDevices(on_change=self._loop_nodes)
+        self.nodes["loop-control"] = DevNode(self, next(self.inos), MISC_MAJOR, LOOP_CTRL_MINOR,
+                                             self.loops.control, 0o600)
+        self._loop_nodes()
+
+    def _loop_nodes(self, dev=None, added=True):
+        """/dev/loopN as the loop driver adds and removes devices (devtmpfs does so for Linux)."""
+        for d in self.loops.devices.values() if dev is None else [dev]:
+            node = self.nodes.get(d.name)
+            if added and node is None:
+                self.nodes[d.name] = DevNode(self, next(self.inos), LOOP_MAJOR, d.number, None,
+                                             0o660, S_IFBLK)
+            elif not added and node is not None and node.rdev == d.rdev:
+                del self.nodes[d.name]
 
     def _console(self, flags):
         return self.console.open(flags) if self.console else Console()
@@ -585,3 +627,24 @@ class DevFS(FileSystem):
     def statfs(self):
         return dict(ftype=TMPFS_MAGIC, bsize=4096, blocks=0, bfree=0, bavail=0,
                     files=len(self.nodes) + 1, ffree=0)
+
+
+def block_device(t, inode):
+    """The block device a node names (ENOTBLK: not a block device node; ENXIO: none of that
+    number). The machine's block devices are the loop devices of the devfs at /dev."""
+    st = inode.getattr()
+    if st.mode & S_IFMT != S_IFBLK:
+        raise Errno(ENOTBLK)
+    devfs = inode.fs if isinstance(inode.fs, DevFS) else None
+    if devfs is None and t is not None:
+        devfs = t.proc.fs.mounts.at(("dev",))
+    if not isinstance(devfs, DevFS):
+        raise Errno(ENXIO)
+    return devfs.loops.device(st.rdev, create=True)
+
+
+def open_block_device(t, loc, flags):
+    return LoopFile(block_device(t, loc.inode), flags, loc)
+
+
+SPECIAL_OPENERS[S_IFBLK] = open_block_device    # a block device node anywhere opens its driver

@@ -18,3 +18,4 @@ CONSOLE_WINSIZE = (24, 80)     # rows, columns of the console when the host is n
 PTY_BUF_SIZE = 65536           # bytes a pty holds unread each way before its writer waits
 PTY_MAX = 4096                 # /proc/sys/kernel/pty/max: pty pairs at once (then ENOSPC)
 INIT_PATHS = ("/sbin/init", "/etc/init", "/bin/init", "/bin/sh")   # tried in order, as Linux
+LOOP_DEVICES_MAX = 256         # loop devices LOOP_CTL_ADD/GET_FREE may make (Linux: the minor space)

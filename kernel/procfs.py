@@ -433,9 +433,10 @@ def mounts(p):
     table = p.fs.mounts
     lines = []
     for path, fs in sorted(table.fs.items(), key=lambda item: (len(item[0]), item[0])):
-        src = _MOUNT_SOURCE.get(fs.fstype, fs.fstype)
-        lines.append(f"{src} /{'/'.join(path)} {fs.fstype} "
-                     f"{_MOUNT_OPTS.get(fs.fstype, 'rw,relatime')} 0 0\n")
+        src = fs.source or _MOUNT_SOURCE.get(fs.fstype, fs.fstype)
+        opts = _MOUNT_OPTS.get(fs.fstype, "rw,relatime")
+        opts = "ro" + opts[2:] if fs.readonly else opts
+        lines.append(f"{src} /{'/'.join(path)} {fs.fstype} {opts} 0 0\n")
     return "".join(lines)
 
 

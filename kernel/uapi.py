@@ -206,3 +206,20 @@ EFD_SEMAPHORE = 1
 F_RDLCK, F_WRLCK = 0, 1
 F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW = 36, 37, 38
 F_SETPIPE_SZ, F_GETPIPE_SZ = 1031, 1032
+
+# ---- loop devices and block device ioctls (uapi/linux/loop.h, uapi/linux/fs.h) -----------------
+LOOP_SET_FD, LOOP_CLR_FD, LOOP_SET_STATUS64, LOOP_GET_STATUS64 = 0x4C00, 0x4C01, 0x4C04, 0x4C05
+LOOP_SET_CAPACITY, LOOP_SET_BLOCK_SIZE, LOOP_CONFIGURE = 0x4C07, 0x4C09, 0x4C0A
+LOOP_CTL_ADD, LOOP_CTL_REMOVE, LOOP_CTL_GET_FREE = 0x4C80, 0x4C81, 0x4C82
+LO_FLAGS_READ_ONLY, LO_FLAGS_AUTOCLEAR, LO_FLAGS_PARTSCAN, LO_FLAGS_DIRECT_IO = 1, 4, 8, 16
+LO_NAME_SIZE = 64
+# _IO(0x12, n); BLKBSZGET and BLKGETSIZE64 are _IOR(0x12, n, size_t) with the asm-generic
+# direction bits and an 8-byte size_t.
+BLKROGET, BLKGETSIZE, BLKFLSBUF, BLKSSZGET = 0x125E, 0x1260, 0x1261, 0x1268
+BLKBSZGET, BLKGETSIZE64 = 0x80081270, 0x80081272
+# struct loop_info64: device, inode, rdevice, offset, sizelimit (u64); number, encrypt_type,
+# encrypt_key_size, flags (u32); file_name, crypt_name, encrypt_key; lo_init[2]. 232 bytes.
+LOOP_INFO64 = struct.Struct("<5Q4I64s64s32s2Q")
+# struct loop_config: fd, block_size (u32), a loop_info64, 8 reserved u64. 304 bytes.
+LOOP_CONFIG = struct.Struct(f"<II{LOOP_INFO64.size}s64x")
+assert LOOP_INFO64.size == 232 and LOOP_CONFIG.size == 304

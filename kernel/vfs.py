@@ -71,6 +71,8 @@ def host_errors():
 class FileSystem:
     fstype = "none"     # shown in /proc/mounts
     root = None         # the root directory Inode
+    source = None       # /proc/mounts' source field when it is not the type's usual one (a device)
+    readonly = False    # mounted read-only: /proc/mounts says "ro"
 
     def statfs(self):
         """-> dict for uapi.pack_statfs."""

@@ -22,11 +22,6 @@ KNOWN = {
     # alone) hands qemu the file name as argv[0]: busybox sees "/bin/false".
     "start-stop-daemon: start-stop-daemon with both -x and -a":
         "qemu: binfmt_misc loses argv[0] (the test's own NB: fails where /bin/false is busybox)",
-    # `mount -o loop -t ext2 IMAGE DIR`: jitvm has no block devices, no loop driver and no disk
-    # file systems (kernel/syscalls/mount.py: tmpfs, proc, devtmpfs, bind); busybox's mknod of
-    # /dev/loop0 gets EPERM and mount says "permission denied (are you root?)". Under qemu the
-    # host kernel's loop driver and ext2 do it.
-    "mount: mount RO loop": "jitvm has no block devices (loop) nor ext2 (kernel/syscalls/mount.py)",
 }
 KNOWN_ISA = {"riscv64": {}, "loongarch64": {}}
 

@@ -5,8 +5,10 @@ Implemented:
   chroot   a process's "/" becomes a directory (root only): its walks, absolute symlinks, ".."
            and getcwd stay inside, as Linux's. Partial: a dynamic program's PT_INTERP is still
            read from the real root.
-  mount    tmpfs (size=), proc, devtmpfs, MS_BIND of a directory, MS_MOVE, shared and private
-           propagation (kernel/vfs.py MountTable); MS_REMOUNT is accepted and changes nothing.
+  mount    tmpfs (size=), proc, devtmpfs, ext2/ext3/ext4 read-only on a block device (a loop
+           device: kernel/loop.py, kernel/ext2.py), MS_BIND of a directory, MS_MOVE, shared and
+           private propagation (kernel/vfs.py MountTable); MS_REMOUNT is accepted and changes
+           nothing.
            One mount table for all processes (one mount namespace).
   umount2  EBUSY while a process's cwd, root or an open file is below it (MNT_DETACH: at once)
   unshare  CLONE_FILES and CLONE_FS give the caller its own table / fs context; CLONE_SYSVSEM
@@ -16,7 +18,9 @@ Implemented:
 import os
 
 from kernel import perm
-from kernel.errno import EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM, Errno
+from kernel.devfs import block_device
+from kernel.errno import EACCES, EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM, EROFS, Errno
+from kernel.ext2 import READABLE, Ext2FS
 from kernel.process import unshare
 from kernel.devpts import devpts_for_mount
 from kernel.procfs import ProcFS
@@ -75,12 +79,33 @@ def _new_fs(t, fstype, flags, source, data):
         return TmpFS(_size(size)) if size else TmpFS()
     if fstype == "proc":
         return ProcFS(t.kernel)
+    if fstype in READABLE:
+        return _disk_fs(t, fstype, flags, source)
     if fstype == "devpts":
         return devpts_for_mount(t, data)
     devfs = t.proc.fs.mounts.at(("dev",))
     if fstype == "devtmpfs" and devfs is not None:
         return devfs                    # the one devtmpfs, shown again
     raise Errno(ENODEV)
+
+
+def _disk_fs(t, fstype, flags, source):
+    """ext2/3/4 on a block device (kernel/ext2.py), read-only: a read-write mount is EACCES on a
+    read-only device (blkdev_get_by_path) and EROFS otherwise, as writing is not implemented --
+    either way busybox's and util-linux's mount retry read-only."""
+    fs = t.proc.fs
+    dev = block_device(t, fs.walk(fs.cwd, source).inode)
+    dev.settle()
+    if not flags & MS_RDONLY:
+        if dev.read_only:
+            raise Errno(EACCES)
+        t.kernel.log(f"{fstype.upper()}-fs ({dev.name}): writing is not implemented; "
+                     "mount read-only", quiet=True)
+        raise Errno(EROFS)
+    disk = Ext2FS(dev, fstype, log=lambda line: t.kernel.log(line, quiet=True))
+    disk.source = source                # /proc/mounts names the device (umount -d finds it there)
+    dev.hold(fs.mounts, disk)
+    return disk
 
 
 def _size(text):
