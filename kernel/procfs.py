@@ -23,6 +23,7 @@ from kernel.hostfs import host_fds
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.rusage import ticks
 from kernel.sched import WouldBlock
+from kernel.sock import PROC_NET
 from kernel.tty import controlling_tty
 from kernel.uapi import (O_ACCMODE, O_NONBLOCK, O_RDONLY, POLLIN, POLLRDNORM, PROC_SUPER_MAGIC,
                          S_IFDIR, S_IFLNK, S_IFREG, Stat, dtype, makedev)
@@ -183,6 +184,10 @@ class ProcFS(FileSystem):
         self.top["mounts"] = ProcLink(self, 22, lambda: "self/mounts")
         self.top["kmsg"] = Kmsg(self, 23)
         self.top["sys"] = self._tree(30, sys_tree(kernel))
+        # /proc/net: the tables the socket families register (kernel/sock.py PROC_NET)
+        self.top["net"] = ProcDir(self, 40, lambda: {
+            name: ProcText(self, 4001 + i, fn)
+            for i, (name, fn) in enumerate(sorted(PROC_NET.items()))})
         self.root = ProcDir(self, 1, self._root_children)
 
     def statfs(self):

@@ -223,3 +223,57 @@ LOOP_INFO64 = struct.Struct("<5Q4I64s64s32s2Q")
 # struct loop_config: fd, block_size (u32), a loop_info64, 8 reserved u64. 304 bytes.
 LOOP_CONFIG = struct.Struct(f"<II{LOOP_INFO64.size}s64x")
 assert LOOP_INFO64.size == 232 and LOOP_CONFIG.size == 304
+
+# ---- sockets (linux/socket.h, asm-generic/socket.h, linux/in.h, linux/in6.h, linux/tcp.h) ------
+# MIPS renumbers SOCK_STREAM/SOCK_DGRAM, SOL_SOCKET and most SO_* (arch/mips/include/uapi/asm/
+# socket.h, sock_types.h): its ABI module will override these.
+AF_UNSPEC, AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET = 0, 1, 2, 10, 16, 17
+SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET = 1, 2, 3, 5
+SOCK_TYPE_MASK, SOCK_NONBLOCK, SOCK_CLOEXEC = 0xF, O_NONBLOCK, O_CLOEXEC
+SOL_SOCKET, IPPROTO_IP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_IPV6 = 1, 0, 6, 17, 41
+SO_DEBUG, SO_REUSEADDR, SO_TYPE, SO_ERROR, SO_DONTROUTE, SO_BROADCAST = 1, 2, 3, 4, 5, 6
+SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE, SO_OOBINLINE, SO_NO_CHECK, SO_PRIORITY = 7, 8, 9, 10, 11, 12
+SO_LINGER, SO_BSDCOMPAT, SO_REUSEPORT, SO_PASSCRED, SO_PEERCRED = 13, 14, 15, 16, 17
+SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD = 18, 19, 20, 21
+SO_TIMESTAMP_OLD, SO_ACCEPTCONN, SO_SNDBUFFORCE, SO_RCVBUFFORCE = 29, 30, 32, 33
+SO_PROTOCOL, SO_DOMAIN, SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW = 38, 39, 66, 67
+SCM_RIGHTS, SCM_CREDENTIALS = 1, 2
+SCM_MAX_FD = 253                        # fds in one SCM_RIGHTS message (include/net/scm.h)
+MSG_OOB, MSG_PEEK, MSG_DONTROUTE, MSG_CTRUNC, MSG_TRUNC = 0x1, 0x2, 0x4, 0x8, 0x20
+MSG_DONTWAIT, MSG_EOR, MSG_WAITALL, MSG_CONFIRM, MSG_ERRQUEUE = 0x40, 0x80, 0x100, 0x800, 0x2000
+MSG_NOSIGNAL, MSG_MORE, MSG_WAITFORONE, MSG_CMSG_CLOEXEC = 0x4000, 0x8000, 0x10000, 0x40000000
+SHUT_RD, SHUT_WR, SHUT_RDWR = 0, 1, 2
+TCP_NODELAY, TCP_MAXSEG, TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT = 1, 2, 3, 4, 5, 6
+TCP_QUICKACK, TCP_USER_TIMEOUT = 12, 18
+IP_TOS, IP_TTL, IP_RECVERR, IPV6_V6ONLY = 1, 2, 11, 26
+SOMAXCONN = 4096                        # /proc/sys/net/core/somaxconn: listen() backlogs cap here
+SOCK_BUF_DEFAULT = 212992               # /proc/sys/net/core/[rw]mem_default and _max
+
+# struct msghdr (64-bit): name, namelen, iov, iovlen, control, controllen, flags. 56 bytes.
+MSGHDR = struct.Struct("<QI4xQQQQi4x")
+MMSGHDR_SIZE = MSGHDR.size + 8          # struct mmsghdr: a msghdr and unsigned msg_len (+ pad)
+CMSGHDR = struct.Struct("<Qii")         # cmsg_len (size_t), cmsg_level, cmsg_type
+UCRED = struct.Struct("<iII")           # pid, uid, gid
+LINGER = struct.Struct("<ii")
+
+
+def cmsg_align(n):
+    return (n + 7) & ~7
+
+
+def pack_cmsg(level, type_, data):
+    """One control message: header, data, padding to CMSG_SPACE."""
+    body = CMSGHDR.pack(CMSGHDR.size + len(data), level, type_) + data
+    return body + bytes(cmsg_align(len(body)) - len(body))
+
+
+def unpack_cmsgs(control):
+    """A control buffer -> [(level, type, data)]; None if a header is malformed (EINVAL)."""
+    out, pos = [], 0
+    while pos + CMSGHDR.size <= len(control):
+        length, level, type_ = CMSGHDR.unpack_from(control, pos)
+        if length < CMSGHDR.size or pos + length > len(control):
+            return None
+        out.append((level, type_, control[pos + CMSGHDR.size:pos + length]))
+        pos += cmsg_align(length)
+    return out

@@ -290,10 +290,17 @@ def sys_symlinkat(t, target, newdirfd, linkpath):
 
 
 def sys_mknodat(t, dirfd, pathname, mode, dev):
+    make_node(t, dirfd, read_path(t, pathname), mode, dev)
+    return 0
+
+
+def make_node(t, dirfd, path, mode, dev=0):
+    """mknodat with a path already read (a unix socket's bind makes its inode here): the new
+    Inode. `mode` is before the umask."""
     kind = mode & S_IFMT
     if kind not in (0, S_IFREG, S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK):
         raise Errno(EPERM if kind == S_IFDIR else EINVAL)
-    d, name, trailing = _parent(t, dirfd, pathname)
+    d, name, trailing = t.proc.fs.walk_parent(start_of(t, dirfd, path), path)
     if name in ("", ".", "..") or trailing or _exists(t.proc.fs, d, name):
         raise Errno(EEXIST)
     if kind not in (0, S_IFREG, S_IFIFO, S_IFSOCK) and t.proc.creds.euid != 0:
@@ -304,8 +311,7 @@ def sys_mknodat(t, dirfd, pathname, mode, dev):
     else:
         d.inode.mknod(name, mode, dev)
         inode = d.inode.lookup(name)
-    _own(inode, uid, gid)
-    return 0
+    return _own(inode, uid, gid)
 
 
 def sys_linkat(t, olddirfd, oldpath, newdirfd, newpath, flags):

@@ -3,11 +3,11 @@
 A family module has SYSCALLS (name -> (function, argument kinds)) and may name in STUBS the
 rows that only pretend (accept and do nothing where Linux would act); `jitvm syscalls` lists
 each number of an ABI as implemented, stub or missing (ENOSYS)."""
-from kernel.syscalls import (fd, filectl, fs, ipc, misc, mm, mount, pidfd, policy, poll, proc,
-                             signal, task, time, timers, transfer, xattr)
+from kernel.syscalls import (fd, filectl, fs, ipc, misc, mm, mount, net, pidfd, policy, poll,
+                             proc, signal, task, time, timers, transfer, xattr)
 
 FAMILIES = (fs, fd, filectl, transfer, mount, xattr, mm, poll, proc, task, signal, time, timers,
-            ipc, policy, pidfd, misc)
+            ipc, policy, pidfd, net, misc)
 
 
 def by_name():
