@@ -511,7 +511,7 @@ def version(k):
 def filesystems(k):
     return "".join(f"{'' if disk else 'nodev'}\t{name}\n" for name, disk in [
         ("sysfs", False), ("tmpfs", False), ("devtmpfs", False), ("proc", False),
-        ("pipefs", False), ("ext4", True)])
+        ("pipefs", False), ("ext3", True), ("ext2", True), ("ext4", True)])   # ext4's order
 
 
 def sys_tree(k):
