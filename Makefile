@@ -23,8 +23,9 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # (loongarch64's is zig, from pip). gcc, libc6-dev: busybox's host tools (kconfig). llvm-19:
 # llvm-mc-19/llvm-objdump-19 know LoongArch (bookworm's binutils do not), for encoding checks.
 # e2fsprogs: mke2fs -d and debugfs make the ext2/ext4 images tests/kernel/test_ext2_loop.py reads.
+# gdb-multiarch: the debugger tests/guest/test_gdb.py drives against `jitvm run -g` (and qemu's -g).
 APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gcc libc6-dev \
-               llvm-19 make bzip2 dpkg-dev tmux e2fsprogs
+               llvm-19 make bzip2 dpkg-dev tmux e2fsprogs gdb-multiarch
 say          = @printf '\n==> %s\n' "$(1)"
 
 .PHONY: deps deps-apt deps-pip rootfs warm guest oracle boot test test-slow clean-guest

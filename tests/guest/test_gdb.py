@@ -1,0 +1,232 @@
+"""The gdb stub end to end (`jitvm run -g PORT`, kernel/debug.py, jitvm/gdb/): a scripted
+gdb-multiarch session on tests/guest/c/gdb_target.c, compared with the same script against
+qemu-user's -g; gdb killed mid-session; and the protocol spoken directly, for every ISA (Debian
+bookworm's gdb-multiarch 13.1 has no LoongArch, so that ISA gets only the direct client)."""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from jitvm.gdb import rsp
+from tests.tools import need
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TIMEOUT = 120
+
+SESSION = """\
+break main
+continue
+next
+next
+print local
+next
+print local
+print counter
+break finish_up
+continue
+backtrace
+finish
+print counter
+set $a0 = 3
+continue
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_jitvm(prog, port, *args):
+    """`jitvm run -g port prog args`, returned once it waits for gdb."""
+    p = subprocess.Popen([sys.executable, "-m", "jitvm", "run", "-g", str(port), str(prog),
+                          *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    line = p.stderr.readline()
+    assert "waiting for gdb" in line, line + p.stderr.read()
+    return p
+
+
+def start_qemu(arch, prog, port):
+    p = subprocess.Popen([f"qemu-{arch}-static", "-g", str(port), str(prog)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:         # qemu listens before it prints anything
+        if subprocess.run(["ss", "-ltn", f"sport = :{port}"], capture_output=True,
+                          text=True).stdout.count("\n") > 1:
+            return p
+        time.sleep(0.05)
+    return p
+
+
+def run_gdb(prog, port, script):
+    cmds = [f"target remote :{port}"] + script.splitlines()
+    args = [need("gdb-multiarch", "apt-get install gdb-multiarch"), "-batch", "-nx"]
+    for c in cmds:
+        args += ["-ex", c]
+    return subprocess.run(args + [str(prog)], capture_output=True, text=True,
+                          timeout=TIMEOUT).stdout
+
+
+def normalized(out):
+    """gdb's output without what differs between stubs by design (inferior naming, warnings
+    about file transfer, the initial stop's pc line)."""
+    out = re.sub(r"\[Inferior 1 \([^)]*\)", "[Inferior 1", out)
+    out = re.sub(r"argv=0x[0-9a-f]+", "argv=STACK", out)    # the stacks are laid out apart
+    return [ln for ln in out.splitlines() if not ln.startswith("warning:")]
+
+
+@pytest.mark.isas("riscv64")
+def test_gdb_session(arch, guest_bin):
+    prog = guest_bin("gdb_target")
+    port = free_port()
+    vm = start_jitvm(prog, port)
+    out = run_gdb(prog, port, SESSION)
+    stdout, _ = vm.communicate(timeout=TIMEOUT)
+    for want in ("Breakpoint 1, main (argc=1, argv=", "$1 = 7", "$2 = 8", "$3 = 41",
+                 "#0  finish_up (v=8) at", "#1  0x", "Value returned is $4 = 49", "$5 = 49",
+                 "exited with code 03]"):
+        assert want in out, out
+    assert "counter 49 r 3" in stdout and vm.returncode == 3
+    if shutil.which(f"qemu-{arch}-static"):        # the oracle: the same script under qemu
+        port = free_port()
+        qemu = start_qemu(arch, prog, port)
+        expected = run_gdb(prog, port, SESSION)
+        qemu.communicate(timeout=TIMEOUT)
+        assert normalized(out) == normalized(expected)
+
+
+@pytest.mark.isas("riscv64")
+def test_gdb_reports_a_signal_before_delivery(arch, guest_bin):
+    prog = guest_bin("segv")
+    port = free_port()
+    vm = start_jitvm(prog, port)
+    out = run_gdb(prog, port, "continue\ncontinue")
+    vm.communicate(timeout=TIMEOUT)
+    assert "Program received signal SIGSEGV, Segmentation fault." in out
+    assert "Program terminated with signal SIGSEGV" in out and vm.returncode == 128 + 11
+
+
+@pytest.mark.isas("riscv64")
+def test_killed_gdb_leaves_the_program_running(arch, guest_bin):
+    prog = guest_bin("gdb_target")
+    port = free_port()
+    vm = start_jitvm(prog, port)
+    run_gdb(prog, port, "break finish_up\ncontinue\nshell kill -9 $PPID")
+    stdout, stderr = vm.communicate(timeout=TIMEOUT)
+    assert "counter 49 r 49" in stdout and vm.returncode == 49, stderr
+    assert "gdb closed the connection" in stderr
+
+
+# ---- the protocol spoken directly: every ISA ------------------------------------------------
+class Client:
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        self.reader = rsp.Reader()
+        self.events = []
+        assert self.ask("QStartNoAckMode") == "OK"
+
+    def send(self, payload):
+        self.sock.sendall(rsp.frame(payload))
+
+    def reply(self):
+        while True:
+            while self.events:
+                kind, payload = self.events.pop(0)
+                if kind == "packet":
+                    return payload.decode("latin-1")
+            data = self.sock.recv(65536)
+            assert data, "the stub closed the connection"
+            self.events += self.reader.feed(data)
+
+    def ask(self, payload):
+        self.send(payload)
+        return self.reply()
+
+
+def symbols(prog):
+    from elftools.elf.elffile import ELFFile
+    with open(prog, "rb") as f:
+        elf = ELFFile(f)
+        table = elf.get_section_by_name(".symtab")
+        syms = {s.name: s["st_value"] for s in table.iter_symbols()}
+        return syms, elf["e_entry"]
+
+
+def pc_of(client, desc):
+    """pc from a `g` reply, through the ISA's register table."""
+    g, pos = client.ask("g"), 0
+    for num, name, bits, _, _ in sorted(r for _, regs in desc.FEATURES for r in regs):
+        if name == "pc":
+            return rsp.from_le_hex(g[pos:pos + bits // 4])
+        pos += bits // 4
+
+
+def bp_kind(client, addr, desc):
+    """4, or 2 where riscv's instruction at addr is compressed (as gdb itself chooses)."""
+    low = int(client.ask(f"m{addr:x},1"), 16)
+    return 2 if 2 in desc.BREAKPOINTS and low & 3 != 3 else 4
+
+
+def test_protocol_break_step_interrupt_write_memory(arch, guest_bin):
+    import importlib
+    desc = importlib.import_module(f"translators.{arch}.gdb")
+    prog = guest_bin("gdb_target")
+    syms, entry = symbols(prog)
+    port = free_port()
+    vm = start_jitvm(prog, port, "spin")
+    c = Client(port)
+    stop = c.ask("?")
+    assert re.fullmatch(r"T05thread:[0-9a-f]+;", stop)
+    xml = c.ask("qXfer:features:read:target.xml:0,fffff")
+    assert xml.startswith("l") and desc.FEATURES[1][0] in xml
+    assert pc_of(c, desc) == entry
+    main = syms["main"]
+    kind = bp_kind(c, main, desc)
+    assert c.ask(f"Z0,{main:x},{kind}") == "OK"
+    assert c.ask("vCont;c").startswith("T05thread:")
+    assert pc_of(c, desc) == main
+    assert c.ask(f"z0,{main:x},{kind}") == "OK"
+    assert c.ask("s").startswith("T05thread:")
+    assert pc_of(c, desc) in (main + 2, main + 4)
+    c.send("c")
+    time.sleep(1.0)                               # it spins (compiled, likely) until ^C
+    c.sock.sendall(b"\x03")
+    assert c.reply().startswith("T02thread:")
+    assert c.ask(f"M{syms['spinning']:x},4:00000000") == "OK"
+    assert c.ask("c") == "W05"
+    vm.communicate(timeout=TIMEOUT)
+    assert vm.returncode == 5
+
+
+def test_protocol_gdb_gone_with_a_breakpoint_inserted(arch, guest_bin):
+    import importlib
+    desc = importlib.import_module(f"translators.{arch}.gdb")
+    prog = guest_bin("gdb_target")
+    syms, _ = symbols(prog)
+    port = free_port()
+    vm = start_jitvm(prog, port)
+    c = Client(port)
+    target = syms["finish_up"]
+    assert c.ask(f"Z0,{target:x},{bp_kind(c, target, desc)}") == "OK"
+    assert c.ask("c").startswith("T05thread:") and pc_of(c, desc) == target
+    c.sock.close()                                # no D, no z0: the stub must clean up
+    stdout, stderr = vm.communicate(timeout=TIMEOUT)
+    assert "counter 49 r 49" in stdout and vm.returncode == 49, stderr
+
+
+def test_kill_from_gdb(arch, guest_bin):
+    prog = guest_bin("gdb_target")
+    port = free_port()
+    vm = start_jitvm(prog, port, "spin")
+    c = Client(port)
+    c.send("k")
+    vm.communicate(timeout=TIMEOUT)
+    assert vm.returncode == 128 + signal.SIGKILL
