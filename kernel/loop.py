@@ -208,11 +208,13 @@ def _fd_file(t, fd):
 
 
 def _mounted(mounts, fs):
-    """Is file system `fs` mounted anywhere in `mounts` (shown, or covered by another mount)?"""
-    if any(m is fs for m in mounts.fs.values()):
+    """Is file system `fs` mounted anywhere in `mounts` -- shown or covered by another mount,
+    itself or bound elsewhere (a BindMount's .fs)?"""
+    held = lambda m: m is fs or getattr(m, "fs", None) is fs      # noqa: E731
+    if any(held(m) for m in mounts.fs.values()):
         return True
-    covered = getattr(mounts, "hidden", {})
-    return any(m is fs for stack in covered.values() for shown, _ in stack for m in shown.values())
+    return any(held(m) for stack in mounts.hidden.values() for shown, _ in stack
+               for m in shown.values())
 
 
 class LoopFile(File):

@@ -342,7 +342,14 @@ def test_a_writable_loop_device_and_clear_while_busy(guest):
     assert t.status(lfd)[8] & LO_FLAGS_AUTOCLEAR
     t(F.sys_close, lfd)
     assert t.read_file("/mnt/sub/mode") == b"x"
+    (root / "bind").mkdir()
+    t(M.sys_mount, "/mnt/sub", "/bind", "", 4096, 0)            # MS_BIND: it holds the device too
     t(M.sys_umount2, "/mnt", 0)
+    peek = t.open("/dev/loop3")                 # a look at the device: still bound
+    assert t.status(peek)[8] & LO_FLAGS_AUTOCLEAR
+    t(F.sys_close, peek)
+    assert t.read_file("/bind/mode") == b"x"
+    t(M.sys_umount2, "/bind", 0)
     lfd = t.open("/dev/loop3")
     assert t.err(F.sys_ioctl, lfd, LOOP_GET_STATUS64, t.proc.mm.alloc(232)) == ENXIO
 
