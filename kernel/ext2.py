@@ -86,7 +86,6 @@ class Ext2FS(FileSystem):
         self.root = self.inode(ROOT_INO)
         if not self.root.is_dir:
             self._refuse("error: corrupt root inode, run e2fsck")
-        self.log(f"{self.name}: mounted filesystem read-only")
 
     def _refuse(self, why):
         self.log(f"{self.name}: {why}")

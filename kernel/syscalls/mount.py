@@ -96,13 +96,13 @@ def _disk_fs(t, fstype, flags, source):
     fs = t.proc.fs
     dev = block_device(t, fs.walk(fs.cwd, source).inode)
     dev.settle()
-    if not flags & MS_RDONLY:
-        if dev.read_only:
-            raise Errno(EACCES)
-        t.kernel.log(f"{fstype.upper()}-fs ({dev.name}): writing is not implemented; "
-                     "mount read-only", quiet=True)
-        raise Errno(EROFS)
+    if not flags & MS_RDONLY and dev.read_only:
+        raise Errno(EACCES)
     disk = Ext2FS(dev, fstype, log=lambda line: t.kernel.log(line, quiet=True))
+    if not flags & MS_RDONLY:           # an image of another type was refused (EINVAL) above
+        disk.log(f"{disk.name}: writing is not implemented; mount read-only")
+        raise Errno(EROFS)
+    disk.log(f"{disk.name}: mounted filesystem read-only")
     disk.source = source                # /proc/mounts names the device (umount -d finds it there)
     dev.hold(fs.mounts, disk)
     return disk
