@@ -105,6 +105,10 @@ examples:
     b.add_argument("--strace", action="store_true",
                    help="print every system call of every process, with decoded arguments and "
                         "result, to stderr")
+    b.add_argument("-g", "--gdb", type=int, metavar="PORT",
+                   help="a gdb stub on 127.0.0.1:PORT: `gdb-multiarch -ex 'target "
+                        "extended-remote :PORT' -ex 'attach PID'` stops and debugs one guest "
+                        "process while the others run on; `detach` lets it go")
 
     r = sub.add_parser("run", help="run one guest program (like qemu-<arch>)",
                        description="Run PROGRAM (a path on the host) on the jitvm kernel. The guest "
@@ -330,7 +334,7 @@ def cmd_boot(a):
     machine = Machine(a.arch, a.mem or params.MEM_SIZE, a.smp, a.engine)
     try:
         return boot(machine, root, init_argv, strace=a.strace,
-                    debug=bool(os.environ.get("JITVM_DEBUG")))
+                    debug=bool(os.environ.get("JITVM_DEBUG")), gdb_port=a.gdb)
     finally:
         machine.shutdown()
 

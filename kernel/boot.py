@@ -81,10 +81,12 @@ class BootLog:
             os.write(2, (line + ("\r\n" if os.isatty(2) else "\n")).encode(errors="replace"))
 
 
-def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=1):
+def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=1,
+         gdb_port=None):
     """Start `machine` with the root file system in host directory `rootfs` and run it until it
     powers off. init_argv: the first program and its arguments (default: Linux's search,
-    /sbin/init first). Returns the host exit status."""
+    /sbin/init first). gdb_port: a gdb stub there, for gdb to attach to processes.
+    Returns the host exit status."""
     log = BootLog()
     console = ConsoleDriver(rfd, wfd)
     previous = catch_host_exits()                       # SIGTERM/SIGHUP/exit restore the tty
@@ -101,6 +103,7 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         mount_optional(log, k, "/proc", "procfs", "ProcFS")   # if kernel/procfs.py exists
         mount_optional(log, k, "/tmp", "tmpfs", "TmpFS")      # if kernel/tmpfs.py exists
         mount_devpts(log, k)                            # devpts at /dev/pts: the ptys
+        gdb_stub(k, gdb_port)                           # -g: gdb may attach to processes
         init = start_init(log, k, console, init_argv)   # pid 1 on the console
         k.sched.run(until=lambda: init.exited or stopping(k))    # run until power-off
         return power_off(log, k, init)                  # "reboot: Power down"
@@ -161,6 +164,14 @@ def mount_devfs(log, k, console):
 def mount_devpts(log, k):
     log("Mounting devpts on /dev/pts")
     devpts.mount_devpts(k, k.root)
+
+
+def gdb_stub(k, port):
+    """`jitvm boot -g PORT`: gdb (target extended-remote) attaches to a process by pid and
+    debugs it while the rest of the machine runs on (kernel/debug.py)."""
+    if port is not None:
+        from kernel.debug import serve_gdb
+        serve_gdb(k, port)
 
 
 def mount_optional(log, k, path, name, cls_name):

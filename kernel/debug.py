@@ -72,7 +72,9 @@ class Debugger:
         return t.ctx.regs if t is not None and self.held else None
 
     def exe_path(self):
-        return self.proc.exe if self.proc is not None else None
+        """The program's file for gdb on the host: `jitvm run` names it by its host path; a
+        booted machine's paths are the guest's, so there gdb is given the file itself."""
+        return self.proc.exe if self.proc is not None and not self.attached else None
 
     def pass_signals(self, numbers):
         self.passed = set(numbers)

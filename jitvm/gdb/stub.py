@@ -50,6 +50,7 @@ class GdbStub:
         self.gthread = 0            # Hg: whose registers g/p/m read (0: the stopped one)
         self.last_sent = b""
         self.closed = False
+        self.extended = False       # `!`: gdb stays connected across detach, kill and exit
         self.regs = {num: (name, bits, where)
                      for _, regs in target.desc.FEATURES for num, name, bits, _, where in regs}
         self.xml = target_xml(target.desc)
@@ -118,6 +119,9 @@ class GdbStub:
             self.send("OK")
             self.ack = False
             return None
+        if pkt == "!":
+            self.extended = True
+            return "OK"
         if c == "?":
             return self.stop_reply(t.last_stop)
         if c == "g":
@@ -160,6 +164,8 @@ class GdbStub:
             return self.stop_reply(t.last_stop)
         if c == "D":
             t.detach()
+            if self.extended:
+                return "OK"
             self.send("OK")
             self.closed = True
             return None

@@ -230,3 +230,29 @@ def test_kill_from_gdb(arch, guest_bin):
     c.send("k")
     vm.communicate(timeout=TIMEOUT)
     assert vm.returncode == 128 + signal.SIGKILL
+
+
+# ---- jitvm boot -g: attach to a process of a running machine -------------------------------
+def test_boot_attach_and_detach(arch, rootfs):
+    port = free_port()
+    vm = subprocess.Popen([sys.executable, "-m", "jitvm", "boot", "--arch", arch, "-g",
+                           str(port), "--init", "/bin/sh -c 'sleep 2; echo released'"],
+                          cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    seen = ""
+    while "gdb stub on" not in seen:
+        line = vm.stdout.readline()
+        assert line, seen
+        seen += line
+    c = Client(port)
+    assert c.ask("!") == "OK" and c.ask("?") == "W00"       # nothing attached yet
+    deadline = time.monotonic() + 30
+    while (stop := c.ask("vAttach;2")) == "E01":           # pid 2: sleep, once sh forked it
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert stop == "T05thread:2;" and c.ask("qfThreadInfo") == "m2"
+    assert c.ask("qAttached") == "1" and len(c.ask("g")) > 64 * 16
+    time.sleep(2.5)                                       # held: sleep cannot finish meanwhile
+    assert c.ask("D") == "OK"                             # extended-remote: still connected
+    out, _ = vm.communicate(timeout=TIMEOUT)
+    assert "released" in out and vm.returncode == 0
