@@ -24,8 +24,9 @@ from kernel.syscalls import mount as M
 from kernel.uapi import (AT_FDCWD, BLKGETSIZE64, BLKROGET, BLKSSZGET, LO_FLAGS_AUTOCLEAR,
                          LO_FLAGS_READ_ONLY, LOOP_CLR_FD, LOOP_CONFIG, LOOP_CONFIGURE,
                          LOOP_CTL_ADD, LOOP_CTL_GET_FREE, LOOP_CTL_REMOVE, LOOP_GET_STATUS64,
-                         LOOP_INFO64, LOOP_SET_FD, LOOP_SET_STATUS64, O_CREAT, O_RDONLY, O_RDWR,
-                         O_WRONLY, S_IFBLK, makedev)
+                         LOOP_INFO64, LOOP_SET_BLOCK_SIZE, LOOP_SET_CAPACITY, LOOP_SET_FD,
+                         LOOP_SET_STATUS64, O_CREAT, O_RDONLY, O_RDWR, O_WRONLY, S_IFBLK,
+                         makedev)
 from kernel.vfs import FsContext
 from tests.kernel.fakes import FakeMM
 
@@ -369,6 +370,14 @@ def test_loop_configure_offset_and_control(guest):
     assert t.status(lfd)[3] == 8192 and t.status(lfd)[8] == LO_FLAGS_READ_ONLY
     assert t.get(lfd, BLKGETSIZE64, 8) == len(data)
     assert t.err(F.sys_pwrite64, lfd, t.proc.mm.alloc(b"x"), 1, 0) == EPERM
+    with open(root / "padded.img", "ab") as f:  # the file grows: seen at LOOP_SET_CAPACITY
+        f.write(bytes(1000))
+    assert t.get(lfd, BLKGETSIZE64, 8) == len(data)
+    t.ioctl(lfd, LOOP_SET_CAPACITY)
+    assert t.get(lfd, BLKGETSIZE64, 8) == len(data) + 512                 # whole sectors
+    t.ioctl(lfd, LOOP_SET_BLOCK_SIZE, 4096)
+    assert t.get(lfd, BLKSSZGET, 4) == 4096
+    assert t.err(F.sys_ioctl, lfd, LOOP_SET_BLOCK_SIZE, 3000) == EINVAL
     assert t.err(F.sys_ioctl, ctl, LOOP_CTL_REMOVE, 12) == EBUSY
     t(M.sys_mount, "/dev/loop12", "/mnt", "ext2", MS_RDONLY, 0)
     assert t.read_file("/mnt/hello.txt") == b"hello, ext2\n"
