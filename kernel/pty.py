@@ -71,6 +71,7 @@ class Pty(Tty):
         self.index = index
         self.rdev = makedev(PTS_MAJOR, index)
         self.tio.cflag = PTY_CFLAG
+        self.winsize = (0, 0)           # until someone sets it, as Linux's
         self.signal_proc = signal_proc  # (kernel, process, sig): the hang-up's SIGHUP to the leader
         self.out = bytearray()          # slave output (after OPOST) the master has not read
         self.pending = bytearray()      # master writes the line discipline had no room for yet

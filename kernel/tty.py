@@ -580,7 +580,10 @@ class Tty:
         if masked or self._orphaned(p.pgid):
             raise Errno(EIO)
         self.send_signal(self.k, p.pgid, sig)
-        raise WouldBlock(self.read_q if sig == SIGTTIN else self.write_q)
+        # Linux returns -ERESTARTSYS: the call runs again after the signal is acted on. A thread
+        # parks without looking at its pending signals, so it must not park: it is due now.
+        raise WouldBlock(self.read_q if sig == SIGTTIN else self.write_q,
+                         deadline=time.monotonic())
 
     # ---- ioctl ----------------------------------------------------------------------------------
     def ioctl(self, t, req, arg):

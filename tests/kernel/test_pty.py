@@ -230,9 +230,10 @@ def test_a_background_read_of_the_slave_stops_the_reader(w):
     w.k.processes[12] = bg
     tb = FakeThread(bg)
     s = w.slave(m, t=tb)
-    with pytest.raises(WouldBlock):
+    with pytest.raises(WouldBlock) as e:
         s.read_for(tb, 10)
     assert ("pgrp", 12, T.SIGTTIN) in w.sent
+    assert e.value.deadline is not None        # due at once: the stop must not be slept through
 
 
 # ---- closing and hanging up ----------------------------------------------------------------------
