@@ -258,8 +258,8 @@ class GdbStub:
     # ---- breakpoints and resuming --------------------------------------------------------------
     def _breakpoint(self, insert, rest):
         kind, addr, size = rest.split(";")[0].split(",")
-        if kind != "0":
-            return ""                   # hardware break/watchpoints: gdb falls back to its own
+        if kind not in "01":            # watchpoints: gdb falls back to single-stepping
+            return ""                   # (a hardware breakpoint, Z1, is a software one here)
         addr = int(addr, 16)
         insn = self.target.desc.BREAKPOINTS.get(int(size, 16))
         if insn is None:

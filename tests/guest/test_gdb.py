@@ -44,11 +44,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_jitvm(prog, port, *args):
+def start_jitvm(prog, port, *args, options=(), env=None):
     """`jitvm run -g port prog args`, returned once it waits for gdb."""
-    p = subprocess.Popen([sys.executable, "-m", "jitvm", "run", "-g", str(port), str(prog),
-                          *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+    p = subprocess.Popen([sys.executable, "-m", "jitvm", "run", *options, "-g", str(port),
+                          str(prog), *args], cwd=REPO, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
     line = p.stderr.readline()
     assert "waiting for gdb" in line, line + p.stderr.read()
     return p
@@ -181,7 +181,8 @@ def test_protocol_break_step_interrupt_write_memory(arch, guest_bin):
     prog = guest_bin("gdb_target")
     syms, entry = symbols(prog)
     port = free_port()
-    vm = start_jitvm(prog, port, "spin")
+    # translated at once (JITVM_COMPILE=sync): the spinning loop runs as compiled code
+    vm = start_jitvm(prog, port, "spin", options=["--stats"], env={"JITVM_COMPILE": "sync"})
     c = Client(port)
     stop = c.ask("?")
     assert re.fullmatch(r"T05thread:[0-9a-f]+;", stop)
@@ -200,10 +201,17 @@ def test_protocol_break_step_interrupt_write_memory(arch, guest_bin):
     time.sleep(1.0)                               # it spins (compiled, likely) until ^C
     c.sock.sendall(b"\x03")
     assert c.reply().startswith("T02thread:")
+    loop = pc_of(c, desc)                         # in the loop, whose code is translated now
+    kind = bp_kind(c, loop, desc)
+    assert c.ask(f"Z0,{loop:x},{kind}") == "OK"   # drops the translation holding it
+    assert c.ask("c").startswith("T05thread:") and pc_of(c, desc) == loop
+    assert c.ask(f"z0,{loop:x},{kind}") == "OK"
     assert c.ask(f"M{syms['spinning']:x},4:00000000") == "OK"
     assert c.ask("c") == "W05"
-    vm.communicate(timeout=TIMEOUT)
+    _, stderr = vm.communicate(timeout=TIMEOUT)
     assert vm.returncode == 5
+    compiled = re.search(r"blocks run: compiled (\d+)", stderr)
+    assert compiled and int(compiled.group(1)) > 0, stderr
 
 
 def test_protocol_gdb_gone_with_a_breakpoint_inserted(arch, guest_bin):
