@@ -136,6 +136,7 @@ class Socket(File):
         self.max_backlog = 0
         self.shutdown_bits = 0
         self.err = 0                    # SO_ERROR: reported once, by the next call or getsockopt
+        self.fin = False                # TCP: the peer's FIN came (end of file before any error)
         self.dead = False               # released: the last descriptor is closed
         self.sndbuf = self.rcvbuf = SOCK_BUF_DEFAULT
         self.rcvtimeo = self.sndtimeo = None    # ns, None: wait for ever
@@ -263,6 +264,8 @@ class Socket(File):
     def stream_recv(self, t, n, flags):
         """Bytes from the queue; end of file, an error, or a wait when it is empty."""
         if not self.recvq:
+            if self.fin:
+                return Received(b"", 0)
             if self.err:
                 raise Errno(self.take_err())
             if self.shutdown_bits & RCV_SHUTDOWN:

@@ -18,12 +18,12 @@ Sockets are Files: read, write, close, poll/epoll, fcntl, dup and fork need noth
 import struct
 
 from kernel.errno import EAFNOSUPPORT, EBADF, EINVAL, ENOBUFS, ENOTSOCK, EOPNOTSUPP, EPERM, Errno
+from kernel import inet, unix
 from kernel.sched import WouldBlock
-from kernel import unix
 from kernel.sock import Received, Socket, cred_of
 from kernel.syscalls.fd import MAX_IO, _iovecs
 from kernel.syscalls.fs import make_node
-from kernel.uapi import (AF_UNIX, AT_FDCWD, CMSGHDR, MMSGHDR_SIZE, MSG_CMSG_CLOEXEC, MSG_CTRUNC,
+from kernel.uapi import (AF_INET, AF_INET6, AF_UNIX, AT_FDCWD, CMSGHDR, MMSGHDR_SIZE, MSG_CMSG_CLOEXEC, MSG_CTRUNC,
                          MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, MSGHDR, O_PATH, SCM_CREDENTIALS,
                          SCM_MAX_FD, SCM_RIGHTS, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM,
                          SOCK_TYPE_MASK, SOL_SOCKET, UCRED, as_int, cmsg_align, unpack_cmsgs)
@@ -31,7 +31,8 @@ from kernel.uapi import (AF_UNIX, AT_FDCWD, CMSGHDR, MMSGHDR_SIZE, MSG_CMSG_CLOE
 SOCKADDR_MAX = 128              # sizeof(struct sockaddr_storage)
 UIO_MAXIOV = 1024
 CONTROL_MAX = 1 << 20           # Linux caps msg_controllen at INT_MAX; we at something sane
-CREATORS = {AF_UNIX: unix.create}       # family -> create(family, type, protocol, flags)
+# family -> create(family, type, protocol, flags)
+CREATORS = {AF_UNIX: unix.create, AF_INET: inet.create, AF_INET6: inet.create}
 
 
 def _sock(t, fd):
@@ -82,6 +83,7 @@ def sys_socket(t, domain, type_, protocol):
     if create is None:
         raise Errno(EAFNOSUPPORT)
     s = create(as_int(domain), kind, as_int(protocol), flags & SOCK_NONBLOCK)
+    s.uid = t.proc.creds.euid           # the owner /proc/net shows
     return t.proc.fds.install(s, cloexec=bool(flags & SOCK_CLOEXEC))
 
 

@@ -9,7 +9,7 @@ ENGINES = ["interp", "jit"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("name", ["net_unix"])
+@pytest.mark.parametrize("name", ["net_unix", "net_inet"])
 def test_matches_qemu(arch, guest_bin, rootfs, engine, name):
     status, out = compare(guest_bin(name), engine=engine, rootfs=rootfs, cwd=rootfs)
     assert status == 0 and b"FAIL" not in out and out.endswith(b"all ok\n")

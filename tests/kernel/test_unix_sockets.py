@@ -7,11 +7,9 @@ import struct
 import pytest
 
 from kernel.errno import (EADDRINUSE, EAGAIN, EBADF, ECONNREFUSED, ECONNRESET, EINVAL, EISCONN,
-                          ENOENT, ENOTCONN, ENOTSOCK, ENXIO, EPIPE, EPROTOTYPE, Errno)
-from kernel.fdtable import FdTable
+                          ENOENT, ENOTCONN, ENOTSOCK, ENXIO, EPIPE, EPROTOTYPE)
 from kernel.pipe import make_pipe
 from kernel.poll import revents
-from kernel.process import Credentials
 from kernel.sched import WouldBlock
 from kernel.syscalls import fd as F
 from kernel.syscalls import fs as S
@@ -19,127 +17,20 @@ from kernel.syscalls import net as N
 from kernel.tmpfs import TmpFS
 from kernel.namespace import make_root
 from kernel.uapi import (AF_UNIX, AT_FDCWD, MSG_CTRUNC, MSG_DONTWAIT, MSG_NOSIGNAL,
-                         MSG_PEEK, MSG_TRUNC, MSG_WAITALL, MSGHDR, O_RDONLY, POLLHUP, POLLIN,
+                         MSG_PEEK, MSG_TRUNC, MSG_WAITALL, O_RDONLY, POLLHUP, POLLIN,
                          POLLOUT, POLLRDHUP, S_IFMT, S_IFSOCK, SCM_CREDENTIALS, SCM_RIGHTS,
                          SHUT_WR, SO_ERROR, SO_PASSCRED, SO_PEERCRED, SO_RCVBUF, SO_TYPE,
                          SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_SEQPACKET, SOCK_STREAM,
-                         SOL_SOCKET, UCRED, pack_cmsg, unpack_cmsgs)
+                         SOL_SOCKET, UCRED, pack_cmsg)
 from kernel.vfs import FsContext
-from tests.kernel.fakes import FakeMM
+from tests.kernel.fakes import SocketThread
 
 SIGPIPE = 13
 
 
-class FakeKernel:
-    def __init__(self):
-        self.signals = []
-
-    def send_signal(self, t, sig):
-        self.signals.append(sig)
-
-
-class Proc:
-    def __init__(self, fs, pid=1, uid=0):
-        self.mm, self.fds, self.umask, self.pid = FakeMM(8 << 20), FdTable(), 0o022, pid
-        self.fs = fs
-        self.creds = Credentials(uid=uid, euid=uid, suid=uid, gid=uid, egid=uid, sgid=uid)
-
-
-class Thread:
-    """A thread of its own process; `call` runs an adapter and returns its result or errno."""
-
-    def __init__(self, fs, pid=1, uid=0):
-        self.proc, self.kernel, self.restart = Proc(fs, pid, uid), FakeKernel(), {}
-
-    def __call__(self, fn, *args):
-        try:
-            r = fn(self, *args)
-        except Errno as e:
-            r = -e.errno
-        except WouldBlock:
-            return "blocks"             # the kernel would park the thread and call again
-        self.restart.clear()
-        return r
-
-    def twin(self):
-        """Another thread of the same process (its own restart state)."""
-        other = Thread(self.proc.fs)
-        other.proc, other.kernel = self.proc, self.kernel
-        return other
-
-    def mem(self, data):
-        return self.proc.mm.alloc(data)
-
-    def socket(self, type_, family=AF_UNIX):
-        return self(N.sys_socket, family, type_, 0)
-
-    def pair(self, type_=SOCK_STREAM):
-        sv = self.mem(8)
-        assert self(N.sys_socketpair, AF_UNIX, type_, 0, sv) == 0
-        return struct.unpack("<ii", self.proc.mm.read(sv, 8))
-
-    def send(self, fd, data, flags=0):
-        return self(N.sys_sendto, fd, self.mem(data), len(data), flags, 0, 0)
-
-    def recv(self, fd, n=4096, flags=0):
-        buf = self.mem(n)
-        got = self(N.sys_recvfrom, fd, buf, n, flags, 0, 0)
-        if isinstance(got, str) or got < 0:
-            return got
-        return self.proc.mm.read(buf, min(got, n))
-
-    def addr(self, name):
-        raw = struct.pack("<H", AF_UNIX) + name
-        return self.mem(raw), len(raw)
-
-    def bind(self, fd, name):
-        return self(N.sys_bind, fd, *self.addr(name))
-
-    def connect(self, fd, name):
-        return self(N.sys_connect, fd, *self.addr(name))
-
-    def name_of(self, fn, fd):
-        buf, ln = self.mem(128), self.mem(struct.pack("<i", 128))
-        assert self(fn, fd, buf, ln) == 0
-        n = struct.unpack("<i", self.proc.mm.read(ln, 4))[0]
-        return self.proc.mm.read(buf, n)[2:]
-
-    def getopt(self, fd, name, size=4):
-        buf, ln = self.mem(size), self.mem(struct.pack("<i", size))
-        assert self(N.sys_getsockopt, fd, SOL_SOCKET, name, buf, ln) == 0
-        return self.proc.mm.read(buf, struct.unpack("<i", self.proc.mm.read(ln, 4))[0])
-
-    def setopt(self, fd, name, value):
-        return self(N.sys_setsockopt, fd, SOL_SOCKET, name, self.mem(struct.pack("<i", value)), 4)
-
-    def sendmsg(self, fd, data, control=b"", flags=0):
-        iov = self.mem(struct.pack("<QQ", self.mem(data), len(data)))
-        ctl = self.mem(control) if control else 0
-        msg = self.mem(MSGHDR.pack(0, 0, iov, 1, ctl, len(control), 0))
-        return self(N.sys_sendmsg, fd, msg, flags)
-
-    def recvmsg(self, fd, n=4096, space=256, flags=0):
-        """-> (data, [(level, type, data)], msg_flags) or an errno."""
-        buf, ctl = self.mem(n), self.mem(space)
-        iov = self.mem(struct.pack("<QQ", buf, n))
-        msg = self.mem(MSGHDR.pack(0, 0, iov, 1, ctl, space, 0))
-        got = self(N.sys_recvmsg, fd, msg, flags)
-        if isinstance(got, str) or got < 0:
-            return got
-        *_, clen, mflags = MSGHDR.unpack(self.proc.mm.read(msg, MSGHDR.size))
-        return (self.proc.mm.read(buf, min(got, n)),
-                unpack_cmsgs(self.proc.mm.read(ctl, clen)) if clen else [], mflags)
-
-    def close(self, fd):
-        return self(F.sys_close, fd)
-
-    def file(self, fd):
-        return self.proc.fds.get(fd)
-
-
 @pytest.fixture
 def t():
-    return Thread(FsContext(TmpFS()))
+    return SocketThread(FsContext(TmpFS()))
 
 
 # ---- socketpair and streams --------------------------------------------------------------------
@@ -229,12 +120,12 @@ def test_poll_readiness(t):
 @pytest.fixture(params=["tmpfs", "hostfs"])
 def named(request, tmp_path):
     if request.param == "tmpfs":
-        return Thread(FsContext(TmpFS()))
+        return SocketThread(FsContext(TmpFS()))
     try:
         os.setxattr(tmp_path, "user.probe", b"1")
     except OSError:
         pytest.skip("no user xattrs here: hostfs cannot keep a socket inode")
-    return Thread(FsContext(make_root(str(tmp_path))))
+    return SocketThread(FsContext(make_root(str(tmp_path))))
 
 
 def test_path_bind_listen_connect_accept(named):
@@ -347,7 +238,7 @@ def test_scm_rights_without_room_is_ctrunc_and_closes(t):
 
 def test_credentials_and_peercred():
     fs = FsContext(TmpFS())
-    server, client = Thread(fs, pid=10, uid=0), Thread(fs, pid=20, uid=1000)
+    server, client = SocketThread(fs, pid=10, uid=0), SocketThread(fs, pid=20, uid=1000)
     srv = server.socket(SOCK_STREAM)
     server.bind(srv, b"\0creds")
     server(N.sys_listen, srv, 5)
