@@ -43,9 +43,9 @@ from kernel.sched import WaitQueue, WouldBlock
 from kernel.tty import Tty, controlling_tty
 from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, O_NOCTTY, O_NONBLOCK, POLLIN, POLLOUT,
                          POLLRDNORM, POLLWRNORM, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK,
-                         S_IFMT, TCGETS, TCSETS, TCSETSF, TCSETSW, TERMIOS_SIZE, TIOCGPGRP,
-                         TIOCGWINSZ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TMPFS_MAGIC, Stat, Termios,
-                         dtype, makedev, pack_winsize)
+                         S_IFMT, S_IFSOCK, TCGETS, TCSETS, TCSETSF, TCSETSW, TERMIOS_SIZE,
+                         TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TMPFS_MAGIC, Stat,
+                         Termios, dtype, makedev, pack_winsize)
 from kernel.vfs import SPECIAL_OPENERS, File, FileSystem, Inode, host_errors
 
 DEVFS_DEV = makedev(0, 5)       # an anonymous device number, as devtmpfs gets
@@ -547,12 +547,12 @@ class DevDir(DevNode):
         return [(name, n.ino, dtype(n.mode)) for name, n in self.fs.nodes.items()]
 
     def mknod(self, name, mode, rdev=0):
-        """A device node or FIFO root makes (mknodat checked the caller); a char device of a
-        number devfs has opens that device."""
+        """A device node, FIFO or socket (syslogd binds /dev/log) root makes (mknodat checked
+        the caller); a char device of a number devfs has opens that device."""
         if name in self.fs.nodes:
             raise Errno(EEXIST)
         kind = mode & S_IFMT
-        if kind not in (S_IFCHR, S_IFBLK, S_IFIFO):
+        if kind not in (S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK):
             raise Errno(EPERM)
         same = next((n for n in self.fs.nodes.values()
                      if n.mode & S_IFMT == S_IFCHR == kind and n.rdev == rdev), None)

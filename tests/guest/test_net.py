@@ -3,7 +3,7 @@ to the host kernel, a fair oracle for AF_UNIX and for TCP/UDP on loopback addres
 use only those, with names and ports of their own so parallel runs do not meet)."""
 import pytest
 
-from tests.differential import compare
+from tests.differential import compare, run_jitvm
 
 ENGINES = ["interp", "jit"]
 
@@ -13,3 +13,44 @@ ENGINES = ["interp", "jit"]
 def test_matches_qemu(arch, guest_bin, rootfs, engine, name):
     status, out = compare(guest_bin(name), engine=engine, rootfs=rootfs, cwd=rootfs)
     assert status == 0 and b"FAIL" not in out and out.endswith(b"all ok\n")
+
+
+# ---- busybox servers and clients inside one guest (jitvm only: the ports are the guest's own,
+# which under qemu would be the host's) ----------------------------------------------------------
+WAIT_FOR = 'i=0; until {}; do i=$((i+1)); [ $i -gt 50 ] && break; usleep 100000; done; '
+
+
+def guest_shell(rootfs, name, script):
+    d = rootfs / "tmp" / f"jitvm-net-{name}"
+    d.mkdir(parents=True, exist_ok=True)
+    status, out, err = run_jitvm(rootfs / "bin" / "busybox", ["sh", "-c", script],
+                                 rootfs=rootfs, cwd=d, timeout=300)
+    text = out.decode(errors="replace")
+    assert status == 0, text + err.decode(errors="replace")
+    return text
+
+
+def test_busybox_nc_server_and_client(rootfs):
+    out = guest_shell(rootfs, "nc", "nc -l -p 9000 > got.txt & server=$!; "
+                      + WAIT_FOR.format('echo "hello over nc" | nc 127.0.0.1 9000')
+                      + 'wait $server; echo "server status $?"; cat got.txt; rm got.txt')
+    assert out == "server status 0\nhello over nc\n"
+
+
+def test_busybox_httpd_and_wget(rootfs):
+    out = guest_shell(rootfs, "httpd", "mkdir -p www; echo '<h1>busybox httpd</h1>' > "
+                      "www/index.html; httpd -f -p 127.0.0.1:8080 -h www & server=$!; "
+                      + WAIT_FOR.format("wget -q -O - http://127.0.0.1:8080/")
+                      + "wget -q -O - http://127.0.0.1:8080/missing 2>/dev/null; "
+                      "echo \"missing: $?\"; netstat -ltn | grep -c 127.0.0.1:8080; "
+                      "kill $server; wait $server; echo \"httpd status $?\"")
+    assert out == "<h1>busybox httpd</h1>\nmissing: 1\n1\nhttpd status 143\n"
+
+
+def test_busybox_syslogd_and_logger(rootfs):
+    out = guest_shell(rootfs, "syslog", "rm -f messages; syslogd -n -O messages & d=$!; "
+                      + WAIT_FOR.format("[ -S /dev/log ]")
+                      + "logger -t nettest hello syslog; "
+                      + WAIT_FOR.format("grep -q hello messages 2>/dev/null")
+                      + "kill $d; wait $d; grep -o 'nettest: hello syslog' messages")
+    assert out == "nettest: hello syslog\n"
