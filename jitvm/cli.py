@@ -56,6 +56,10 @@ def _cpu_count(text):
 SMP_HELP = ("number of virtual CPUs (default 1). Each runs guest threads on a host thread of "
             "its own, in parallel: compiled guest code runs without Python's GIL; the kernel "
             "itself runs on one CPU at a time")
+SYSCALL_CPU_HELP = ("dedicate CPU 0 to system calls (needs --smp 2 or more): the other CPUs run "
+                    "only guest code and hand every system call to CPU 0 through a submission "
+                    "queue, parking the thread until it completes (zCore's experiment; "
+                    "perf/bench_syscall_cpu.py measures it)")
 
 
 def parser():
@@ -88,6 +92,7 @@ examples:
     b.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
     b.add_argument("--smp", type=_cpu_count, default=1, metavar="N",
                    help=SMP_HELP)
+    b.add_argument("--syscall-cpu", action="store_true", help=SYSCALL_CPU_HELP)
     b.add_argument("--mem", type=_mem_size, default=None, metavar="SIZE",
                    help="guest physical memory, e.g. 256M, 1G (default 512M)")
     b.add_argument("--rootfs", metavar="DIR",
@@ -125,6 +130,7 @@ examples:
                         "machine code (default); interp = compiled interpreter only; python = "
                         "the same semantics in plain CPython (slow; for debugging and comparison)")
     r.add_argument("--smp", type=_cpu_count, default=1, metavar="N", help=SMP_HELP)
+    r.add_argument("--syscall-cpu", action="store_true", help=SYSCALL_CPU_HELP)
     r.add_argument("--mem", type=_mem_size, default=None, metavar="SIZE",
                    help="guest physical memory, e.g. 256M, 1G (default 512M)")
     r.add_argument("--strace", action="store_true",
@@ -267,6 +273,7 @@ def cmd_run(a):
     from kernel import params
     from kernel.elf import ExecError
     from kernel.session import run_program
+    _check_syscall_cpu(a)
     machine = Machine(arch, a.mem or params.MEM_SIZE, a.smp, a.engine)
     argv = [os.fsencode(a.program)] + [os.fsencode(x) for x in a.args]
     envp = [e for e in startup_environment() if not e.startswith(b"JITVM_")]
@@ -275,7 +282,8 @@ def cmd_run(a):
         # the kernel's name for it is absolute: /proc/self/exe must be (glibc asserts it)
         status, proc = run_program(machine, root, data, os.path.abspath(a.program), argv, envp,
                                    cwd=guest_cwd(root), strace=a.strace,
-                                   debug=bool(os.environ.get("JITVM_DEBUG")), gdb_port=a.gdb)
+                                   debug=bool(os.environ.get("JITVM_DEBUG")),
+                                   syscall_cpu=a.syscall_cpu, gdb_port=a.gdb)
     except ExecError as e:
         die(str(e), 126)
     finally:
@@ -283,6 +291,12 @@ def cmd_run(a):
     if a.stats:
         print_stats(machine, time.perf_counter() - started)
     return status
+
+
+def _check_syscall_cpu(a):
+    if a.syscall_cpu and a.smp < 2:
+        die("--syscall-cpu needs at least two CPUs (--smp 2): one for system calls, one for "
+            "guest code", 2)
 
 
 def print_stats(machine, seconds):
@@ -331,10 +345,12 @@ def cmd_boot(a):
     from jitvm.machine import Machine
     from kernel import params
     from kernel.boot import boot
+    _check_syscall_cpu(a)
     machine = Machine(a.arch, a.mem or params.MEM_SIZE, a.smp, a.engine)
     try:
         return boot(machine, root, init_argv, strace=a.strace,
-                    debug=bool(os.environ.get("JITVM_DEBUG")), gdb_port=a.gdb)
+                    debug=bool(os.environ.get("JITVM_DEBUG")), syscall_cpu=a.syscall_cpu,
+                    gdb_port=a.gdb)
     finally:
         machine.shutdown()
 

@@ -82,7 +82,7 @@ class BootLog:
 
 
 def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=1,
-         gdb_port=None):
+         syscall_cpu=False, gdb_port=None):
     """Start `machine` with the root file system in host directory `rootfs` and run it until it
     powers off. init_argv: the first program and its arguments (default: Linux's search,
     /sbin/init first). gdb_port: a gdb stub there, for gdb to attach to processes.
@@ -92,9 +92,10 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
     previous = catch_host_exits()                       # SIGTERM/SIGHUP/exit restore the tty
     try:
         banner(log, machine)                            # jitvm version, machine, CPUs
-        k = Kernel(machine, None, strace=strace, debug=debug, log=log.kernel_line, klog=log.klog)
+        k = Kernel(machine, None, strace=strace, debug=debug, log=log.kernel_line, klog=log.klog,
+                   syscall_cpu=syscall_cpu)
         memory(log, k)                                  # memory size, frame allocator
-        bring_up_cpus(log, machine)                     # per-CPU runtimes
+        bring_up_cpus(log, machine, syscall_cpu)        # per-CPU runtimes
         console.start(k)                                # the host terminal becomes the console
         log.register_console(console)
         log(f"printk: console [{console.tty.name}0] enabled")
@@ -133,11 +134,14 @@ def memory(log, k):
         f"{frames.free_count} free")
 
 
-def bring_up_cpus(log, machine):
+def bring_up_cpus(log, machine, syscall_cpu=False):
     """CPU 0 runs its scheduler loop on the boot thread; each secondary CPU gets a host thread
     of its own when the scheduler starts (kernel/sched.py)."""
     n = len(machine.cpus)
     log("CPU0: online, per-CPU runtime on the boot thread")
+    if syscall_cpu:
+        log("CPU0: dedicated to system calls: the other CPUs submit theirs to it and run only "
+            "guest code (kernel/syscall_cpu.py)")
     if n > 1:
         log("smp: Bringing up secondary CPUs ...")
         for i in range(1, n):

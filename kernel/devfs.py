@@ -566,6 +566,27 @@ class DevDir(DevNode):
         del self.fs.nodes[name]
 
 
+class MountPoint(DevDir):
+    """An empty directory for a file system to be mounted on (/dev/pts, as udev makes it), so
+    devpts can be mounted there again after an umount."""
+
+    def __init__(self, fs, ino):
+        super().__init__(fs)
+        self.ino = ino
+
+    def lookup(self, name):
+        raise Errno(ENOENT)
+
+    def readdir(self):
+        return []
+
+    def mknod(self, name, mode, rdev=0):
+        raise Errno(EPERM)
+
+    def unlink(self, name):
+        raise Errno(ENOENT)
+
+
 class DevFS(FileSystem):
     fstype = "devtmpfs"
 
@@ -586,6 +607,7 @@ class DevFS(FileSystem):
         for name, target in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                              ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")]:
             self.nodes[name] = DevLink(self, len(self.nodes) + 2, target)
+        self.nodes["pts"] = MountPoint(self, len(self.nodes) + 2)     # devpts goes there
         self.inos = itertools.count(len(self.nodes) + 2)
         self.loops = LoopDevices(on_change=self._loop_nodes)
         self.nodes["loop-control"] = DevNode(self, next(self.inos), MISC_MAJOR, LOOP_CTRL_MINOR,

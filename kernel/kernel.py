@@ -5,7 +5,7 @@ reap; clone is kernel/fork.py, execve kernel/exec.py) and the loop that runs use
 import sys
 import time
 
-from kernel import params, rusage, signal, trap
+from kernel import params, rusage, signal, trap, tty
 from kernel.context import UserContext
 from kernel.elf import ExecError
 from kernel.exec import new_image
@@ -146,6 +146,7 @@ class Kernel:
             self.end_thread(t, tell_memory=shared_mm)
         ipc.exit_sem(self, p)                   # SEM_UNDO adjustments
         self._release(p)
+        tty.session_leader_exited(self, p)      # its terminal's foreground group: SIGHUP
         p.zombie, p.stopped = True, False
         self.release_vfork_parent(p)
         self._reparent_children(p)

@@ -466,7 +466,11 @@ def meminfo(k):
 
 
 def cpuinfo(k):
-    return "".join(k.abi.cpuinfo(i) for i in range(len(k.machine.cpus)))
+    blocks = [k.abi.cpuinfo(i) for i in range(len(k.machine.cpus))]
+    if k.sched.syscall_cpu is not None:     # --syscall-cpu: each CPU's role (kernel/syscall_cpu.py)
+        blocks = [b.rstrip("\n") + "\njitvm role\t: " + ("system calls" if i == 0 else "guest code")
+                  + "\n\n" for i, b in enumerate(blocks)]
+    return "".join(blocks)
 
 
 def _cpu_ticks(k):

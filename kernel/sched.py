@@ -67,6 +67,7 @@ class WaitQueue:
 
 
 RUNNABLE, BLOCKED, STOPPED, DEAD = "R", "S", "T", "X"
+SUBMITTED = "D"        # its system call waits for the system-call CPU (kernel/syscall_cpu.py)
 IDLE_WAKE = 1.0        # seconds: an idle CPU re-checks the world at least this often (a safety
                        # net; every event that gives it work also sends it an IPI)
 
@@ -151,6 +152,7 @@ class Scheduler:
         self.current = None              # the thread whose trap the kernel is handling now
         self.stopping = False
         self.crash = None                # an exception that stopped a secondary CPU
+        self.syscall_cpu = None          # kernel/syscall_cpu.py's SyscallCpu, with --syscall-cpu
 
     def __del__(self):
         for c in getattr(self, "cpus", ()):
@@ -167,7 +169,9 @@ class Scheduler:
         that CPU queues it when it comes back from user mode (or it would run twice at once)."""
         if t.rq is not None or t.on_cpu is not None:
             return
-        allowed = [c for c in self.cpus if t.affinity >> c.index & 1] or self.cpus
+        # a dedicated system-call CPU runs a thread only if its affinity allows no other
+        allowed = ([c for c in self.user_cpus() if t.affinity >> c.index & 1]
+                   or [c for c in self.cpus if t.affinity >> c.index & 1] or self.user_cpus())
         last = prefer if prefer is not None else self.cpus[t.last_cpu % len(self.cpus)]
         c = min(allowed, key=lambda c: (c.load(), c is not last, c.index))
         c.runq.append(t)
@@ -175,7 +179,14 @@ class Scheduler:
         if c.idle:
             c.ipi()
 
+    def user_cpus(self):
+        """The CPUs that run guest code: all, but for a dedicated system-call CPU."""
+        sc = self.syscall_cpu
+        return self.cpus if sc is None else [c for c in self.cpus if c is not sc.rt]
+
     def _dequeue(self, t):
+        if self.syscall_cpu is not None:
+            self.syscall_cpu.cancel(t)
         if t.rq is not None:
             t.rq.runq.remove(t)
             t.rq = None
@@ -321,7 +332,16 @@ class Scheduler:
             self.fire_timers()
             if c.index == 0 and self.host_fds:
                 self.poll_host(0)
-            t = self._pick(c)
+            if self.syscall_cpu is not None and c is self.syscall_cpu.rt:
+                if self.syscall_cpu.serve(k):
+                    continue
+                t = c.runq.popleft() if c.runq else None    # threads pinned to it alone
+                if t is not None:
+                    t.rq = None
+                    if t.state != RUNNABLE:
+                        continue
+            else:
+                t = self._pick(c)
             if t is None:
                 self._idle(c)
                 continue
@@ -340,7 +360,7 @@ class Scheduler:
             if t.state == RUNNABLE:
                 return t
         # steal: the oldest thread of the busiest queue that may run here
-        for other in sorted(self.cpus, key=lambda o: -len(o.runq)):
+        for other in sorted(self.user_cpus(), key=lambda o: -len(o.runq)):
             for t in other.runq:
                 if t.state == RUNNABLE and t.affinity >> c.index & 1:
                     self._dequeue(t)
@@ -352,7 +372,8 @@ class Scheduler:
         if self.timers:
             timeout = min(timeout, max(0.0, self.timers[0][0] - time.monotonic()))
         elif not self.host_fds and all(o.idle or o is c for o in self.cpus) \
-                and not any(o.current or o.runq for o in self.cpus):
+                and not any(o.current or o.runq for o in self.cpus) \
+                and not (self.syscall_cpu and self.syscall_cpu.queue):
             self.k.log("deadlock: every thread is blocked and nothing can wake them")
             self.stop_all()
             return

@@ -9,14 +9,15 @@ DEADLOCK_STATUS = 1     # `jitvm run`'s status when no guest thread can ever run
 
 
 def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False,
-                gdb_port=None):
-    """Returns (exit status as a shell reports it, the finished Process). gdb_port: the program
+                syscall_cpu=False, gdb_port=None):
+    """Returns (exit status as a shell reports it, the finished Process). syscall_cpu: CPU 0
+    runs every system call (kernel/syscall_cpu.py). gdb_port: the program
     stops before its first instruction until gdb connects there (kernel/debug.py)."""
     from kernel.fdtable import FdTable
     from kernel.namespace import make_root
     from kernel.vfs import FsContext
     root = make_root(rootfs)
-    k = Kernel(machine, root, strace=strace, debug=debug)
+    k = Kernel(machine, root, strace=strace, debug=debug, syscall_cpu=syscall_cpu)
     from kernel.procfs import ProcFS
     root.mount("/proc", ProcFS(k))
     from kernel.devpts import mount_devpts

@@ -375,11 +375,11 @@ def deliver_pending(k, t):
     as Linux (and qemu-user) do."""
     init_thread(t)
     p = t.proc
-    allowed = ~t.sigmask & FULL_MASK | UNBLOCKABLE
-    if t.restart.get("_blocked") and t.restart.get("_uninterruptible"):
-        allowed = bit(SIGKILL)      # a killable-only wait (vfork's): the rest wait for its end
+    # a killable-only wait (vfork's) takes SIGKILL now and the rest once it has ended
+    killable_only = t.restart.get("_blocked") and t.restart.get("_uninterruptible")
     while not p.exited and t.state == "R":
-        info = dequeue(t, allowed)
+        # each handler set up blocks more: the mask is read again for the next signal
+        info = dequeue(t, bit(SIGKILL) if killable_only else ~t.sigmask & FULL_MASK | UNBLOCKABLE)
         if info is None:
             break
         if k.debugger is not None and k.debugger.signal_stop(t, info):

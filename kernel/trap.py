@@ -114,7 +114,7 @@ def syscall(k, t):
             t.restart["_blocked"] = True      # a signal may interrupt it (-EINTR or restart)
             t.usage.nvcsw += 1
             k.sched.block(t, wb.queues, wb.deadline)
-            if k.strace:
+            if k.strace or t.proc.pid in k.strace_pids:
                 k.log(f"[pid {t.tid}] {name}(...) blocks", plain=True)
             return
         except Errno as e:
@@ -126,7 +126,7 @@ def syscall(k, t):
             if k.debug:
                 traceback.print_exc(file=sys.stderr)
             result = -EIO
-    if k.strace:
+    if k.strace or t.proc.pid in k.strace_pids:      # --strace, or the monitor's strace PID
         from kernel.syscalls.strace import format_call
         done = None if t.proc.exited else result
         k.log(f"[pid {t.tid}] " + format_call(t.proc.mm, name, kinds, args, done), plain=True)

@@ -533,8 +533,8 @@ class Tty:
     def disassociate(self, on_exit=False):
         """The session leader gave the tty up (TIOCNOTTY) or exited (on_exit): SIGHUP (and
         SIGCONT after TIOCNOTTY) to the foreground group; the tty then belongs to no session
-        (disassociate_ctty). Until the exit path calls this, a session whose leader is gone
-        simply stops holding the tty (see _leader_alive)."""
+        (disassociate_ctty; Kernel.exit_process calls session_leader_exited). A session
+        whose leader is gone holds the tty no longer in any case (see _leader_alive)."""
         if self.pgrp and self.k:
             self.send_signal(self.k, self.pgrp, SIGHUP)
             if not on_exit:

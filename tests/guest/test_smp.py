@@ -35,10 +35,10 @@ def workdir(rootfs):
     return d
 
 
-def jitvm(prog, args, smp, rootfs, cwd, engine="interp", timeout=TIMEOUT):
+def jitvm(prog, args, smp, rootfs, cwd, engine="interp", timeout=TIMEOUT, extra=()):
     """-> (status, stdout text, stderr text) of `jitvm run --smp smp prog args`."""
-    rc, out, err = run_jitvm(prog, args, cwd, b"", engine, rootfs, extra=["--smp", str(smp)],
-                             timeout=timeout)
+    rc, out, err = run_jitvm(prog, args, cwd, b"", engine, rootfs,
+                             extra=["--smp", str(smp), *extra], timeout=timeout)
     err = err.decode(errors="replace")
     assert "Traceback" not in err and "internal error" not in err, err
     return rc, out.decode(errors="replace"), err
@@ -52,21 +52,22 @@ def cpus_seen(stderr):
 
 
 def pthreads_match_qemu(guest_bin, rootfs, workdir, smp, runs, args=(), engine="interp",
-                        timeout=TIMEOUT):
+                        timeout=TIMEOUT, extra=()):
     prog = guest_bin("smp_pthreads")
     qs, qout, qerr = run_qemu(prog, args, workdir)
     qout = qout.decode()
     assert qs == 0 and qout.endswith(" checks, 0 failed\n"), f"the oracle failed:\n{qout}{qerr}"
     seen = set()
     for run in range(runs):
-        rc, out, err = jitvm(prog, args, smp, rootfs, workdir, engine, timeout)
+        rc, out, err = jitvm(prog, args, smp, rootfs, workdir, engine, timeout, extra)
         assert out == qout, (f"run {run + 1} of {runs} (--smp {smp}, {engine}) differs from qemu:\n"
                              f"--- jitvm\n{out}--- jitvm stderr\n{err}")
         assert rc == qs, f"status {rc} != qemu's {qs}; stderr:\n{err}"
         cpus = cpus_seen(err)
-        assert cpus and cpus <= set(range(smp)), f"CPUs {sorted(cpus)} on a {smp}-CPU machine"
+        user = set(range(1 if "--syscall-cpu" in extra else 0, smp))   # CPU 0 runs no guest code
+        assert cpus and cpus <= user, f"CPUs {sorted(cpus)} on a {smp}-CPU machine ({extra})"
         seen |= cpus
-    if smp > 1:
+    if len(user) > 1:
         assert len(seen) > 1, (f"in {runs} runs on {smp} CPUs every worker thread ran on CPU "
                                f"{sorted(seen)}: the threads never ran in parallel")
 
@@ -145,3 +146,41 @@ def test_tlb_shootdown_stops_writers_on_other_cpus(guest_bin, rootfs, workdir, s
     qs, qout, _ = run_qemu(prog, ["3"], workdir)
     rc, out, err = jitvm(prog, ["3"], smp, rootfs, workdir)
     assert (rc, out) == (qs, qout.decode()) and rc == 0, out + err
+
+
+# ---- --syscall-cpu: CPU 0 runs every system call, the others only guest code ---------------------
+@pytest.mark.parametrize("smp", [2, 4])
+def test_syscall_cpu_pthreads_match_qemu(guest_bin, rootfs, workdir, smp):
+    """Futexes, joins, TLS, atomics: the same output as qemu when every system call goes through
+    the submission queue; the workers run on CPUs 1.. only (cpus_seen)."""
+    pthreads_match_qemu(guest_bin, rootfs, workdir, smp, 2, extra=["--syscall-cpu"])
+
+
+@pytest.mark.parametrize("smp", [2, 4])
+def test_syscall_cpu_keeps_affinity_and_getcpu(guest_bin, rootfs, workdir, smp):
+    """A thread pinned to CPU 0 alone still runs there (the system-call CPU takes it between
+    requests: affinity is never overridden); pinned elsewhere, getcpu says where."""
+    rc, out, err = jitvm(guest_bin("smp_affinity"), [smp], smp, rootfs, workdir,
+                         extra=["--syscall-cpu"])
+    failed = [line for line in out.splitlines() if not line.startswith("ok   ")]
+    assert rc == 0 and out.endswith(" checks, 0 failed\n"), (
+        f"--smp {smp}: status {rc}\n" + "\n".join(failed) + f"\n--- stderr\n{err}")
+
+
+SHELL_MIX = r"""
+i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo $i | cat | wc -c >/dev/null; done; echo loop $i
+(sleep 0.3; echo child done) & pid=$!; kill -STOP $pid; kill -CONT $pid; wait $pid; echo st $?
+sleep 5 & kill -TERM $!; wait $!; echo killed $?
+trap 'echo got USR1' USR1; (sleep 0.2; kill -USR1 $$) & read -t 3 x </dev/zero; sleep 0.5; wait
+grep -c 'jitvm role' /proc/cpuinfo; grep '^jitvm role' /proc/cpuinfo | sort | uniq -c
+"""
+
+
+def test_syscall_cpu_runs_a_shell_with_jobs_and_signals(rootfs, workdir):
+    """Pipes, job control stops, kills, a signal during a blocking read, /proc's roles."""
+    rc, out, err = jitvm(rootfs / "bin" / "busybox", ["sh", "-c", SHELL_MIX], 3, rootfs, workdir,
+                         extra=["--syscall-cpu"])
+    assert rc == 0, err
+    assert out.splitlines() == ["loop 40", "child done", "st 0", "killed 143", "got USR1", "3",
+                                "      2 jitvm role\t: guest code",
+                                "      1 jitvm role\t: system calls"], out + err

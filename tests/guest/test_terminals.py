@@ -42,3 +42,13 @@ def test_an_interactive_shell_on_a_pty_has_job_control(rootfs):
     assert "job control turned off" not in out and "/dev/pts/0\r\n" in out
     assert "[1]+  Running                    sleep 30" in out
     assert "[1]+  Terminated                 sleep 30" in out
+
+
+def test_devpts_can_be_mounted_again(rootfs):
+    rc, out, err = run_jitvm(rootfs / "bin" / "busybox", [
+        "sh", "-c", "umount /dev/pts; ls -a /dev/pts | wc -l; mount -t devpts -o mode=600 devpts "
+        "/dev/pts && script -q -c 'ls -l /dev/pts | cat' /dev/null"], rootfs=rootfs, cwd=rootfs)
+    assert rc == 0, err.decode(errors="replace")
+    lines = out.decode().split("\n")
+    assert lines[0] == "2"                              # an empty /dev/pts: "." and ".."
+    assert any(ln.startswith("crw-------") and ln.endswith(" 0\r") for ln in lines)

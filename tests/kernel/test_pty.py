@@ -236,6 +236,15 @@ def test_a_background_read_of_the_slave_stops_the_reader(w):
     assert e.value.deadline is not None        # due at once: the stop must not be slept through
 
 
+def test_a_session_leaders_exit_hangs_up_its_foreground_group(w):
+    m = w.master()
+    w.slave(m)
+    m.pty.pgrp = 12
+    w.shell.exit_code = 0
+    T.session_leader_exited(w.k, w.shell)
+    assert w.sent == [("pgrp", 12, T.SIGHUP)] and m.pty.session == 0
+
+
 # ---- closing and hanging up ----------------------------------------------------------------------
 def test_master_reads_eio_once_every_slave_is_closed(w):
     m = w.master()

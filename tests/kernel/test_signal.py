@@ -124,6 +124,7 @@ class FakeKernel:
         self.syscalls = table.build(abi)
         self.processes = {}
         self.debugger = None
+        self.strace_pids = set()
         self.frames = FrameAllocator(np.zeros(8 << 20, dtype=np.uint8))
         self.logged = []
         self.exited = []
