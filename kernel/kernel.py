@@ -5,6 +5,7 @@ reap; clone is kernel/fork.py, execve kernel/exec.py) and the loop that runs use
 import sys
 import time
 
+from jitvm.exits import Exit
 from kernel import params, rusage, signal, trap, tty
 from kernel.context import UserContext
 from kernel.elf import ExecError
@@ -15,6 +16,7 @@ from kernel.futex import FutexTable
 from kernel.printk import KernelLog
 from kernel.process import RLIMIT_CORE, Process, Thread, unshare
 from kernel.sched import Scheduler
+from kernel.syscall_cpu import SyscallCpu
 from kernel.syscalls import ipc, table
 
 PID_MAX = 32768         # /proc/sys/kernel/pid_max's classic default
@@ -22,7 +24,8 @@ PID_WRAP = 300          # ids below this are not reused after a wrap (Linux's RE
 
 
 class Kernel:
-    def __init__(self, machine, root, strace=False, debug=False, log=None, klog=None):
+    def __init__(self, machine, root, strace=False, debug=False, log=None, klog=None,
+                 syscall_cpu=False):
         self.machine, self.abi = machine, machine.abi
         self.frames = FrameAllocator(machine.mem8)
         self.root = root                        # the root file system (kernel.vfs)
@@ -34,12 +37,15 @@ class Kernel:
         self.syscalls = table.build(self.abi)
         self.unknown_syscalls = set()
         self.strace, self.debug = strace, debug
+        self.strace_pids = set()                # traced one by one (kernel/monitor.py)
         self.hostname = params.HOSTNAME          # sethostname/uname
         self.reboot_cmd = None                   # set by reboot(2): the machine stops
         self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.klog = klog or KernelLog(self.boot_time)   # dmesg (kernel/printk.py)
         self.sched = Scheduler(self)
         self.debugger = None                     # kernel/debug.py's, under `-g PORT`
+        if syscall_cpu:
+            self.sched.syscall_cpu = SyscallCpu(self.sched, self.sched.cpus[0])
         self.frames.on_oom = self._oom_kill
 
     def log(self, msg, plain=False, quiet=False):
@@ -280,6 +286,9 @@ class Kernel:
         if t.state != "R" or t.proc.exited:
             # stopped or killed from another CPU meanwhile: the trap is dropped, and a stopped
             # thread re-executes the instruction that took it (pc still points there)
+            return
+        if e == Exit.SYSCALL and self.sched.syscall_cpu is not None:
+            self.sched.syscall_cpu.submit(t)    # CPU 0 runs it (kernel/syscall_cpu.py)
             return
         try:
             trap.handle(self, t, cpu, e)
