@@ -3,7 +3,7 @@ TCP port (`jitvm boot --monitor unix:PATH`, `jitvm run --monitor PORT`; `jitvm m
 its client) that shows CPUs, processes, registers, memory and the translator while the guest
 runs. Commands:
 
-  info cpus                 per vCPU: thread, pc, user/system/idle seconds, MIPS over the last second
+  info cpus                 per vCPU: thread, pc, user/system/idle seconds, MIPS (last second)
   info processes | ps       pid, ppid, state, threads, comm
   info registers [PID]      the registers of PID's threads (default: the first process)
   info mem [PID]            PID's memory areas (its /proc/PID/maps)
