@@ -44,6 +44,7 @@ EPHEMERAL = range(32768, 61000)         # /proc/sys/net/ipv4/ip_local_port_range
 PRIVILEGED_PORTS = 1024                 # ip_unprivileged_port_start
 UDP_MAX = {AF_INET: 65507, AF_INET6: 65527}     # the largest datagram payload
 LOOPBACK_MSS = 65483
+IPPROTO_RAW = 255
 # IPPROTO_TCP / IPPROTO_IP options kept and reported, with Linux's defaults
 TCP_DEFAULTS = {TCP_NODELAY: 0, TCP_CORK: 0, TCP_KEEPIDLE: 7200, TCP_KEEPINTVL: 75,
                 TCP_KEEPCNT: 9, TCP_QUICKACK: 1, TCP_USER_TIMEOUT: 0}
@@ -239,6 +240,15 @@ class InetSocket(Socket):
         super().release()
 
 
+def find_listener(ip, port):
+    """The listening TCP socket a SYN to ip:port reaches (a specific address before the
+    wildcard), or None."""
+    found = [s for s in _ports.get((IPPROTO_TCP, port), ())
+             if s.state == LISTENING and not s.dead and s.covers(ip)]
+    found.sort(key=lambda s: is_any(s.ip))
+    return found[0] if found else None
+
+
 class TcpSocket(InetSocket):
     proto = IPPROTO_TCP
     close_mirror = RCV_SHUTDOWN         # a FIN: the peer reads end of file, and may still write
@@ -270,13 +280,6 @@ class TcpSocket(InetSocket):
             raise Errno(EADDRINUSE)
         super().listen(t, backlog)
 
-    def find_listener(self, ip, port):
-        """The listening socket a SYN to ip:port reaches (a specific address before the wildcard)."""
-        found = [s for s in _ports.get((IPPROTO_TCP, port), ())
-                 if s.state == LISTENING and not s.dead and s.covers(ip)]
-        found.sort(key=lambda s: is_any(s.ip))
-        return found[0] if found else None
-
     def connect(self, t, raw):
         if self.connect_pending:        # asked again after EINPROGRESS: the outcome, once
             self.connect_pending = False
@@ -291,7 +294,7 @@ class TcpSocket(InetSocket):
             raise Errno(EALREADY)
         ip, port = self.destination(raw)
         nonblocking = bool(self.flags & O_NONBLOCK)
-        listener = self.find_listener(ip, port) if port else None
+        listener = find_listener(ip, port) if port else None
         if listener is None:
             if nonblocking:             # the refusal arrives after EINPROGRESS
                 self.state, self.err, self.shutdown_bits = CLOSED, ECONNREFUSED, SHUTDOWN_MASK
@@ -552,4 +555,6 @@ def _table(proto, v6):
 PROC_NET.update({"tcp": lambda: _table(IPPROTO_TCP, False),
                  "tcp6": lambda: _table(IPPROTO_TCP, True),
                  "udp": lambda: _table(IPPROTO_UDP, False),
-                 "udp6": lambda: _table(IPPROTO_UDP, True)})
+                 "udp6": lambda: _table(IPPROTO_UDP, True),
+                 "raw": lambda: _table(IPPROTO_RAW, False),      # no raw sockets: headers only
+                 "raw6": lambda: _table(IPPROTO_RAW, True)})

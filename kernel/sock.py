@@ -32,6 +32,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
+from kernel import netdev
 from kernel.errno import EAGAIN, ECONNRESET, EDOM, EINVAL, ENOPROTOOPT, ENOTCONN, EPIPE, Errno
 from kernel.sched import WaitQueue, WouldBlock
 from kernel.uapi import (FIONREAD, LINGER, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_PEEK, MSG_TRUNC,
@@ -56,7 +57,8 @@ _FLAGS = (SO_DEBUG, SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_OOBINLINE, SO_D
           SO_PASSCRED, SO_REUSEPORT, SO_NO_CHECK, SO_TIMESTAMP_OLD)    # kept as 0/1
 _INTS = (SO_PRIORITY, SO_RCVLOWAT, SO_SNDLOWAT)                         # kept as given
 _inos = itertools.count(10000)
-PROC_NET = {}   # /proc/net/<name> -> function giving its text; each family registers its tables
+# /proc/net/<name> -> function giving its text; each family registers its tables
+PROC_NET = dict(netdev.PROC_FILES)
 
 
 @dataclass(eq=False)
@@ -379,6 +381,8 @@ class Socket(File):
                 len(self.recvq[0].data) if self.recvq else 0)
             t.proc.mm.write(arg, struct.pack("<i", n))
             return 0
+        if netdev.handles(request):
+            return netdev.ioctl(t, request, arg)
         return super().ioctl(t, request, arg)
 
     def type_is_stream(self):

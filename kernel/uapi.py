@@ -277,3 +277,15 @@ def unpack_cmsgs(control):
         out.append((level, type_, control[pos + CMSGHDR.size:pos + length]))
         pos += cmsg_align(length)
     return out
+
+# ---- network interfaces (uapi/linux/sockios.h, uapi/linux/if.h) --------------------------------
+SIOCGIFNAME, SIOCGIFCONF, SIOCGIFFLAGS, SIOCSIFFLAGS, SIOCGIFADDR = 0x8910, 0x8912, 0x8913, \
+    0x8914, 0x8915
+SIOCGIFDSTADDR, SIOCGIFBRDADDR, SIOCGIFNETMASK, SIOCGIFMETRIC = 0x8917, 0x8919, 0x891B, 0x891D
+SIOCGIFMTU, SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGIFTXQLEN, SIOCGIFMAP = 0x8921, 0x8927, 0x8933, \
+    0x8942, 0x8970
+SIOCINQ, SIOCOUTQ = FIONREAD, 0x5411
+IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x1, 0x8, 0x40
+IFNAMSIZ, IFREQ_SIZE = 16, 40           # struct ifreq: the name, then a 24-byte union
+IFCONF = struct.Struct("<i4xQ")         # struct ifconf: ifc_len, ifc_buf
+ARPHRD_LOOPBACK = 772

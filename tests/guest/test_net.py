@@ -54,3 +54,11 @@ def test_busybox_syslogd_and_logger(rootfs):
                       + WAIT_FOR.format("grep -q hello messages 2>/dev/null")
                       + "kill $d; wait $d; grep -o 'nettest: hello syslog' messages")
     assert out == "nettest: hello syslog\n"
+
+
+def test_busybox_ifconfig_and_netstat_see_lo(rootfs):
+    out = guest_shell(rootfs, "ifconfig", "ifconfig lo; nc -l -p 7000 & " + WAIT_FOR.format(
+        "netstat -ltn | grep -q :7000") + "netstat -ltn | grep :7000; kill %1")
+    assert "inet addr:127.0.0.1  Mask:255.0.0.0" in out
+    assert "UP LOOPBACK RUNNING  MTU:65536" in out
+    assert ":::7000" in out and "LISTEN" in out

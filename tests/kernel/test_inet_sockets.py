@@ -167,3 +167,22 @@ def test_proc_net_tcp_lists_listeners_in_kernel_format(t):
     assert [f"0100007F:{port:04X}", "00000000:0000", "0A"] in [r[1:4] for r in rows]
     t.close(s)
     assert f"0100007F:{port:04X}" not in _table(IPPROTO_TCP, False)
+
+
+def test_interface_ioctls_show_lo(t):
+    from kernel.syscalls import fd as F
+    from kernel.uapi import IFCONF, IFF_LOOPBACK, IFF_UP, SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFMTU
+    s = t.socket(SOCK_DGRAM, AF_INET)
+    conf, buf = t.mem(IFCONF.pack(0, 0)), t.mem(80)
+    assert t(F.sys_ioctl, s, SIOCGIFCONF, conf) == 0
+    assert struct.unpack("<i", t.proc.mm.read(conf, 4))[0] == 40        # the size it needs
+    t.proc.mm.write(conf, IFCONF.pack(80, buf))
+    assert t(F.sys_ioctl, s, SIOCGIFCONF, conf) == 0
+    entry = t.proc.mm.read(buf, 40)
+    assert entry[:3] == b"lo\0" and socket.inet_ntoa(entry[20:24]) == "127.0.0.1"
+    req = t.mem(b"lo".ljust(40, b"\0"))
+    assert t(F.sys_ioctl, s, SIOCGIFFLAGS, req) == 0
+    assert struct.unpack_from("<H", t.proc.mm.read(req, 40), 16)[0] & (IFF_UP | IFF_LOOPBACK) == 9
+    assert t(F.sys_ioctl, s, SIOCGIFMTU, req) == 0
+    assert struct.unpack_from("<i", t.proc.mm.read(req, 40), 16)[0] == 65536
+    assert t(F.sys_ioctl, s, SIOCGIFMTU, t.mem(b"eth9".ljust(40, b"\0"))) == -19     # ENODEV
