@@ -52,3 +52,21 @@ def test_devpts_can_be_mounted_again(rootfs):
     lines = out.decode().split("\n")
     assert lines[0] == "2"                              # an empty /dev/pts: "." and ".."
     assert any(ln.startswith("crw-------") and ln.endswith(" 0\r") for ln in lines)
+
+
+def test_telnetd_gives_a_shell_on_a_pty_with_job_control(rootfs):
+    """telnetd on 127.0.0.1 (the kernel's own loopback) runs sh on a new pty; busybox telnet
+    types into it. telnet quits at the end of its input, so the input waits until the remote
+    shell has touched a file to say it is done."""
+    done = "/tmp/jitvm-telnet-done"
+    rc, out, err = run_jitvm(rootfs / "bin" / "busybox", ["sh", "-c", (
+        f"rm -f {done}; telnetd -p 2323 -l /bin/sh || exit 1; ("
+        "echo tty; echo 'echo $((6*7))'; echo 'sleep 30 &'; echo jobs; "
+        f"echo 'kill %1; wait; touch {done}'; "
+        f"while [ ! -e {done} ]; do sleep 0.2; done; sleep 1; echo exit"
+        f") | telnet 127.0.0.1 2323; rm -f {done}")], rootfs=rootfs, cwd=rootfs, timeout=300)
+    assert rc == 0, err.decode(errors="replace")
+    out = out.decode(errors="replace")
+    assert "/dev/pts/0\r\n" in out and "\r\n42\r\n" in out
+    assert "[1]+  Running                    sleep 30" in out
+    assert "[1]+  Terminated                 sleep 30" in out
