@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -215,6 +216,31 @@ static void raw_and_packet_test(void) {
     tcflush(s, TCIFLUSH);
     n = read(m, buf, sizeof buf);
     CHECK(n == 1 && buf[0] == TIOCPKT_FLUSHREAD, "packet mode: the slave's input flush");
+
+    /* readiness through epoll on both sides, edge-triggered on the master */
+    tio.c_lflag |= ICANON;
+    tcsetattr(s, TCSANOW, &tio);
+    int on0 = 0;
+    ioctl(m, TIOCPKT, &on0);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.fd = m}, out[2];
+    epoll_ctl(ep, EPOLL_CTL_ADD, m, &ev);
+    ev.events = EPOLLIN, ev.data.fd = s;
+    epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev);
+    CHECK(epoll_wait(ep, out, 2, 0) == 0, "epoll: neither side readable");
+    write(s, "ab", 2);
+    CHECK(epoll_wait(ep, out, 2, 1000) == 1 && out[0].data.fd == m, "epoll: the master is");
+    CHECK(epoll_wait(ep, out, 2, 0) == 0, "epoll: an edge is reported once");
+    write(s, "c", 1);
+    CHECK(epoll_wait(ep, out, 2, 1000) == 1 && out[0].data.fd == m, "epoll: more data, an edge");
+    read(m, buf, sizeof buf);
+    write(m, "half", 4);
+    CHECK(epoll_wait(ep, out, 2, 0) == 0, "epoll: half a line is not readable");
+    write(m, " line\n", 6);
+    CHECK(epoll_wait(ep, out, 2, 1000) == 1 && out[0].data.fd == s, "epoll: a whole line is");
+    n = read(s, buf, sizeof buf);
+    CHECK(n == 10 && memcmp(buf, "half line\n", 10) == 0, "the slave reads the line");
+    close(ep);
 
     /* the master closes: the slave is hung up */
     close(m);
