@@ -138,6 +138,14 @@ ETC = {
     "passwd": "root:x:0:0:root:/root:/bin/sh\n",
     "group": "root:x:0:\n",
     "hostname": "jitvm\n",
+    # what getaddrinfo reads (kernel/inet.py: the guest's loopback is all there is)
+    "hosts": "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+    "services": "".join(f"{name}\t\t{port}/{proto}\n" for name, port, protos in (
+        ("echo", 7, "tu"), ("ftp-data", 20, "t"), ("ftp", 21, "t"), ("ssh", 22, "t"),
+        ("telnet", 23, "t"), ("smtp", 25, "t"), ("domain", 53, "tu"), ("tftp", 69, "u"),
+        ("http", 80, "t"), ("pop3", 110, "t"), ("ntp", 123, "u"), ("imap2", 143, "t"),
+        ("https", 443, "t"), ("syslog", 514, "u"), ("http-alt", 8080, "t"))
+        for proto in ("tcp" if p == "t" else "udp" for p in protos)),
     "profile": (
         "export PATH=/bin:/sbin:/usr/bin:/usr/sbin\n"
         "export HOME=${HOME:-/root}\n"
