@@ -25,7 +25,8 @@ Blocking follows kernel/pipe.py: WouldBlock on the queue the other side wakes; a
 larger than the room keeps its progress in t.restart["written"].
 
 Partial: TIOCPKT reports data, flushes, and stop/start and flow-control changes, but not
-TIOCPKT_IOCTL (no EXTPROC); TCXONC on a master (stopping the master's own output) is ENOTTY.
+TIOCPKT_IOCTL (no EXTPROC); TCXONC on a master (stopping the master's own output) is ENOTTY;
+TIOCSTI and TIOCCONS are not implemented (ENOTTY).
 """
 import struct
 

@@ -8,7 +8,8 @@ Implemented:
   mount    tmpfs (size=), proc, devtmpfs, ext2/ext3/ext4 read-only on a block device (a loop
            device: kernel/loop.py, kernel/ext2.py), MS_BIND of a directory, MS_MOVE, shared and
            private propagation (kernel/vfs.py MountTable); MS_REMOUNT is accepted and changes
-           nothing.
+           nothing. devpts shows the one instance /dev/ptmx opens again, with the options given
+           (kernel/devpts.py; Linux would make a new instance).
            One mount table for all processes (one mount namespace).
   umount2  EBUSY while a process's cwd, root or an open file is below it (MNT_DETACH: at once)
   unshare  CLONE_FILES and CLONE_FS give the caller its own table / fs context; CLONE_SYSVSEM
