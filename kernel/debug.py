@@ -27,10 +27,11 @@ class Debugger:
         self.desc = k.machine.debug_description()   # the ISA's registers (translators/<isa>/gdb.py)
         self.signal_names = signal.NAMES
         self.proc = None            # the traced Process
+        self._auxv = None           # its auxiliary vector (`auxv`)
         self.attached = False       # by vAttach (gdb detaches at quit), not started for gdb
         self.held = False           # its threads are stopped for the debugger
         self.last_stop = None       # ("stop", tid, signal) or ("exit", code, signal)
-        self.breakpoints = {}       # address -> the bytes the breakpoint instruction replaced
+        self.breakpoints = {}       # address -> (the bytes it replaced, the break instruction)
         self.bp_mm = None           # the address space they are in (exec makes a new one)
         self.steps = set()          # tids to single-step once resumed
         self.infos = {}             # tid -> the SigInfo its signal stop took off its queue
@@ -44,6 +45,7 @@ class Debugger:
         """Start debugging p, stopped (`jitvm run -g`: before its first instruction)."""
         self.proc, self.attached, self.last_stop = p, attached, None
         self.breakpoints, self.bp_mm = {}, p.mm
+        self._auxv = None if attached else self._initial_auxv(p)
         self._stop(p.threads[0], signal.SIGTRAP)
 
     def attach(self, pid):
@@ -76,12 +78,35 @@ class Debugger:
         booted machine's paths are the guest's, so there gdb is given the file itself."""
         return self.proc.exe if self.proc is not None and not self.attached else None
 
+    def auxv(self):
+        """The auxiliary vector the program started with (gdb relocates a PIE program and
+        finds ld.so by it); known when it was traced from its first instruction."""
+        return self._auxv if self.proc is not None and self.proc.mm is self.bp_mm else None
+
+    @staticmethod
+    def _initial_auxv(p):
+        """Read off the new stack, before the program ran: argc, argv..., 0, envp..., 0, then
+        (type, value) pairs up to AT_NULL."""
+        mm, sp = p.mm, p.threads[0].ctx.sp
+        try:
+            pos = sp + 8 * (mm.read_u64(sp) + 2)
+            while mm.read_u64(pos):
+                pos += 8
+            start = pos = pos + 8
+            while mm.read_u64(pos):
+                pos += 16
+            return mm.read(start, pos + 16 - start)
+        except Errno:
+            return None
+
     def pass_signals(self, numbers):
         self.passed = set(numbers)
 
     # ---- memory and breakpoints --------------------------------------------------------------
     def read_memory(self, addr, n):
-        """What can be read of [addr, addr+n), page by page (b"" if nothing)."""
+        """What can be read of [addr, addr+n), page by page (b"" if nothing) -- with the bytes
+        our breakpoints replaced, as gdbserver shows them: gdb reads code to decide where to
+        step, and takes a break instruction it sees for the program's own."""
         mm, out = self._mm(), b""
         while mm is not None and len(out) < n:
             a = addr + len(out)
@@ -89,15 +114,33 @@ class Debugger:
                 out += mm.read(a, min(n - len(out), PAGE - (a & (PAGE - 1))))
             except Errno:
                 break
-        return out
+        out = bytearray(out)
+        for at, (orig, _) in self._breakpoints_in(addr, len(out)):
+            for i, b in enumerate(orig):
+                if addr <= at + i < addr + len(out):
+                    out[at + i - addr] = b
+        return bytes(out)
 
     def write_memory(self, addr, data):
+        """A write over a breakpoint changes what it replaced; the breakpoint stays."""
         mm = self._mm()
+        if mm is None:
+            return False
+        over = self._breakpoints_in(addr, len(data))
+        for at, _ in over:
+            self.remove_breakpoint(at)
         try:
             mm.poke(addr, data)
             return True
-        except (Errno, AttributeError):
+        except Errno:
             return False
+        finally:
+            for at, (_, insn) in over:
+                self.insert_breakpoint(at, insn)
+
+    def _breakpoints_in(self, addr, n):
+        return [(at, bp) for at, bp in self.breakpoints.items()
+                if at < addr + n and addr < at + len(bp[0])]
 
     def insert_breakpoint(self, addr, insn):
         mm = self._mm()
@@ -112,11 +155,11 @@ class Debugger:
             mm.poke(addr, insn)             # drops the translations that held the old code
         except Errno:
             return False
-        self.breakpoints[addr] = orig
+        self.breakpoints[addr] = (orig, insn)
         return True
 
     def remove_breakpoint(self, addr):
-        orig = self.breakpoints.pop(addr, None)
+        orig, _ = self.breakpoints.pop(addr, (None, None))
         if orig is not None and self._mm() is self.bp_mm:
             try:
                 self.bp_mm.poke(addr, orig)
@@ -241,7 +284,7 @@ class Debugger:
     def forked(self, parent, child_mm):
         """A child's copy of the traced memory: without our breakpoints (gdb follows no forks)."""
         if parent is self.proc and parent.mm is self.bp_mm:
-            for addr, orig in self.breakpoints.items():
+            for addr, (orig, _) in self.breakpoints.items():
                 try:
                     child_mm.poke(addr, orig)
                 except Errno:

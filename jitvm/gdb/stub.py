@@ -10,13 +10,13 @@ What the target offers: `desc` (the translator's gdb module: FEATURES, ARCHITECT
 BREAKPOINTS), `signal_names` (number -> "SIGSEGV"), `pid`, `threads()`, `regs(tid)` (the
 thread's CPU state array), `read_memory`, `write_memory`, `insert_breakpoint`,
 `remove_breakpoint`, `resume(actions, default)`, `interrupt()`, `attach(pid)`, `detach()`,
-`kill()`, `last_stop`, `exe_path()`, `pass_signals(numbers)`.
+`kill()`, `last_stop`, `exe_path()`, `auxv()`, `pass_signals(numbers)`.
 """
 from jitvm.gdb import rsp
 
 PACKET_SIZE = 0x4000        # the largest packet gdb may send us (qSupported's PacketSize)
 FEATURES = ("PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:exec-file:read+;"
-            "vContSupported+;QPassSignals+" % PACKET_SIZE)
+            "qXfer:auxv:read+;vContSupported+;QPassSignals+" % PACKET_SIZE)
 
 
 def target_xml(desc):
@@ -198,6 +198,9 @@ class GdbStub:
             _, span = pkt[21:].split(":")
             exe = t.exe_path()
             return self._xfer(exe.encode() if exe else None, span)
+        if pkt.startswith("qXfer:auxv:read:"):        # where a PIE program and ld.so were put
+            _, span = pkt[16:].split(":")
+            return self._xfer(t.auxv(), span)
         if pkt.startswith("QPassSignals:"):
             t.pass_signals({self._linuxsig(int(x, 16)) for x in pkt[13:].split(";") if x})
             return "OK"

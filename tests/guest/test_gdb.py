@@ -104,6 +104,24 @@ def test_gdb_session(arch, guest_bin):
 
 
 @pytest.mark.isas("riscv64")
+def test_gdb_on_a_dynamic_pie_program(arch, rootfs):
+    """gdb relocates a PIE program and finds ld.so and libc by the auxiliary vector, and sees
+    code without the stub's breakpoints (else it takes one for the program's own and skips
+    it: `stepi` would not execute the instruction)."""
+    prog = os.path.join(REPO, "tests/guest/bin/riscv64/dyn/dyn_hello")
+    if not os.path.exists(prog):
+        pytest.skip("dynamic test programs not built (tests/guest/build.py)")
+    port = free_port()
+    vm = start_jitvm(prog, port)
+    out = run_gdb(prog, port, f"set sysroot {rootfs}\nbreak main\ncontinue\nstepi\n"
+                              "info registers a5\ninfo sharedlibrary\ncontinue")
+    stdout, _ = vm.communicate(timeout=TIMEOUT)
+    assert re.search(r"Breakpoint 1, 0x0000002a[0-9a-f]+ in main \(\)", out), out
+    assert re.search(r"a5\s+0x8\s+8", out) and "/lib/libc.so.6" in out, out
+    assert f"exited with code {vm.returncode:02}]" in out and "argc 1" in stdout
+
+
+@pytest.mark.isas("riscv64")
 def test_gdb_reports_a_signal_before_delivery(arch, guest_bin):
     prog = guest_bin("segv")
     port = free_port()
@@ -191,7 +209,9 @@ def test_protocol_break_step_interrupt_write_memory(arch, guest_bin):
     assert pc_of(c, desc) == entry
     main = syms["main"]
     kind = bp_kind(c, main, desc)
+    code = c.ask(f"m{main:x},8")
     assert c.ask(f"Z0,{main:x},{kind}") == "OK"
+    assert c.ask(f"m{main:x},8") == code          # reads show what the breakpoint replaced
     assert c.ask("vCont;c").startswith("T05thread:")
     assert pc_of(c, desc) == main
     assert c.ask(f"z0,{main:x},{kind}") == "OK"
