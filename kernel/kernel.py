@@ -287,7 +287,7 @@ class Kernel:
             # stopped or killed from another CPU meanwhile: the trap is dropped, and a stopped
             # thread re-executes the instruction that took it (pc still points there)
             return
-        if e == Exit.SYSCALL and self.sched.syscall_cpu is not None:
+        if e == Exit.SYSCALL and self.sched.syscall_cpu is not None and not step:
             self.sched.syscall_cpu.submit(t)    # CPU 0 runs it (kernel/syscall_cpu.py)
             return
         try:
