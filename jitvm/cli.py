@@ -53,6 +53,17 @@ def _cpu_count(text):
     return n
 
 
+def _forward(text):
+    from kernel.hostfwd import parse
+    try:
+        return parse(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{e} (want tcp:HOSTPORT:GUESTPORT)") from None
+
+
+FORWARD_HELP = ("listen on the host's 127.0.0.1:HOSTPORT and hand each connection to the guest "
+                "socket listening on GUESTPORT (QEMU's hostfwd; repeatable). Without it nothing "
+                "on the host can reach a guest port")
 SMP_HELP = ("number of virtual CPUs (default 1). Each runs guest threads on a host thread of "
             "its own, in parallel: compiled guest code runs without Python's GIL; the kernel "
             "itself runs on one CPU at a time")
@@ -110,6 +121,8 @@ examples:
     b.add_argument("--strace", action="store_true",
                    help="print every system call of every process, with decoded arguments and "
                         "result, to stderr")
+    b.add_argument("--forward", type=_forward, action="append", default=[],
+                   metavar="tcp:HOSTPORT:GUESTPORT", help=FORWARD_HELP)
     b.add_argument("-g", "--gdb", type=int, metavar="PORT",
                    help="a gdb stub on 127.0.0.1:PORT: `gdb-multiarch -ex 'target "
                         "extended-remote :PORT' -ex 'attach PID'` stops and debugs one guest "
@@ -135,6 +148,8 @@ examples:
                    help="guest physical memory, e.g. 256M, 1G (default 512M)")
     r.add_argument("--strace", action="store_true",
                    help="print every system call with decoded arguments and result to stderr")
+    r.add_argument("--forward", type=_forward, action="append", default=[],
+                   metavar="tcp:HOSTPORT:GUESTPORT", help=FORWARD_HELP)
     r.add_argument("--stats", action="store_true",
                    help="print engine statistics at exit (blocks compiled, exits by reason, ...)")
     r.add_argument("-g", "--gdb", type=int, metavar="PORT",
@@ -283,7 +298,8 @@ def cmd_run(a):
         status, proc = run_program(machine, root, data, os.path.abspath(a.program), argv, envp,
                                    cwd=guest_cwd(root), strace=a.strace,
                                    debug=bool(os.environ.get("JITVM_DEBUG")),
-                                   syscall_cpu=a.syscall_cpu, gdb_port=a.gdb)
+                                   syscall_cpu=a.syscall_cpu, gdb_port=a.gdb,
+                                   forward=a.forward)
     except ExecError as e:
         die(str(e), 126)
     finally:
@@ -350,7 +366,7 @@ def cmd_boot(a):
     try:
         return boot(machine, root, init_argv, strace=a.strace,
                     debug=bool(os.environ.get("JITVM_DEBUG")), syscall_cpu=a.syscall_cpu,
-                    gdb_port=a.gdb)
+                    gdb_port=a.gdb, forward=a.forward)
     finally:
         machine.shutdown()
 

@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 
-from kernel import devpts, params
+from kernel import devpts, hostfwd, params
 from kernel.devfs import ConsoleDriver, DevFS, restore_host_terminals
 from kernel.elf import ExecError
 from kernel.errno import Errno
@@ -82,11 +82,12 @@ class BootLog:
 
 
 def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=1,
-         syscall_cpu=False, gdb_port=None):
+         syscall_cpu=False, gdb_port=None, forward=()):
     """Start `machine` with the root file system in host directory `rootfs` and run it until it
     powers off. init_argv: the first program and its arguments (default: Linux's search,
-    /sbin/init first). gdb_port: a gdb stub there, for gdb to attach to processes.
-    Returns the host exit status."""
+    /sbin/init first). gdb_port: a gdb stub there, for gdb to attach to processes. forward:
+    --forward's (proto, host port, guest port) triples (kernel/hostfwd.py). Returns the host exit
+    status."""
     log = BootLog()
     console = ConsoleDriver(rfd, wfd)
     previous = catch_host_exits()                       # SIGTERM/SIGHUP/exit restore the tty
@@ -105,6 +106,7 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         mount_optional(log, k, "/tmp", "tmpfs", "TmpFS")      # if kernel/tmpfs.py exists
         mount_devpts(log, k)                            # devpts at /dev/pts: the ptys
         gdb_stub(k, gdb_port)                           # -g: gdb may attach to processes
+        hostfwd.start(k, forward)                       # --forward: host ports into the guest
         init = start_init(log, k, console, init_argv)   # pid 1 on the console
         k.sched.run(until=lambda: init.exited or stopping(k))    # run until power-off
         return power_off(log, k, init)                  # "reboot: Power down"

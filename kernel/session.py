@@ -9,10 +9,11 @@ DEADLOCK_STATUS = 1     # `jitvm run`'s status when no guest thread can ever run
 
 
 def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False,
-                syscall_cpu=False, gdb_port=None):
+                syscall_cpu=False, gdb_port=None, forward=()):
     """Returns (exit status as a shell reports it, the finished Process). syscall_cpu: CPU 0
     runs every system call (kernel/syscall_cpu.py). gdb_port: the program
-    stops before its first instruction until gdb connects there (kernel/debug.py)."""
+    stops before its first instruction until gdb connects there (kernel/debug.py). forward:
+    --forward's (proto, host port, guest port) triples (kernel/hostfwd.py)."""
     from kernel.fdtable import FdTable
     from kernel.namespace import make_root
     from kernel.vfs import FsContext
@@ -29,6 +30,8 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
         pass                    # the host cwd's guest counterpart is not a directory: stay at /
     from kernel.devfs import restore_host_terminals
     p = k.spawn(image, name, argv, envp, FdTable.with_stdio(), fs)
+    from kernel import hostfwd
+    forwards = hostfwd.start(k, forward)        # --forward: host ports into the guest
     try:
         if gdb_port is not None:
             from kernel.debug import serve_gdb
@@ -37,6 +40,8 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
         k.sched.run(until=lambda: p.exited or k.reboot_cmd is not None)
     finally:
         restore_host_terminals()
+        for f in forwards:
+            f.close()
     if not p.exited:
         # powered off by reboot(2) while it ran; or every thread blocked for good (the
         # scheduler logged "deadlock"), which must not look like success

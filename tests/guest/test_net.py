@@ -83,3 +83,35 @@ def test_guest_cannot_reach_a_host_service(rootfs):
     with pytest.raises(socket.timeout):
         host.accept()
     host.close()
+
+
+def test_forward_serves_a_guest_httpd_to_the_host(rootfs):
+    """jitvm run --forward tcp:H:8080: the host fetches the guest's page with urllib."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from tests.differential import LAUNCH
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    d = rootfs / "tmp" / "jitvm-net-forward"
+    (d / "www").mkdir(parents=True, exist_ok=True)
+    (d / "www" / "index.html").write_text("<p>from the guest</p>\n")
+    vm = subprocess.Popen([sys.executable, "-c", LAUNCH, "run", "--engine", "interp", "--rootfs",
+                           str(rootfs), "--forward", f"tcp:{port}:8080", str(rootfs / "bin" /
+                           "busybox"), "httpd", "-f", "-p", "8080", "-h", "www"], cwd=d,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline, page = time.monotonic() + 120, None
+        while page is None and time.monotonic() < deadline and vm.poll() is None:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read()
+            except OSError:
+                time.sleep(0.2)             # not up yet: refused, or closed (no guest listener)
+        assert page == b"<p>from the guest</p>\n", vm.stderr.read1() if vm.poll() else ""
+    finally:
+        vm.kill()
+        vm.wait()
