@@ -34,6 +34,7 @@ class Debugger:
         self.breakpoints = {}       # address -> (the bytes it replaced, the break instruction)
         self.bp_mm = None           # the address space they are in (exec makes a new one)
         self.steps = set()          # tids to single-step once resumed
+        self.watchpoints = {}       # address -> (length, the bytes last seen there)
         self.infos = {}             # tid -> the SigInfo its signal stop took off its queue
         self.passing = {}           # tid -> the SigInfo the debugger lets through
         self.passed = set()         # signals delivered without a stop (QPassSignals)
@@ -170,8 +171,30 @@ class Debugger:
     def _mm(self):
         return self.proc.mm if self.proc is not None else None
 
+    # ---- write watchpoints: the process runs one instruction at a time while there are any,
+    # and a watched value that changed stops it (after the write, as a hardware one would) --
+    def insert_watchpoint(self, addr, n):
+        data = self.read_memory(addr, n)
+        if len(data) != n:
+            return False
+        self.watchpoints[addr] = (n, data)
+        return True
+
+    def remove_watchpoint(self, addr):
+        self.watchpoints.pop(addr, None)
+        return True
+
+    def _watch_hit(self):
+        hit = None
+        for addr, (n, old) in list(self.watchpoints.items()):
+            new = self.read_memory(addr, n)
+            if new != old:
+                self.watchpoints[addr] = (n, new)
+                hit = addr if hit is None else hit
+        return hit
+
     # ---- stopping and resuming ---------------------------------------------------------------
-    def _stop(self, t, sig):
+    def _stop(self, t, sig, watch=None):
         """All-stop: every thread of the process off the CPUs, then the one report."""
         p = self.proc
         self.steps.clear()
@@ -182,9 +205,9 @@ class Debugger:
                 th.on_cpu.shootdown()       # its registers settle before the debugger reads them
         self.held = True
         tid = t.tid if t is not None else p.threads[0].tid
-        self.last_stop = ("stop", tid, sig)
+        self.last_stop = ("stop", tid, sig, watch)
         if self.listener is not None:
-            self.listener.stopped(tid, sig)
+            self.listener.stopped(tid, sig, watch)
 
     def resume(self, actions, default):
         """actions: tid -> (kind, signal), kind "c" (continue) or "s" (step one instruction);
@@ -194,6 +217,8 @@ class Debugger:
         if p is None or not self.held:
             return
         self.held, self.last_stop = False, None
+        for addr, (n, _) in self.watchpoints.items():    # what the debugger wrote is no hit
+            self.watchpoints[addr] = (n, self.read_memory(addr, n))
         for t in list(p.threads):
             act = actions.get(t.tid, default)
             if act is None:
@@ -229,6 +254,7 @@ class Debugger:
                 for t in p.threads:
                     self.k.sched.cont(t)
         self.steps.clear()
+        self.watchpoints.clear()
         self.infos.clear()
         self.passing.clear()
         self.last_stop, self.attached = None, False
@@ -243,13 +269,17 @@ class Debugger:
 
     # ---- called by the kernel ------------------------------------------------------------------
     def stepping(self, t):
-        return t.tid in self.steps and t.proc is self.proc
+        return t.proc is self.proc and (t.tid in self.steps or bool(self.watchpoints))
 
     def stepped(self, t, exit):
-        """After run_slice handled the trap of a single step: an instruction retired (a system
-        call counts once it completed, not while it blocks), so the step is done."""
-        if t.tid in self.steps and exit in (Exit.BUDGET, Exit.SYSCALL) and t.state == "R" \
-                and not t.proc.exited:
+        """After run_slice handled the trap of a single step: a watched value changed, or an
+        instruction retired (a system call counts once it completed, not while it blocks)."""
+        if t.state != "R" or t.proc.exited or t.proc is not self.proc:
+            return
+        hit = self._watch_hit() if self.watchpoints else None
+        if hit is not None:
+            self._stop(t, signal.SIGTRAP, watch=hit)
+        elif t.tid in self.steps and exit in (Exit.BUDGET, Exit.SYSCALL):
             self._stop(t, signal.SIGTRAP)
 
     def breakpoint_hit(self, t):

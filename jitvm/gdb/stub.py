@@ -9,8 +9,9 @@ through the `send` callable; a resume (c, s, vCont) is answered later, when the 
 What the target offers: `desc` (the translator's gdb module: FEATURES, ARCHITECTURE,
 BREAKPOINTS), `signal_names` (number -> "SIGSEGV"), `pid`, `threads()`, `regs(tid)` (the
 thread's CPU state array), `read_memory`, `write_memory`, `insert_breakpoint`,
-`remove_breakpoint`, `resume(actions, default)`, `interrupt()`, `attach(pid)`, `detach()`,
-`kill()`, `last_stop`, `exe_path()`, `auxv()`, `pass_signals(numbers)`.
+`remove_breakpoint`, `insert_watchpoint`, `remove_watchpoint`, `resume(actions, default)`,
+`interrupt()`, `attach(pid)`, `detach()`, `kill()`, `last_stop`, `exe_path()`, `auxv()`,
+`pass_signals(numbers)`.
 """
 from jitvm.gdb import rsp
 
@@ -82,10 +83,10 @@ class GdbStub:
         self._send(data)
 
     # ---- events from the target ----------------------------------------------------------------
-    def stopped(self, tid, sig):
+    def stopped(self, tid, sig, watch=None):
         if self.waiting:
             self.waiting = False
-            self.send(self.stop_reply(("stop", tid, sig)))
+            self.send(self.stop_reply(("stop", tid, sig, watch)))
 
     def exited(self, code, sig):
         if self.waiting:
@@ -95,10 +96,11 @@ class GdbStub:
     def stop_reply(self, stop):
         if stop is None:
             return "W00"                        # no process: what gdbserver --multi says
-        kind, a, sig = stop
+        kind, a, sig = stop[:3]
         if kind == "exit":
             return f"X{self._gdbsig(sig):02x}" if sig else f"W{a & 0xFF:02x}"
-        return f"T{self._gdbsig(sig):02x}thread:{a:x};"
+        watch = f"watch:{stop[3]:x};" if len(stop) > 3 and stop[3] is not None else ""
+        return f"T{self._gdbsig(sig):02x}{watch}thread:{a:x};"
 
     def _gdbsig(self, sig):
         return rsp.gdb_signal(self.target.signal_names.get(sig, f"SIG{sig}")) if sig else 0
@@ -261,9 +263,14 @@ class GdbStub:
     # ---- breakpoints and resuming --------------------------------------------------------------
     def _breakpoint(self, insert, rest):
         kind, addr, size = rest.split(";")[0].split(",")
-        if kind not in "01":            # watchpoints: gdb falls back to single-stepping
-            return ""                   # (a hardware breakpoint, Z1, is a software one here)
         addr = int(addr, 16)
+        if kind == "2":                 # a write watchpoint (the target single-steps)
+            t = self.target
+            ok = t.insert_watchpoint(addr, int(size, 16)) if insert else \
+                t.remove_watchpoint(addr)
+            return "OK" if ok else "E01"
+        if kind not in "01":            # read/access watchpoints: not supported
+            return ""                   # (a hardware breakpoint, Z1, is a software one here)
         insn = self.target.desc.BREAKPOINTS.get(int(size, 16))
         if insn is None:
             return "E01"

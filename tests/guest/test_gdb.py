@@ -122,6 +122,19 @@ def test_gdb_on_a_dynamic_pie_program(arch, rootfs):
 
 
 @pytest.mark.isas("riscv64")
+def test_gdb_write_watchpoint(arch, guest_bin):
+    """`watch` (Z2): the process runs one instruction at a time and stops after the write
+    (qemu-user has no watchpoints to compare with)."""
+    prog = guest_bin("gdb_target")
+    port = free_port()
+    vm = start_jitvm(prog, port)
+    out = run_gdb(prog, port, "break main\ncontinue\nwatch counter\ncontinue\ndelete\ncontinue")
+    vm.communicate(timeout=TIMEOUT)
+    assert "Hardware watchpoint 2: counter\n\nOld value = 41\nNew value = 49\n" in out, out
+    assert "in finish_up (v=8) at" in out and "exited with code 061]" in out
+
+
+@pytest.mark.isas("riscv64")
 def test_gdb_reports_a_signal_before_delivery(arch, guest_bin):
     prog = guest_bin("segv")
     port = free_port()

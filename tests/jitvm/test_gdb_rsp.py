@@ -86,6 +86,14 @@ class FakeTarget:
         self.bps.pop(addr, None)
         return True
 
+    def insert_watchpoint(self, addr, n):
+        self.calls.append(("watch", addr, n))
+        return addr in self.mem
+
+    def remove_watchpoint(self, addr):
+        self.calls.append(("unwatch", addr))
+        return True
+
     def resume(self, actions, default):
         self.calls.append(("resume", actions, default))
 
@@ -173,7 +181,12 @@ def test_memory_and_breakpoints(stub):
     assert stub.handle("Z0,1000,4") == "OK"
     assert stub.t.bps[0x1000] == stub.t.desc.BREAKPOINTS[4]
     assert stub.handle("z0,1000,4") == "OK" and not stub.t.bps
-    assert stub.handle("Z2,1000,4") == ""          # watchpoints: gdb falls back to stepping
+    assert stub.handle("Z2,1000,4") == "OK" and stub.t.calls[-1] == ("watch", 0x1000, 4)
+    assert stub.handle("Z2,9000,4") == "E01" and stub.handle("z2,1000,4") == "OK"
+    assert stub.handle("Z3,1000,4") == "" and stub.handle("Z4,1000,4") == ""   # read, access
+    stub.handle("c")
+    stub.stopped(7, 5, 0x1000)
+    assert packets(stub) == ["T05watch:1000;thread:7;"]
 
 
 def test_resume_waits_for_the_stop_and_maps_signals(stub):
