@@ -17,8 +17,7 @@ Everything here runs with the kernel lock held; the stub's socket is a host fd C
 from jitvm.exits import Exit
 from kernel import signal
 from kernel.errno import Errno
-
-PAGE = 4096
+from kernel.params import PAGE_SIZE as PAGE
 
 
 class Debugger:
@@ -30,7 +29,7 @@ class Debugger:
         self._auxv = None           # its auxiliary vector (`auxv`)
         self.attached = False       # by vAttach (gdb detaches at quit), not started for gdb
         self.held = False           # its threads are stopped for the debugger
-        self.last_stop = None       # ("stop", tid, signal) or ("exit", code, signal)
+        self.last_stop = None       # ("stop", tid, signal, watchpoint hit) or ("exit", code, sig)
         self.breakpoints = {}       # address -> (the bytes it replaced, the break instruction)
         self.bp_mm = None           # the address space they are in (exec makes a new one)
         self.steps = set()          # tids to single-step once resumed
@@ -38,7 +37,7 @@ class Debugger:
         self.infos = {}             # tid -> the SigInfo its signal stop took off its queue
         self.passing = {}           # tid -> the SigInfo the debugger lets through
         self.passed = set()         # signals delivered without a stop (QPassSignals)
-        self.listener = None        # the stub: stopped(tid, sig), exited(code, sig)
+        self.listener = None        # the stub: stopped(tid, sig, watch), exited(code, sig)
         k.debugger = self
 
     # ---- the process -------------------------------------------------------------------------
