@@ -49,8 +49,11 @@ def start_jitvm(prog, port, *args, options=(), env=None):
     p = subprocess.Popen([sys.executable, "-m", "jitvm", "run", *options, "-g", str(port),
                           str(prog), *args], cwd=REPO, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
-    line = p.stderr.readline()
-    assert "waiting for gdb" in line, line + p.stderr.read()
+    seen = ""
+    while "waiting for gdb" not in seen:
+        line = p.stderr.readline()
+        assert line, seen + p.stderr.read()
+        seen += line
     return p
 
 
