@@ -127,6 +127,11 @@ examples:
                    help="a gdb stub on 127.0.0.1:PORT: `gdb-multiarch -ex 'target "
                         "extended-remote :PORT' -ex 'attach PID'` stops and debugs one guest "
                         "process while the others run on; `detach` lets it go")
+    b.add_argument("--monitor", nargs="?", const="", metavar="ADDRESS",
+                   help="a monitor console (QEMU's monitor for jitvm) on unix:PATH or tcp:PORT "
+                        "(default: a unix socket in the temporary directory, named in the boot "
+                        "log): info cpus/processes/registers/mem/jit, x/Nx, stop, cont, "
+                        "strace; connect with `jitvm monitor ADDRESS`")
 
     r = sub.add_parser("run", help="run one guest program (like qemu-<arch>)",
                        description="Run PROGRAM (a path on the host) on the jitvm kernel. The guest "
@@ -157,6 +162,10 @@ examples:
                         "instruction and waits for gdb on 127.0.0.1:PORT (`gdb-multiarch "
                         "PROGRAM -ex 'target remote :PORT'`): breakpoints, single steps, "
                         "registers, memory, threads, ^C. If gdb goes away the program runs on")
+    r.add_argument("--monitor", metavar="ADDRESS",
+                   help="a monitor console on unix:PATH, tcp:PORT (or a bare PATH or PORT): "
+                        "CPUs, processes, registers, memory, the translator, while the program "
+                        "runs; connect with `jitvm monitor ADDRESS`")
     r.add_argument("program", metavar="PROGRAM", help="the guest executable (host path)")
     r.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                    help="arguments passed to PROGRAM")
@@ -195,6 +204,14 @@ examples:
     s.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
     s.add_argument("--state", choices=("implemented", "stub", "missing"),
                    help="list only the calls in this state")
+
+    mo = sub.add_parser("monitor", help="talk to a running machine's monitor (--monitor)",
+                        description="Connect to the monitor of a machine started with "
+                                    "--monitor and run COMMANDs (or those read from stdin). "
+                                    "`help` lists them.")
+    mo.add_argument("address", metavar="ADDRESS", help="unix:PATH, tcp:PORT, PATH or PORT")
+    mo.add_argument("commands", nargs="*", metavar="COMMAND",
+                    help='e.g. "info cpus" "info jit"')
 
     sub.add_parser("bench", add_help=False,
                    help="run the benchmark suite: guest workloads under every tier and qemu "
@@ -299,7 +316,7 @@ def cmd_run(a):
                                    cwd=guest_cwd(root), strace=a.strace,
                                    debug=bool(os.environ.get("JITVM_DEBUG")),
                                    syscall_cpu=a.syscall_cpu, gdb_port=a.gdb,
-                                   forward=a.forward)
+                                   monitor=a.monitor, forward=a.forward)
     except ExecError as e:
         die(str(e), 126)
     finally:
@@ -366,7 +383,7 @@ def cmd_boot(a):
     try:
         return boot(machine, root, init_argv, strace=a.strace,
                     debug=bool(os.environ.get("JITVM_DEBUG")), syscall_cpu=a.syscall_cpu,
-                    gdb_port=a.gdb, forward=a.forward)
+                    gdb_port=a.gdb, monitor=monitor_address(a), forward=a.forward)
     finally:
         machine.shutdown()
 
@@ -404,6 +421,19 @@ def cmd_syscalls(a):
     return 0
 
 
+def cmd_monitor(a):
+    from jitvm.monitor_client import main as monitor
+    return monitor(a.address, a.commands)
+
+
+def monitor_address(a):
+    """--monitor's address; a bare --monitor on boot gets a fresh unix socket."""
+    if a.monitor == "":
+        import tempfile
+        return f"unix:{tempfile.gettempdir()}/jitvm-monitor-{os.getpid()}.sock"
+    return a.monitor
+
+
 def cmd_bench(argv):
     """`jitvm bench ARGS`: perf/bench.py of this source tree parses its own arguments."""
     import importlib.util
@@ -427,7 +457,8 @@ def main(argv=None):
     a = parser().parse_args(argv)
     try:
         status = {"boot": cmd_boot, "run": cmd_run, "rootfs": cmd_rootfs,
-                  "cache": cmd_cache, "syscalls": cmd_syscalls}[a.command](a)
+                  "cache": cmd_cache, "syscalls": cmd_syscalls,
+                  "monitor": cmd_monitor}[a.command](a)
     except KeyboardInterrupt:
         status = 130
     except BrokenPipeError:                 # `jitvm syscalls | head`: the reader left

@@ -82,10 +82,11 @@ class BootLog:
 
 
 def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=1,
-         syscall_cpu=False, gdb_port=None, forward=()):
+         syscall_cpu=False, gdb_port=None, monitor=None, forward=()):
     """Start `machine` with the root file system in host directory `rootfs` and run it until it
     powers off. init_argv: the first program and its arguments (default: Linux's search,
-    /sbin/init first). gdb_port: a gdb stub there, for gdb to attach to processes. forward:
+    /sbin/init first). gdb_port: a gdb stub there, for gdb to attach to processes. monitor:
+    the address of a monitor console (kernel/monitor.py). forward:
     --forward's (proto, host port, guest port) triples (kernel/hostfwd.py). Returns the host exit
     status."""
     log = BootLog()
@@ -106,6 +107,9 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         mount_optional(log, k, "/tmp", "tmpfs", "TmpFS")      # if kernel/tmpfs.py exists
         mount_devpts(log, k)                            # devpts at /dev/pts: the ptys
         gdb_stub(k, gdb_port)                           # -g: gdb may attach to processes
+        if monitor is not None:                         # --monitor: the machine's console
+            from kernel.monitor import Monitor
+            Monitor(k, monitor)
         hostfwd.start(k, forward)                       # --forward: host ports into the guest
         init = start_init(log, k, console, init_argv)   # pid 1 on the console
         k.sched.run(until=lambda: init.exited or stopping(k))    # run until power-off

@@ -9,10 +9,11 @@ DEADLOCK_STATUS = 1     # `jitvm run`'s status when no guest thread can ever run
 
 
 def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False,
-                syscall_cpu=False, gdb_port=None, forward=()):
+                syscall_cpu=False, gdb_port=None, monitor=None, forward=()):
     """Returns (exit status as a shell reports it, the finished Process). syscall_cpu: CPU 0
     runs every system call (kernel/syscall_cpu.py). gdb_port: the program
-    stops before its first instruction until gdb connects there (kernel/debug.py). forward:
+    stops before its first instruction until gdb connects there (kernel/debug.py). monitor: the
+    address of a monitor console (kernel/monitor.py). forward:
     --forward's (proto, host port, guest port) triples (kernel/hostfwd.py)."""
     from kernel.fdtable import FdTable
     from kernel.namespace import make_root
@@ -33,6 +34,9 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     from kernel import hostfwd
     forwards = hostfwd.start(k, forward)        # --forward: host ports into the guest
     try:
+        if monitor is not None:
+            from kernel.monitor import Monitor
+            Monitor(k, monitor)
         if gdb_port is not None:
             from kernel.debug import serve_gdb
             serve_gdb(k, gdb_port, p, wait=True)
