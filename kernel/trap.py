@@ -114,6 +114,9 @@ def syscall(k, t):
             t.restart["_blocked"] = True      # a signal may interrupt it (-EINTR or restart)
             t.usage.nvcsw += 1
             k.sched.block(t, wb.queues, wb.deadline)
+            if signal.has_deliverable(t) and not t.restart.get("_uninterruptible"):
+                k.sched.wake(t)     # the call itself raised one (kill(getpid()...), a tty's
+                                    # SIGTTIN): no later send will wake it, so act on it now
             if k.strace or t.proc.pid in k.strace_pids:
                 k.log(f"[pid {t.tid}] {name}(...) blocks", plain=True)
             return
