@@ -30,7 +30,7 @@ import bench  # noqa: E402  (perf/bench.py: building workloads, the launcher)
 
 REPO = bench.REPO
 MIXES = ("cpu", "syscalls", "busybox")
-SIZES = {"cpu": (60, 15), "syscalls": (3000, 600), "busybox": (12, 3)}   # (full, --quick)
+SIZES = {"cpu": (4000, 200), "syscalls": (3000, 600), "busybox": (12, 3)}   # (full, --quick)
 BUSYBOX_ROUND = ("echo round $i | cat | wc -c >/dev/null; seq 1 200 | sort -r | md5sum "
                  ">/dev/null; find /bin -name 'l*' | wc -l >/dev/null; ls /proc >/dev/null")
 
