@@ -107,9 +107,7 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         mount_optional(log, k, "/tmp", "tmpfs", "TmpFS")      # if kernel/tmpfs.py exists
         mount_devpts(log, k)                            # devpts at /dev/pts: the ptys
         gdb_stub(k, gdb_port)                           # -g: gdb may attach to processes
-        if monitor is not None:                         # --monitor: the machine's console
-            from kernel.monitor import Monitor
-            Monitor(k, monitor)
+        console_monitor(k, console, monitor)            # --monitor; and Ctrl-A c
         hostfwd.start(k, forward)                       # --forward: host ports into the guest
         init = start_init(log, k, console, init_argv)   # pid 1 on the console
         k.sched.run(until=lambda: init.exited or stopping(k))    # run until power-off
@@ -138,6 +136,15 @@ def memory(log, k):
     log(f"Memory: {len(k.machine.mem8) >> 20} MiB available")
     log(f"frame allocator: {frames.nframes} frames of {params.PAGE_SIZE // 1024} KiB, "
         f"{frames.free_count} free")
+
+
+def console_monitor(k, console, address):
+    """The machine monitor (kernel/monitor.py): on --monitor's socket if given, and behind the
+    console's Ctrl-A c in any case (kernel/console_escape.py), as QEMU's is."""
+    from kernel.console_escape import ConsoleEscape
+    from kernel.monitor import Monitor
+    shared = Monitor(k, address) if address is not None else None
+    console.escape = ConsoleEscape(console.write, lambda: shared or Monitor(k, None))
 
 
 def bring_up_cpus(log, machine, syscall_cpu=False):

@@ -355,6 +355,7 @@ class ConsoleDriver:
         self.tty.rdev = CONSOLE_RDEV
         self.k = None
         self._winch = None          # (pipe read fd, pipe write fd, previous SIGWINCH handler)
+        self.escape = None          # kernel/console_escape.py's Ctrl-A keys (set by the boot)
 
     def start(self, k):
         self.k = k
@@ -433,7 +434,9 @@ class ConsoleDriver:
         except OSError:
             data = b""              # EIO: the host terminal hung up
         if data:
-            self.tty.receive(data)
+            data = self.escape.filter(data) if self.escape else data
+            if data:
+                self.tty.receive(data)
             return
         self.k.sched.host_fds.pop(self.rfd, None)
         self.tty.hangup_input()

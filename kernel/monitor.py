@@ -1,7 +1,7 @@
 """The machine monitor (QEMU's monitor for a jitvm machine): a text console on a unix socket or a
 TCP port (`jitvm boot --monitor unix:PATH`, `jitvm run --monitor PORT`; `jitvm monitor PATH` is
 its client) that shows CPUs, processes, registers, memory and the translator while the guest
-runs. Commands:
+runs -- and, in `jitvm boot`, behind the console's Ctrl-A c (kernel/console_escape.py). Commands:
 
   info cpus                 per vCPU: thread, pc, user/system/idle seconds, MIPS (last second)
   info processes | ps       pid, ppid, state, threads, comm
@@ -34,12 +34,14 @@ class Monitor:
         self.held = set()       # threads `stop` stopped (and `cont` lets go)
         self.samples = []       # (time, per-CPU instret, blocks (compiled, interpreted))
         self.clients = {}       # fd -> (socket, pending input)
-        self.sock, self.where = _listen(address)
-        if self.where.startswith("unix:"):        # the socket file goes when jitvm does
-            atexit.register(_unlink, self.where[5:])
-        self.sock.setblocking(False)
-        k.sched.watch_host_fd(self.sock.fileno(), self._accept)
-        k.log(f"monitor on {self.where} (jitvm monitor {self.where})")
+        self.sock, self.where = None, "console"   # address None: the console's Ctrl-A c only
+        if address is not None:
+            self.sock, self.where = _listen(address)
+            if self.where.startswith("unix:"):    # the socket file goes when jitvm does
+                atexit.register(_unlink, self.where[5:])
+            self.sock.setblocking(False)
+            k.sched.watch_host_fd(self.sock.fileno(), self._accept)
+            k.log(f"monitor on {self.where} (jitvm monitor {self.where})")
         self._sample()
 
     # ---- the socket ------------------------------------------------------------------------
@@ -245,6 +247,8 @@ class Monitor:
     def close(self):
         for fd in list(self.clients):
             self._drop(fd)
+        if self.sock is None:
+            return
         self.k.sched.host_fds.pop(self.sock.fileno(), None)
         self.sock.close()
         if self.where.startswith("unix:"):

@@ -73,11 +73,19 @@ def run_qemu(prog, args=(), cwd=None, stdin=b"", arch=None, timeout=120, shell_r
     return status_of(p.returncode), p.stdout, p.stderr
 
 
+# JITVM_TEST_SYSCALL_CPU=1: every jitvm run of the tests gets --syscall-cpu (and --smp 2 where
+# the test gives no --smp), so the whole differential suite checks the system-call CPU
+# (tests/guest/test_syscall_cpu_suite.py runs it so, in the slow set).
+SYSCALL_CPU = os.environ.get("JITVM_TEST_SYSCALL_CPU") == "1"
+
+
 def run_jitvm(prog, args=(), cwd=None, stdin=b"", engine="interp", rootfs=None, extra=(),
               timeout=600, env=None):
     cmd = [sys.executable, "-c", LAUNCH, "run", "--engine", engine]
     if rootfs:
         cmd += ["--rootfs", str(rootfs)]
+    if SYSCALL_CPU and "--syscall-cpu" not in extra:
+        extra = [*extra, "--syscall-cpu"] + ([] if "--smp" in extra else ["--smp", "2"])
     cmd += [*extra, str(prog), *map(str, args)]
     e = dict(ENV, **(env or {}))
     if engine == "jit":

@@ -351,3 +351,35 @@ def test_smp_boot_reports_every_cpu(rootfs):
     assert status == 0, out
     assert "Machine: jitvm virt, 4 CPUs" in out and "smp: Brought up 1 node, 4 CPUs" in out
     assert re.search(r"\n4\n4\n4\n", out), out
+
+
+def test_ctrl_a_c_switches_to_the_monitor_and_back(shell):
+    """QEMU's escape (kernel/console_escape.py): Ctrl-A c opens the monitor on the console, its
+    commands answer with the machine's state, Ctrl-A c goes back, Ctrl-A Ctrl-A types a Ctrl-A."""
+    shell.send(b"\x01c")
+    shell.expect(b"(jitvm) ")
+    out = shell.command(b"ps", then=b"(jitvm) ")
+    assert re.search(rb"\n\s*1\s+0\s+\S+\s+\d+\s+sh", out), out
+    assert b"CPU 0: " in shell.command(b"info cpus", then=b"(jitvm) ")
+    shell.send(b"\x01c")
+    assert b"back" in shell.command(b"echo back")
+    # Ctrl-A Ctrl-A: the guest reads one Ctrl-A (od shows it as 001)
+    shell.send(b"head -c 1 | od -An -to1\r")
+    shell.send(b"\x01\x01")
+    shell.expect(b"001")
+    shell.expect(PROMPT)
+
+
+def test_smp_4_with_a_syscall_cpu_boots_to_the_shell(rootfs):
+    """--syscall-cpu: the boot log names CPU 0's role, and a shell runs pipelines, job control
+    and /proc readers with every system call on CPU 0."""
+    con = Console(rootfs, "--smp", "4", "--syscall-cpu", "--init", "/bin/sh")
+    try:
+        assert b"CPU0: dedicated to system calls" in con.expect(b"Run /bin/sh as init process")
+        con.expect(PROMPT)
+        assert b"3\r\n" in con.command(b"grep -c 'jitvm role.*guest' /proc/cpuinfo")
+        assert b"4\r\n" in con.command(b"seq 1 100 | sort -n | tail -1 | wc -c")
+        con.command(b"sleep 30 &")
+        assert b"st=143" in con.command(b"kill %1; wait %1; echo st=$?")
+    finally:
+        con.close()
