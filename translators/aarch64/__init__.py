@@ -1,0 +1,42 @@
+"""The aarch64 translator -- WORK IN PROGRESS, not registered: translators.ISAS, ELF_MACHINES,
+the Makefile's ARCHES and the CLI do not name it yet, so nothing runs it but its unit tests.
+
+Done (tests/translators/aarch64/): the A64 base integer ISA a user program executes --
+  encodings.py  the encoding table in the Arm ARM's classes and field names (validated on import)
+  decoder.py    decode(inst), NAMES, ENDS_BLOCK -- derived from the table
+  a64_base.py   data processing, immediate and register (add/sub/logical incl. bitmask
+                immediates, move wide, bitfield, extr, adc/sbc, ccmp/ccmn, csel family,
+                rev/clz/cls/rbit, variable shifts, divides, multiply-accumulate and high halves)
+  a64_branch.py b, bl, b.cond, cbz/cbnz, tbz/tbnz, br, blr, ret
+  a64_mem.py    loads and stores of the general registers in every addressing mode, pairs,
+                exclusives, acquire/release
+  a64_sys.py    svc, brk, hints, barriers, dc zva and the EL0 cache ops, mrs/msr (nzcv, fpcr,
+                fpsr, tpidr_el0, tpidrro_el0, ctr_el0, dczid_el0, cntfrq_el0, cntvct_el0)
+  _dispatch.py  execute(op, ...) (python -m translators.gen_dispatch aarch64)
+  cpu.py        register layout: X0..X30, SP at 31, NZCV as four slots; the XZR/SP accessors
+  fetch.py, disasm.py (Arm syntax, canonical forms: no aliases)
+
+Missing, in the order the port needs them:
+  - scalar FP (single/double, FPCR rounding modes, FPSR flags, fcmp -> NZCV, conversions, fmadd)
+    and FP/SIMD loads and stores (V=1): the V registers have their slots in cpu.py (V0..)
+  - the AdvSIMD (NEON) subset Debian's glibc and busybox execute
+  - abi.py (ELF_MACHINE 183, syscall registers x8/x0-x5, clone order as riscv64, HWCAP =
+    FP|ASIMD, HWCAP2 = 0, TLS in tpidr_el0), signal.py (the rt_sigframe with its FPSIMD record,
+    the frame record, a return trampoline for handlers without SA_RESTORER), gdb.py
+  - the rootfs (jitvm/rootfs.py, tests/guest/build.py toolchains) and differential tests
+    against qemu-aarch64-static -cpu cortex-a53
+  - registration: translators.ISAS and ELF_MACHINES, the Makefile's ARCHES, the CLI
+  - LSE atomics, PAC, BTI, MTE, CRC32 are deliberately absent (not advertised: SIGILL)
+"""
+from translators.aarch64._dispatch import execute
+from translators.aarch64.cpu import NREGS, PC, RES_ADDR, RES_VALUE, SP, new_regs
+from translators.aarch64.decoder import ENDS_BLOCK, NAMES, OP_ILLEGAL, decode
+from translators.aarch64.disasm import disasm
+from translators.aarch64.fetch import fetch
+
+NAME = "aarch64"
+EM_AARCH64 = 183
+ELF_MACHINE = EM_AARCH64
+
+__all__ = ["NAME", "EM_AARCH64", "ELF_MACHINE", "execute", "decode", "fetch", "disasm", "NAMES",
+           "ENDS_BLOCK", "OP_ILLEGAL", "new_regs", "NREGS", "PC", "SP", "RES_ADDR", "RES_VALUE"]
