@@ -61,6 +61,10 @@ def _forward(text):
         raise argparse.ArgumentTypeError(f"{e} (want tcp:HOSTPORT:GUESTPORT)") from None
 
 
+NET_HELP = ("whose network AF_INET/AF_INET6 sockets are on: guest (default) -- the kernel's "
+            "own loopback, 127.0.0.1 and ::1 between guest processes, nothing of the host's; "
+            "none -- the same (only the loopback interface); host -- the host's sockets, as "
+            "qemu-user gives them")
 FORWARD_HELP = ("listen on the host's 127.0.0.1:HOSTPORT and hand each connection to the guest "
                 "socket listening on GUESTPORT (QEMU's hostfwd; repeatable). Without it nothing "
                 "on the host can reach a guest port")
@@ -123,6 +127,7 @@ examples:
                         "result, to stderr")
     b.add_argument("--forward", type=_forward, action="append", default=[],
                    metavar="tcp:HOSTPORT:GUESTPORT", help=FORWARD_HELP)
+    b.add_argument("--net", default="guest", choices=("guest", "none", "host"), help=NET_HELP)
     b.add_argument("-g", "--gdb", type=int, metavar="PORT",
                    help="a gdb stub on 127.0.0.1:PORT: `gdb-multiarch -ex 'target "
                         "extended-remote :PORT' -ex 'attach PID'` stops and debugs one guest "
@@ -155,6 +160,7 @@ examples:
                    help="print every system call with decoded arguments and result to stderr")
     r.add_argument("--forward", type=_forward, action="append", default=[],
                    metavar="tcp:HOSTPORT:GUESTPORT", help=FORWARD_HELP)
+    r.add_argument("--net", default="guest", choices=("guest", "none", "host"), help=NET_HELP)
     r.add_argument("--stats", action="store_true",
                    help="print engine statistics at exit (blocks compiled, exits by reason, ...)")
     r.add_argument("-g", "--gdb", type=int, metavar="PORT",
@@ -316,7 +322,7 @@ def cmd_run(a):
                                    cwd=guest_cwd(root), strace=a.strace,
                                    debug=bool(os.environ.get("JITVM_DEBUG")),
                                    syscall_cpu=a.syscall_cpu, gdb_port=a.gdb,
-                                   monitor=a.monitor, forward=a.forward)
+                                   monitor=a.monitor, forward=a.forward, net=a.net)
     except ExecError as e:
         die(str(e), 126)
     finally:
@@ -383,7 +389,8 @@ def cmd_boot(a):
     try:
         return boot(machine, root, init_argv, strace=a.strace,
                     debug=bool(os.environ.get("JITVM_DEBUG")), syscall_cpu=a.syscall_cpu,
-                    gdb_port=a.gdb, monitor=monitor_address(a), forward=a.forward)
+                    gdb_port=a.gdb, monitor=monitor_address(a), forward=a.forward,
+                    net=a.net)
     finally:
         machine.shutdown()
 

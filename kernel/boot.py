@@ -82,13 +82,13 @@ class BootLog:
 
 
 def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=1,
-         syscall_cpu=False, gdb_port=None, monitor=None, forward=()):
+         syscall_cpu=False, gdb_port=None, monitor=None, forward=(), net="guest"):
     """Start `machine` with the root file system in host directory `rootfs` and run it until it
     powers off. init_argv: the first program and its arguments (default: Linux's search,
     /sbin/init first). gdb_port: a gdb stub there, for gdb to attach to processes. monitor:
-    the address of a monitor console (kernel/monitor.py). forward:
-    --forward's (proto, host port, guest port) triples (kernel/hostfwd.py). Returns the host exit
-    status."""
+    the address of a monitor console (kernel/monitor.py). forward: --forward's (proto, host
+    port, guest port) triples (kernel/hostfwd.py). net: --net's "guest", "none" or "host"
+    (kernel/hostnet.py). Returns the host exit status."""
     log = BootLog()
     console = ConsoleDriver(rfd, wfd)
     previous = catch_host_exits()                       # SIGTERM/SIGHUP/exit restore the tty
@@ -96,6 +96,7 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         banner(log, machine)                            # jitvm version, machine, CPUs
         k = Kernel(machine, None, strace=strace, debug=debug, log=log.kernel_line, klog=log.klog,
                    syscall_cpu=syscall_cpu)
+        k.net = net                                     # --net: whose sockets AF_INET are
         memory(log, k)                                  # memory size, frame allocator
         bring_up_cpus(log, machine, syscall_cpu)        # per-CPU runtimes
         console.start(k)                                # the host terminal becomes the console

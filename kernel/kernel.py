@@ -39,6 +39,8 @@ class Kernel:
         self.strace, self.debug = strace, debug
         self.strace_pids = set()                # traced one by one (kernel/monitor.py)
         self.hostname = params.HOSTNAME          # sethostname/uname
+        self.net = "guest"      # --net: "guest"/"none", the kernel's own loopback; "host": the
+                                # host's sockets (kernel/hostnet.py)
         self.reboot_cmd = None                   # set by reboot(2): the machine stops
         self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.klog = klog or KernelLog(self.boot_time)   # dmesg (kernel/printk.py)

@@ -9,17 +9,19 @@ DEADLOCK_STATUS = 1     # `jitvm run`'s status when no guest thread can ever run
 
 
 def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False, debug=False,
-                syscall_cpu=False, gdb_port=None, monitor=None, forward=()):
+                syscall_cpu=False, gdb_port=None,
+                monitor=None, forward=(), net="guest"):
     """Returns (exit status as a shell reports it, the finished Process). syscall_cpu: CPU 0
-    runs every system call (kernel/syscall_cpu.py). gdb_port: the program
-    stops before its first instruction until gdb connects there (kernel/debug.py). monitor: the
-    address of a monitor console (kernel/monitor.py). forward:
-    --forward's (proto, host port, guest port) triples (kernel/hostfwd.py)."""
+    runs every system call (kernel/syscall_cpu.py). gdb_port: the program stops before its first
+    instruction until gdb connects there (kernel/debug.py). monitor: the address of a monitor
+    console (kernel/monitor.py). forward: --forward's (proto, host port, guest port) triples
+    (kernel/hostfwd.py). net: --net's "guest", "none" or "host" (kernel/hostnet.py)."""
     from kernel.fdtable import FdTable
     from kernel.namespace import make_root
     from kernel.vfs import FsContext
     root = make_root(rootfs)
     k = Kernel(machine, root, strace=strace, debug=debug, syscall_cpu=syscall_cpu)
+    k.net = net
     from kernel.procfs import ProcFS
     root.mount("/proc", ProcFS(k))
     from kernel.devpts import mount_devpts

@@ -18,7 +18,7 @@ Sockets are Files: read, write, close, poll/epoll, fcntl, dup and fork need noth
 import struct
 
 from kernel.errno import EAFNOSUPPORT, EBADF, EINVAL, ENOBUFS, ENOTSOCK, EOPNOTSUPP, EPERM, Errno
-from kernel import inet, unix
+from kernel import hostnet, inet, unix
 from kernel.sched import WouldBlock
 from kernel.sock import Received, Socket, cred_of
 from kernel.syscalls.fd import MAX_IO, _iovecs
@@ -39,7 +39,7 @@ def _sock(t, fd):
     f = t.proc.fds.get(fd)
     if f.flags & O_PATH:
         raise Errno(EBADF)
-    if not isinstance(f, Socket):
+    if not isinstance(f, (Socket, hostnet.HostSocket)):
         raise Errno(ENOTSOCK)
     return f
 
@@ -79,10 +79,14 @@ def _split_type(type_):
 
 def sys_socket(t, domain, type_, protocol):
     kind, flags = _split_type(type_)
-    create = CREATORS.get(as_int(domain))
+    domain = as_int(domain)
+    create = CREATORS.get(domain)
     if create is None:
         raise Errno(EAFNOSUPPORT)
-    s = create(as_int(domain), kind, as_int(protocol), flags & SOCK_NONBLOCK)
+    if create is inet.create and t.kernel.net == "host":     # --net host: the host's sockets
+        s = hostnet.create(t.kernel, domain, kind, as_int(protocol), flags & SOCK_NONBLOCK)
+    else:
+        s = create(domain, kind, as_int(protocol), flags & SOCK_NONBLOCK)
     s.uid = t.proc.creds.euid           # the owner /proc/net shows
     return t.proc.fds.install(s, cloexec=bool(flags & SOCK_CLOEXEC))
 

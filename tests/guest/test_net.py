@@ -115,3 +115,49 @@ def test_forward_serves_a_guest_httpd_to_the_host(rootfs):
     finally:
         vm.kill()
         vm.wait()
+
+
+def test_net_host_gives_qemus_output(arch, guest_bin, rootfs):
+    """--net host: the guest's TCP/UDP sockets are host sockets, so net_inet prints what it
+    prints under qemu-user, which passes them through the same way."""
+    from tests.differential import run_qemu
+    prog = guest_bin("net_inet")
+    qs, qout, _ = run_qemu(prog, cwd=rootfs)
+    js, jout, jerr = run_jitvm(prog, cwd=rootfs, rootfs=rootfs, extra=("--net", "host"))
+    assert (js, jout) == (qs, qout), jerr.decode(errors="replace")
+    assert jout.endswith(b"all ok\n")
+
+
+@pytest.mark.parametrize("net", ["host", "guest", "none"])
+def test_net_host_reaches_a_host_service_and_only_it_does(rootfs, net):
+    import socket
+    import threading
+    host = socket.socket()
+    host.bind(("127.0.0.1", 0))
+    host.listen(1)
+    host.settimeout(60 if net == "host" else 0.5)
+    port, heard = host.getsockname()[1], []
+
+    def serve():                        # nc waits for the far end to close: answer meanwhile
+        try:
+            conn, _ = host.accept()
+        except socket.timeout:
+            return
+        conn.settimeout(10)
+        heard.append(conn.recv(100))
+        conn.close()
+    server = threading.Thread(target=serve)
+    server.start()
+    d = rootfs / "tmp" / "jitvm-net-host"
+    d.mkdir(parents=True, exist_ok=True)
+    try:
+        status, out, err = run_jitvm(rootfs / "bin" / "busybox", [
+            "sh", "-c", f"echo hello host | nc 127.0.0.1 {port}; echo $?"],
+            rootfs=rootfs, cwd=d, timeout=120, extra=("--net", net))
+    finally:
+        server.join()
+        host.close()
+    if net == "host":
+        assert heard == [b"hello host\n"] and out == b"0\n"
+    else:                               # refused: the host's listener is not the guest's
+        assert heard == [] and out == b"1\n"

@@ -50,6 +50,7 @@ class FakeMM:
 
 class FakeKernel:
     """Records the signals the kernel code sends."""
+    net = "guest"
 
     def __init__(self):
         self.signals = []
