@@ -1,8 +1,9 @@
 """Sockets family (Linux net/socket.c, net/core/scm.c): the guest-facing adapters.
 
 Implemented:
-  socket        AF_UNIX (kernel/unix.py), AF_INET and AF_INET6 (kernel/inet.py); SOCK_NONBLOCK,
-                SOCK_CLOEXEC; any other family EAFNOSUPPORT
+  socket        AF_UNIX (kernel/unix.py), AF_INET and AF_INET6 (kernel/inet.py, or under --net
+                host kernel/hostnet.py); SOCK_NONBLOCK, SOCK_CLOEXEC; any other family
+                (netlink, packet) EAFNOSUPPORT
   socketpair    AF_UNIX only (AF_INET: EOPNOTSUPP, as Linux)
   bind listen accept accept4 connect getsockname getpeername shutdown
   sendto recvfrom sendmsg recvmsg   iovecs; SCM_RIGHTS and SCM_CREDENTIALS (AF_UNIX);
@@ -17,16 +18,17 @@ Sockets are Files: read, write, close, poll/epoll, fcntl, dup and fork need noth
 """
 import struct
 
-from kernel.errno import EAFNOSUPPORT, EBADF, EINVAL, ENOBUFS, ENOTSOCK, EOPNOTSUPP, EPERM, Errno
 from kernel import hostnet, inet, unix
+from kernel.errno import EAFNOSUPPORT, EBADF, EINVAL, ENOBUFS, ENOTSOCK, EOPNOTSUPP, EPERM, Errno
 from kernel.sched import WouldBlock
 from kernel.sock import Received, Socket, cred_of
 from kernel.syscalls.fd import MAX_IO, _iovecs
 from kernel.syscalls.fs import make_node
-from kernel.uapi import (AF_INET, AF_INET6, AF_UNIX, AT_FDCWD, CMSGHDR, MMSGHDR_SIZE, MSG_CMSG_CLOEXEC, MSG_CTRUNC,
-                         MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, MSGHDR, O_PATH, SCM_CREDENTIALS,
-                         SCM_MAX_FD, SCM_RIGHTS, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM,
-                         SOCK_TYPE_MASK, SOL_SOCKET, UCRED, as_int, cmsg_align, unpack_cmsgs)
+from kernel.uapi import (AF_INET, AF_INET6, AF_UNIX, AT_FDCWD, CMSGHDR, MMSGHDR_SIZE,
+                         MSG_CMSG_CLOEXEC, MSG_CTRUNC, MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL,
+                         MSGHDR, O_PATH, SCM_CREDENTIALS, SCM_MAX_FD, SCM_RIGHTS, SOCK_CLOEXEC,
+                         SOCK_NONBLOCK, SOCK_STREAM, SOCK_TYPE_MASK, SOL_SOCKET, UCRED, as_int,
+                         cmsg_align, unpack_cmsgs)
 
 SOCKADDR_MAX = 128              # sizeof(struct sockaddr_storage)
 UIO_MAXIOV = 1024
