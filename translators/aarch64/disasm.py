@@ -95,7 +95,7 @@ def _disasm(name, rd, rs1, rs2, rs3, rm, imm, pc, rd_sp, rn_sp, inst):
         return f"{base} {reg(rd, sf)}, {reg(rs1, sf)}, {reg(rs2, sf)}{sh}"
     if name.endswith("_ext"):
         option, amount = imm >> 3, imm & 7
-        wide = option & 3 == 3
+        wide = option & 3 == 3 and sf
         ext = EXTENDS[option]
         if rd_sp_or_rn_sp(name, rd, rs1) and option == (3 if sf else 2):
             ext = "lsl"
