@@ -53,6 +53,10 @@ class Machine(TinyMachine):
     def word(self, inst, pc=PC):
         """Decode and execute one instruction word; returns the next pc."""
         op, ilen, rd, rs1, rs2, rs3, rm, imm = (int(v) for v in decode(inst))
+        return self.run_op(op, pc, rd, rs1, rs2, rs3, rm, imm, ilen)
+
+    def run_op(self, op, pc, rd, rs1, rs2, rs3, rm, imm, ilen=4):
+        """Execute one decoded instruction (op number and operands); returns the next pc."""
         self.ctl[CTL_EXIT] = 0
         i = np.int64
         return int(self._execute(i(op), self.r, self.m, i(pc), i(ilen), i(rd), i(rs1), i(rs2),
