@@ -243,7 +243,7 @@ def exec_adrp(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     return pc + ilen
 
 
-# ---- add/subtract (immediate): Rd|SP = Rn|SP +- imm (the S forms write XZR) ----------------------
+# ---- add/subtract (immediate): Rd|SP = Rn|SP +- imm (the S forms write XZR) ---------------------
 @jit
 def exec_add_imm(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     wsp(r, rd, add_with_carry(r, src_sp(r, rs1, rm), res(imm, rm), 0, rm, False))
@@ -340,7 +340,7 @@ def exec_movk(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     return pc + ilen
 
 
-# ---- bitfield: imm = N:immr:imms, N must equal sf ------------------------------------------------
+# ---- bitfield: imm = N:immr:imms, N must equal sf -----------------------------------------------
 @jit
 def bitfield(r, m, pc, ilen, rd, rs1, rm, imm, kind):
     if (imm >> 12) != rm or (rm == 0 and (imm & 0x820) != 0):     # sf=0: immr<5>, imms<5> 0
@@ -537,7 +537,7 @@ def exec_subs_ext(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     return addsub_ext(r, m, pc, ilen, rd, rs1, rs2, rm, imm, 1, True)
 
 
-# ---- add/subtract with carry ----------------------------------------------------------------------
+# ---- add/subtract with carry --------------------------------------------------------------------
 @jit
 def exec_adc(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     wx(r, rd, add_with_carry(r, src(r, rs1, rm), src(r, rs2, rm), r[CF], rm, False))
@@ -562,7 +562,7 @@ def exec_sbcs(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     return pc + ilen
 
 
-# ---- conditional compare: imm = cond:nzcv; the _imm forms carry imm5 in rs2 ----------------------
+# ---- conditional compare: imm = cond:nzcv; the _imm forms carry imm5 in rs2 ---------------------
 @jit
 def cond_compare(r, pc, ilen, rs1, y, rm, imm, sub):
     if cond_holds(r, imm >> 4):

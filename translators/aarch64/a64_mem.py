@@ -319,7 +319,7 @@ def exec_ldaxp(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     return load_exclusive_pair(r, m, pc, ilen, rd, rs3, rs1, rm)
 
 
-# ---- load-acquire / store-release ----------------------------------------------------------------
+# ---- load-acquire / store-release ---------------------------------------------------------------
 @jit
 def exec_stlr(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     fence()                                 # earlier accesses complete first

@@ -286,7 +286,8 @@ ldst = _group("ldst", [
      "rd=%Rt rs1=%Rn_SP imm=%imm12_1 rm=%opc_size0"),
 ])
 ldst_ui_sizes = _expand("ldst", "ldst_ui", [
-    (f"{s:02b} 111 0 01 -- ------------ " + R, f"rd=%Rt rs1=%Rn_SP imm=%imm12_{1 << s} rm=%opc_size{s}")
+    (f"{s:02b} 111 0 01 -- ------------ " + R,
+     f"rd=%Rt rs1=%Rn_SP imm=%imm12_{1 << s} rm=%opc_size{s}")
     for s in (1, 2, 3)])
 
 # Load/store register pair: opc 101 V=0 mode L imm7 Rt2 Rn Rt. mode 00 no-allocate, 01
