@@ -97,3 +97,81 @@ def test_against_qemu(tmp_path):
             bad.append(f"{insts[i]}: qemu {t.hex()} ours {o.hex()}")
     assert not bad, "\n".join(bad[:20])
 
+
+
+LOADS = [("ldrb", "w", 0), ("ldrsb", "w", 0), ("ldrsb", "x", 0), ("ldrh", "w", 1),
+         ("ldrsh", "w", 1), ("ldrsh", "x", 1), ("ldr", "w", 2), ("ldrsw", "x", 2),
+         ("ldr", "x", 3), ("strb", "w", 0), ("strh", "w", 1), ("str", "w", 2), ("str", "x", 3)]
+
+
+def memory_cases(rnd):
+    """Each case: the lines to run with x1 = an address, x2 = an index, x3 = a value."""
+    out = []
+    for mn, r, size in LOADS:
+        rt = f"{r}3" if mn.startswith("st") else f"{r}0"
+        scaled = rnd.randrange(0, 16) << size
+        unscaled = rnd.randrange(-64, 64)
+        u = mn[:2] + "u" + mn[2:]
+        t = mn[:2] + "t" + mn[2:]
+        out += [[f"{mn} {rt}, [x1, #{scaled}]"], [f"{u} {rt}, [x1, #{unscaled}]"],
+                [f"{t} {rt}, [x1, #{unscaled}]"],
+                [f"{mn} {rt}, [x1, #{unscaled}]!"], [f"{mn} {rt}, [x1], #{unscaled}"],
+                [f"{mn} {rt}, [x1, x2, lsl #{size}]"], [f"{mn} {rt}, [x1, w2, sxtw]"],
+                [f"{mn} {rt}, [x1, w2, uxtw #{size}]" if size else f"{mn} {rt}, [x1, w2, uxtw]"],
+                [f"{mn} {rt}, [x1, x2, sxtx]"]]
+    for mn, r, scale in (("ldp", "w", 4), ("ldp", "x", 8), ("ldpsw", "x", 4), ("stp", "w", 4),
+                         ("stp", "x", 8), ("ldnp", "x", 8), ("stnp", "w", 4)):
+        regs = f"{r}3, {r}4" if mn.startswith("st") else f"{r}0, {r}5"
+        off = rnd.randrange(-8, 8) * scale
+        out += [[f"{mn} {regs}, [x1, #{off}]"]]
+        if "n" not in mn:
+            out += [[f"{mn} {regs}, [x1, #{off}]!"], [f"{mn} {regs}, [x1], #{off}"]]
+    for sfx, r in (("b", "w"), ("h", "w"), ("", "w"), ("", "x")):
+        out += [[f"ldaxr{sfx} {r}0, [x1]", f"stlxr{sfx} w5, {r}3, [x1]", "add x0, x0, x5"],
+                [f"ldxr{sfx} {r}0, [x1]", f"stxr{sfx} w5, {r}3, [x1]", f"stxr{sfx} w6, {r}0, [x1]",
+                 "add x0, x5, x6, lsl #1"],
+                [f"stlr{sfx} {r}3, [x1]", f"ldar{sfx} {r}0, [x1, #0]"]]
+    out += [["ldxp x0, x5, [x1]", "stxp w6, x3, x0, [x1]", "add x0, x5, x6"],
+            ["ldaxp w0, w5, [x1]", "stlxp w6, w5, w3, [x1]", "add x0, x0, x6, lsl #32"]]
+    return out
+
+
+def test_loads_and_stores_against_qemu(tmp_path):
+    qemu = need("qemu-aarch64-static")
+    rnd = random.Random(12)
+    cases = memory_cases(rnd)
+    pattern = bytes(rnd.getrandbits(8) for _ in range(512))
+
+    def lines_for(data):
+        lines = mov64("x28", BUF)
+        for case_lines in cases:
+            lines += mov64("x1", data + 256 + 16 * rnd.randrange(-4, 4))     # pair-aligned
+            # an index that stays inside the data both as Xm and as an extended Wm
+            index = ([0, 8, 0xFFFF_FFFF_0000_0008] if "uxtw" in case_lines[0] else
+                     [0, 8, 0xFFFF_FFFF_0000_0008, 0x1_FFFF_FFF8] if "sxtw" in case_lines[0]
+                     else [0, 1, 8, 0xFFFF_FFFF_FFFF_FFF8])
+            lines += mov64("x2", rnd.choice(index))
+            lines += mov64("x3", rnd.getrandbits(64)) + mov64("x4", rnd.getrandbits(64))
+            lines += ["movz x0, #0x5a5a", "movz x5, #0", *case_lines, "stp x0, x1, [x28], #16"]
+        lines += mov64("x1", BUF) + ["sub x2, x28, x1", "movz x0, #1", "movz x8, #64", "svc #0"]
+        lines += mov64("x1", data) + ["movz x2, #512", "movz x0, #1", "movz x8, #64", "svc #0",
+                                      "movz x0, #0", "movz x8, #93", "svc #0"]
+        return lines
+
+    state = rnd.getstate()
+    size = len(lines_for(0)) * 4                  # the same length whatever the address
+    rnd.setstate(state)
+    data = (BASE + 0x78 + size + 15) & ~15
+    code = b"".join(w.to_bytes(4, "little") for w in assemble(lines_for(data)))
+    image = elf(code + bytes(data - BASE - 0x78 - len(code)) + pattern)
+    path = tmp_path / "mem"
+    path.write_bytes(image)
+    path.chmod(0o755)
+    theirs = subprocess.run([qemu, "-cpu", "cortex-a53", str(path)], capture_output=True,
+                            check=True).stdout
+    ours = run_tiny(image)
+    assert len(theirs) == len(ours) == 16 * len(cases) + 512
+    bad = [f"{cases[i]}: qemu {theirs[16 * i:16 * i + 16].hex()} ours {ours[16 * i:][:16].hex()}"
+           for i in range(len(cases)) if theirs[16 * i:16 * i + 16] != ours[16 * i:16 * i + 16]]
+    assert not bad, "\n".join(bad[:20])
+    assert theirs[-512:] == ours[-512:]
