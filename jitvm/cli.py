@@ -58,7 +58,7 @@ def _forward(text):
     try:
         return parse(text)
     except ValueError as e:
-        raise argparse.ArgumentTypeError(f"{e} (want tcp:HOSTPORT:GUESTPORT)") from None
+        raise argparse.ArgumentTypeError(f"{e} (want tcp:HOSTPORT:GUESTPORT or udp:...)") from None
 
 
 NET_HELP = ("whose network AF_INET/AF_INET6 sockets are on: guest (default) -- the kernel's "
@@ -66,8 +66,9 @@ NET_HELP = ("whose network AF_INET/AF_INET6 sockets are on: guest (default) -- t
             "none -- the same (only the loopback interface); host -- the host's sockets, as "
             "qemu-user gives them")
 FORWARD_HELP = ("listen on the host's 127.0.0.1:HOSTPORT and hand each connection to the guest "
-                "socket listening on GUESTPORT (QEMU's hostfwd; repeatable). Without it nothing "
-                "on the host can reach a guest port")
+                "socket listening on GUESTPORT (QEMU's hostfwd; repeatable; udp: relays "
+                "datagrams, replies going back to their sender). Without it nothing on the host "
+                "can reach a guest port")
 SMP_HELP = ("number of virtual CPUs (default 1). Each runs guest threads on a host thread of "
             "its own, in parallel: compiled guest code runs without Python's GIL; the kernel "
             "itself runs on one CPU at a time")
@@ -126,7 +127,7 @@ examples:
                    help="print every system call of every process, with decoded arguments and "
                         "result, to stderr")
     b.add_argument("--forward", type=_forward, action="append", default=[],
-                   metavar="tcp:HOSTPORT:GUESTPORT", help=FORWARD_HELP)
+                   metavar="tcp|udp:HOSTPORT:GUESTPORT", help=FORWARD_HELP)
     b.add_argument("--net", default="guest", choices=("guest", "none", "host"), help=NET_HELP)
     b.add_argument("-g", "--gdb", type=int, metavar="PORT",
                    help="a gdb stub on 127.0.0.1:PORT: `gdb-multiarch -ex 'target "
@@ -159,7 +160,7 @@ examples:
     r.add_argument("--strace", action="store_true",
                    help="print every system call with decoded arguments and result to stderr")
     r.add_argument("--forward", type=_forward, action="append", default=[],
-                   metavar="tcp:HOSTPORT:GUESTPORT", help=FORWARD_HELP)
+                   metavar="tcp|udp:HOSTPORT:GUESTPORT", help=FORWARD_HELP)
     r.add_argument("--net", default="guest", choices=("guest", "none", "host"), help=NET_HELP)
     r.add_argument("--stats", action="store_true",
                    help="print engine statistics at exit (blocks compiled, exits by reason, ...)")

@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 
-from kernel import devpts, hostfwd, params
+from kernel import devpts, hostfwd, hostnet, params
 from kernel.devfs import ConsoleDriver, DevFS, restore_host_terminals
 from kernel.elf import ExecError
 from kernel.errno import Errno
@@ -96,7 +96,7 @@ def boot(machine, rootfs, init_argv=None, strace=False, debug=False, rfd=0, wfd=
         banner(log, machine)                            # jitvm version, machine, CPUs
         k = Kernel(machine, None, strace=strace, debug=debug, log=log.kernel_line, klog=log.klog,
                    syscall_cpu=syscall_cpu)
-        k.net = net                                     # --net: whose sockets AF_INET are
+        hostnet.use(k, net)                             # --net: whose sockets AF_INET are
         memory(log, k)                                  # memory size, frame allocator
         bring_up_cpus(log, machine, syscall_cpu)        # per-CPU runtimes
         console.start(k)                                # the host terminal becomes the console

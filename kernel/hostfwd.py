@@ -11,13 +11,19 @@ what the guest sends lands in the bridge's queue and is written to the host sock
 non-blocking; what the host does not take yet is retried from a timer. Shutdowns and closes pass
 through as FINs; a host reset resets the guest side.
 
-Partial: TCP only (a udp: forward is refused with a message); a host connection that arrives
-while no guest socket listens on GUESTPORT is closed at once, as a refused connection.
+`--forward udp:HOSTPORT:GUESTPORT`: each host client (address and port) gets a UdpRelay, a guest
+UDP socket on an ephemeral port that sends the client's datagrams to 127.0.0.1:GUESTPORT and
+passes what the guest sends back to it (as QEMU's udp hostfwd, by the client's address). A
+datagram nobody in the guest receives is dropped, as UDP does.
+
+Partial: a host connection that arrives while no guest socket listens on GUESTPORT is closed at
+once, as a refused connection; relays live as long as the VM (one per host client).
 """
 import socket
 import time
 
-from kernel.inet import LOOPBACK4, TcpSocket, find_listener
+from kernel.errno import Errno
+from kernel.inet import LOOPBACK4, TcpSocket, UdpSocket, find_listener, pack_addr
 from kernel.sock import RCV_SHUTDOWN, SEND_SHUTDOWN
 from kernel.uapi import AF_INET
 
@@ -28,8 +34,8 @@ CHUNK = 1 << 16
 def parse(spec):
     """"tcp:HOSTPORT:GUESTPORT" -> (proto, host port, guest port); ValueError if malformed."""
     proto, host, guest = spec.split(":")
-    if proto != "tcp":
-        raise ValueError(f"{spec}: only tcp forwarding is supported")
+    if proto not in ("tcp", "udp"):
+        raise ValueError(f"{spec}: the protocol is tcp or udp")
     host, guest = int(host), int(guest)
     if not (0 < host < 65536 and 0 < guest < 65536):
         raise ValueError(f"{spec}: ports are 1-65535")
@@ -38,7 +44,8 @@ def parse(spec):
 
 def start(k, specs):
     """The --forward options [(proto, host port, guest port)] -> their listening Forwards."""
-    return [Forward(k, host, guest) for _, host, guest in specs]
+    return [(Forward if proto == "tcp" else UdpForward)(k, host, guest)
+            for proto, host, guest in specs]
 
 
 class Forward:
@@ -177,3 +184,52 @@ class HostBridge(TcpSocket):
         if not self.dead:
             self.embryo = reset         # release() then resets the guest's end, as Linux's RST
             self.put()
+
+
+class UdpForward:
+    """One --forward udp:...: the host datagram socket and a relay per host client."""
+
+    def __init__(self, k, host_port, guest_port):
+        self.k, self.guest_port, self.relays = k, guest_port, {}
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", host_port))
+        self.sock.setblocking(False)
+        k.sched.watch_host_fd(self.sock.fileno(), self._from_host)
+        k.log(f"forwarding host 127.0.0.1:{host_port}/udp to guest port {guest_port}")
+
+    def _from_host(self):
+        try:
+            data, client = self.sock.recvfrom(CHUNK)
+        except OSError:
+            return
+        relay = self.relays.get(client)
+        if relay is None:
+            relay = self.relays[client] = UdpRelay(self.sock, client)
+        try:
+            relay.sendmsg(None, data, 0, pack_addr(AF_INET, LOOPBACK4, self.guest_port), None,
+                          None)
+        except Errno:
+            pass                        # as a lost datagram
+
+    def close(self):
+        self.k.sched.host_fds.pop(self.sock.fileno(), None)
+        self.sock.close()
+
+
+class UdpRelay(UdpSocket):
+    """A host client's stand-in in the guest: what the guest sends to it goes to the client."""
+
+    def __init__(self, host_sock, client):
+        super().__init__(AF_INET)
+        self.host_sock, self.client = host_sock, client
+        self.autobind()
+
+    def changed(self):
+        super().changed()
+        while self.recvq:
+            pkt = self.recvq.popleft()
+            self.rbytes -= len(pkt.data)
+            try:
+                self.host_sock.sendto(pkt.data, self.client)
+            except OSError:
+                pass                    # the host side dropped it: UDP

@@ -12,8 +12,7 @@ guest files (kernel/hostfs.py HostFds): past it, ENFILE.
 
 Partial: no SCM_RIGHTS/SCM_CREDENTIALS on these (they are AF_UNIX's), a blocking send returns
 what the host took at once (possibly less than asked),
-the interface ioctls still show only lo (kernel/netdev.py), and /proc/net/tcp does not list
-host sockets.
+and /proc/net/tcp does not list host sockets.
 """
 import fcntl
 import itertools
@@ -36,6 +35,15 @@ from kernel.uapi import (AF_INET, AF_INET6, FIONREAD, IPPROTO_TCP, IPPROTO_UDP, 
 from kernel.vfs import File, host_errors
 
 _inos = itertools.count(500000)
+
+
+def use(k, net):
+    """--net: "guest" or "none" (the kernel's own loopback), or "host" (these host sockets, and
+    an eth0 mirroring the host's interface: kernel/netdev.py)."""
+    k.net = net
+    if net == "host":
+        k.log(netdev.mirror_host() or "--net host: the host has no IPv4 interface but lo",
+              quiet=True)
 ALL_EVENTS = POLLIN | POLLOUT | POLLPRI | POLLRDHUP
 
 

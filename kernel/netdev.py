@@ -1,16 +1,21 @@
 """Network interfaces as tools see them (Linux net/core/dev_ioctl.c, net/core/net-procfs.c): the
 SIOCGIF* ioctls any socket answers, and /proc/net/dev and /proc/net/if_inet6. With the kernel's
-own loopback (kernel/inet.py) there is one interface, `lo` (127.0.0.1/8, ::1/128, MTU 65536).
+own loopback (kernel/inet.py) there is one interface, `lo` (127.0.0.1/8, ::1/128, MTU 65536);
+under --net host (kernel/hostnet.py) also `eth0`, mirroring the host's first interface that has
+an IPv4 address (its address, netmask, MTU and up/running state), since guest sockets then
+reach what the host reaches.
 
 Setting interface state (SIOCSIFFLAGS: `ifconfig lo up`) is accepted from root and changes
 nothing -- lo is always up; the other SIOCSIF* requests are EPERM for others and EOPNOTSUPP for
 root. The packet counters of /proc/net/dev stay 0: data never travels as packets here.
 """
+import fcntl
 import socket
 import struct
 
 from kernel.errno import ENODEV, EOPNOTSUPP, EPERM, Errno
-from kernel.uapi import (AF_INET, ARPHRD_LOOPBACK, IFCONF, IFF_LOOPBACK, IFF_RUNNING, IFF_UP,
+from kernel.uapi import (AF_INET, ARPHRD_ETHER, ARPHRD_LOOPBACK, IFCONF, IFF_BROADCAST,
+                         IFF_MULTICAST, IFF_LOOPBACK, IFF_RUNNING, IFF_UP,
                          IFNAMSIZ, IFREQ_SIZE, SIOCGIFADDR, SIOCGIFBRDADDR, SIOCGIFCONF,
                          SIOCGIFDSTADDR, SIOCGIFFLAGS, SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGIFMAP,
                          SIOCGIFMETRIC, SIOCGIFMTU, SIOCGIFNAME, SIOCGIFNETMASK, SIOCGIFTXQLEN,
@@ -28,6 +33,27 @@ INTERFACES = [Interface("lo", 1, IFF_UP | IFF_LOOPBACK | IFF_RUNNING, 65536, "12
 GETTERS = {SIOCGIFFLAGS, SIOCGIFADDR, SIOCGIFDSTADDR, SIOCGIFBRDADDR, SIOCGIFNETMASK,
            SIOCGIFMETRIC, SIOCGIFMTU, SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGIFTXQLEN, SIOCGIFMAP,
            SIOCGIFNAME}
+
+
+def mirror_host():
+    """--net host: add eth0, the host's first interface with an IPv4 address, as the guest's
+    second interface. Returns its description for the log, or None if the host has none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for _, name in socket.if_nameindex():
+            if name == "lo":
+                continue
+            req = name.encode()[:IFNAMSIZ - 1].ljust(IFREQ_SIZE, b"\0")
+            try:    # the host's own interface requests (Linux numbers them as the guest does)
+                addr = socket.inet_ntoa(fcntl.ioctl(s, SIOCGIFADDR, req)[20:24])
+                mask = socket.inet_ntoa(fcntl.ioctl(s, SIOCGIFNETMASK, req)[20:24])
+                flags = struct.unpack_from("<H", fcntl.ioctl(s, SIOCGIFFLAGS, req), 16)[0]
+                mtu = struct.unpack_from("<i", fcntl.ioctl(s, SIOCGIFMTU, req), 16)[0]
+            except OSError:
+                continue                # no IPv4 address
+            keep = IFF_UP | IFF_RUNNING | IFF_BROADCAST | IFF_MULTICAST
+            INTERFACES.append(Interface("eth0", 2, flags & keep, mtu, addr, mask, ARPHRD_ETHER))
+            return f"eth0 mirrors the host's {name} ({addr}/{mask})"
+    return None
 
 
 def handles(request):
@@ -48,7 +74,9 @@ def _union(iface, request):
     elif request == SIOCGIFNETMASK:
         body = _sin(iface.netmask)
     elif request == SIOCGIFBRDADDR:
-        body = _sin("0.0.0.0")
+        a, m = (struct.unpack(">I", socket.inet_aton(x))[0] for x in (iface.addr, iface.netmask))
+        body = _sin(socket.inet_ntoa(struct.pack(">I", a | ~m & 0xFFFFFFFF))
+                    if iface.flags & IFF_BROADCAST else "0.0.0.0")
     elif request == SIOCGIFHWADDR:
         body = struct.pack("<H", iface.hwtype) + bytes(14)
     elif request == SIOCGIFMTU:

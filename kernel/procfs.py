@@ -22,7 +22,7 @@ from kernel.errno import EACCES, EAGAIN, ENOENT, ENXIO, Errno
 from kernel.hostfs import host_fds
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.rusage import ticks
-from kernel.sched import WouldBlock
+from kernel.sched import SUBMITTED, WouldBlock
 from kernel.sock import PROC_NET
 from kernel.tty import controlling_tty
 from kernel.uapi import (O_ACCMODE, O_NONBLOCK, O_RDONLY, POLLIN, POLLRDNORM, PROC_SUPER_MAGIC,
@@ -289,7 +289,8 @@ def _state(p, t=None):
         return "Z"
     if t is None and hasattr(p, "state"):
         return p.state
-    states = [th.state for th in ([t] if t else p.threads)]
+    # a thread whose system call waits for or runs on the system-call CPU is running, for Linux
+    states = ["R" if th.state == SUBMITTED else th.state for th in ([t] if t else p.threads)]
     for s in ("R", "S", "T"):
         if s in states:
             return s

@@ -1,7 +1,7 @@
 """Running one program on a fresh kernel (what `jitvm run` does): the user-mode-emulation
 counterpart of booting (kernel/boot.py), with the host's standard streams as the guest's.
 Reading them never stalls the other guest threads: see HostStream in kernel/devfs.py."""
-from kernel import signal
+from kernel import hostnet, signal
 from kernel.errno import Errno
 from kernel.kernel import Kernel
 
@@ -21,7 +21,7 @@ def run_program(machine, rootfs, image, name, argv, envp, cwd="/", strace=False,
     from kernel.vfs import FsContext
     root = make_root(rootfs)
     k = Kernel(machine, root, strace=strace, debug=debug, syscall_cpu=syscall_cpu)
-    k.net = net
+    hostnet.use(k, net)
     from kernel.procfs import ProcFS
     root.mount("/proc", ProcFS(k))
     from kernel.devpts import mount_devpts

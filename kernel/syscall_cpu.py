@@ -4,7 +4,7 @@ that the other harts submit (a `RemoteSyscallFuture` on a submission queue) and 
 is parked until it completes.
 
 Here: a thread whose slice ends with a system call does not run it on its own CPU. The CPU puts
-it on this submission queue (state SUBMITTED, shown as "D" in /proc) and goes on with another
+it on this submission queue (state SUBMITTED; /proc shows it running) and goes on with another
 thread; CPU 0 takes requests in order, runs each with the kernel's one system-call path
 (kernel/trap.py), and the completion makes the thread runnable again on a user CPU. So:
   - a call that blocks parks the thread on its wait queues as before; woken, it re-executes the

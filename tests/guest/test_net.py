@@ -161,3 +161,28 @@ def test_net_host_reaches_a_host_service_and_only_it_does(rootfs, net):
         assert heard == [b"hello host\n"] and out == b"0\n"
     else:                               # refused: the host's listener is not the guest's
         assert heard == [] and out == b"1\n"
+
+
+def test_net_host_shows_an_eth0_mirroring_the_host(rootfs):
+    """--net host: ifconfig lists eth0 with the address of the host's first IPv4 interface
+    (the one socket.if_nameindex() and SIOCGIFADDR give first); without it, only lo."""
+    import fcntl
+    import socket
+    want = None
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for _, name in socket.if_nameindex():
+            if name != "lo":
+                try:
+                    req = name.encode().ljust(40, b"\0")
+                    want = socket.inet_ntoa(fcntl.ioctl(s, 0x8915, req)[20:24])
+                    break
+                except OSError:
+                    continue
+    if want is None:
+        pytest.skip("the host has no IPv4 interface but lo")
+    d = rootfs / "tmp"
+    _, out, err = run_jitvm(rootfs / "bin" / "busybox", ["ifconfig"], rootfs=rootfs, cwd=d,
+                            extra=("--net", "host"))
+    assert f"inet addr:{want}" in out.decode() and out.decode().startswith("eth0"), out + err
+    _, out, _ = run_jitvm(rootfs / "bin" / "busybox", ["ifconfig"], rootfs=rootfs, cwd=d)
+    assert "eth0" not in out.decode()

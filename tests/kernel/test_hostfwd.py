@@ -1,15 +1,15 @@
-"""--forward tcp:HOSTPORT:GUESTPORT (kernel/hostfwd.py): a host client reaches a guest listener
+"""--forward tcp|udp:HOSTPORT:GUESTPORT (kernel/hostfwd.py): a host client reaches a guest listener
 through a real host socket on 127.0.0.1; the scheduler's host-fd polling drives the bridge."""
 import socket
 import struct
 
 import pytest
 
-from kernel.hostfwd import Forward, parse
+from kernel.hostfwd import Forward, UdpForward, parse
 from kernel.sched import Scheduler
 from kernel.syscalls import net as N
 from kernel.tmpfs import TmpFS
-from kernel.uapi import AF_INET, SOCK_STREAM
+from kernel.uapi import AF_INET, SOCK_DGRAM, SOCK_STREAM
 from kernel.vfs import FsContext
 from tests.kernel.fakes import SocketThread
 
@@ -56,7 +56,8 @@ def pump(k, until, rounds=200):
 
 def test_parse():
     assert parse("tcp:8081:80") == ("tcp", 8081, 80)
-    for bad in ("udp:1:2", "tcp:0:80", "tcp:80", "tcp:x:80"):
+    assert parse("udp:5353:53") == ("udp", 5353, 53)
+    for bad in ("sctp:1:2", "tcp:0:80", "tcp:80", "tcp:x:80"):
         with pytest.raises(ValueError):
             parse(bad)
 
@@ -125,3 +126,32 @@ def test_host_close_is_end_of_file_for_the_guest(k):
     assert list(k.sched.host_fds) == [fwd.sock.fileno()]    # the bridge let its socket go
     fwd.close()
     t.close(srv)
+
+
+def test_udp_datagrams_go_to_the_guest_and_replies_come_back(k):
+    """Two host clients through one udp forward: each datagram reaches the guest socket from a
+    port of its own (one relay per client), and the guest's replies go back to that client."""
+    t = SocketThread(FsContext(TmpFS()))
+    g = t.socket(SOCK_DGRAM, AF_INET)
+    raw = sin(GUEST_PORT)
+    assert t(N.sys_bind, g, t.mem(raw), len(raw)) == 0
+    fwd = UdpForward(k, 0, GUEST_PORT)
+    clients = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+    for i, c in enumerate(clients):
+        c.settimeout(5)
+        c.sendto(b"ping %d" % i, ("127.0.0.1", host_port(fwd)))
+    assert pump(k, lambda: len(t.file(g).recvq) == 2)
+    for _ in range(2):
+        src = t.mem(16)
+        srclen = t.mem(struct.pack("<i", 16))
+        buf = t.mem(100)
+        n = t(N.sys_recvfrom, g, buf, 100, 0, src, srclen)
+        msg = t.proc.mm.read(buf, n)
+        assert t(N.sys_sendto, g, t.mem(b"pong" + msg[4:]), len(msg), 0, src, 16) == len(msg)
+    replies = sorted(c.recvfrom(100)[0] for c in clients)
+    assert replies == [b"pong 0", b"pong 1"]
+    assert len(fwd.relays) == 2
+    for c in clients:
+        c.close()
+    fwd.close()
+    t.close(g)
