@@ -186,3 +186,41 @@ def test_net_host_shows_an_eth0_mirroring_the_host(rootfs):
     assert f"inet addr:{want}" in out.decode() and out.decode().startswith("eth0"), out + err
     _, out, _ = run_jitvm(rootfs / "bin" / "busybox", ["ifconfig"], rootfs=rootfs, cwd=d)
     assert "eth0" not in out.decode()
+
+
+def test_booted_machine_serves_the_host_and_logs_through_syslogd(arch, rootfs):
+    """jitvm boot --forward tcp:H:8080 with busybox init (its inittab's shell reads the piped
+    commands): syslogd and logger work, init met no missing socket call, and while the guest's
+    httpd runs the host fetches its page through the forward."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+    from tests.test_boot import boot_cmd
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    script = (b"mkdir -p /tmp/www; echo '<p>booted</p>' > /tmp/www/index.html\n"
+              b"httpd -p 8080 -h /tmp/www; syslogd -O /tmp/messages; logger hi from logger\n"
+              b"sleep 1; grep -c 'hi from logger' /tmp/messages\n"
+              b"dmesg | grep -c 'unimplemented system call'\n"
+              b"echo serving; sleep 60\n")
+    vm = subprocess.Popen(boot_cmd(rootfs, "--engine", "interp", "--forward", f"tcp:{port}:8080",
+                                   arch=arch),
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        vm.stdin.write(script)
+        vm.stdin.flush()
+        out = b""
+        deadline = time.monotonic() + 120
+        while b"serving\r\n" not in out.split(b"echo serving")[-1] and time.monotonic() < deadline:
+            out += vm.stdout.read1(4096) or b""
+        assert vm.poll() is None, out.decode(errors="replace")
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read()
+        assert page == b"<p>booted</p>\n"
+        text = out.replace(b"\r\n", b"\n").decode(errors="replace")
+        assert "/tmp/messages\n1\n" in text and "system call'\n0\n" in text, text
+    finally:
+        vm.kill()
+        vm.wait()
