@@ -16,7 +16,9 @@
 
   register      read                                         write
   nzcv          N:Z:C:V at bits 31:28 from the flag slots     sets the four slots
-  fpcr, fpsr    the stored word                               stored (FP semantics: later)
+  fpcr, fpsr    the stored word                               stored, the bits cortex-a53
+                                                              has (FPCR_MASK, FPSR_MASK);
+                                                              the FP semantics come later
   tpidr_el0     the thread pointer                            stored
   tpidrro_el0   0 (Linux keeps it 0 for user threads)         illegal
   ctr_el0       CTR, QEMU cortex-a53's 0x84448004             illegal
@@ -48,7 +50,9 @@ CTR_VALUE = 0x84448004          # IminLine = DminLine = 16 words (64 bytes), as 
 DCZID_VALUE = 4                 # BS = log2(words) = 4: 64-byte blocks; DZP = 0 (allowed)
 ZVA_BYTES = 4 << DCZID_VALUE
 CNTFRQ_VALUE = 62_500_000       # QEMU's generic timer on cortex-a53 (1 GHz / 16)
-FPCR_MASK = 0x07FF9F00          # AHP DN FZ RMode Stride FZ16 Len IDE IXE UFE OFE DZE IOE
+# AHP DN FZ RMode Stride Len, as qemu-aarch64 -cpu cortex-a53 keeps them: the trap enables
+# (IDE IXE UFE OFE DZE IOE) read as zero (no trapped FP exceptions), FZ16 too (no FP16)
+FPCR_MASK = 0x07F70000
 FPSR_MASK = 0xF800009F          # N Z C V QC, IDC IXC UFC OFC DZC IOC
 
 

@@ -198,7 +198,7 @@ def test_system_registers_and_svc():
     assert mc.r[TPIDR_EL0] == 0x7FFF_1234 and mc.r[3] == 0x7FFF_1234
     assert mc.nzcv == "-ZC-" and mc.r[5] == 0x6000_0000
     assert mc.r[6] == 4 and mc.r[7] == 0x8444_8004 and mc.r[8] == 62_500_000
-    assert mc.r[9] == 12345 and mc.r[11] == mc.r[FPCR] == 0x07FF_9F00
+    assert mc.r[9] == 12345 and mc.r[11] == mc.r[FPCR] == 0x07F7_0000
     assert mc.r[RES_ADDR] == -1 and mc.r[12] == 0
     svc, brk, midr, isb = assemble(["svc #0", "brk #0x3e8", "mrs x0, midr_el1", "isb"])
     assert mc.word(svc) == PC and mc.exit == Exit.SYSCALL

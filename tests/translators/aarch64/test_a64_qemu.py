@@ -175,3 +175,25 @@ def test_loads_and_stores_against_qemu(tmp_path):
            for i in range(len(cases)) if theirs[16 * i:16 * i + 16] != ours[16 * i:16 * i + 16]]
     assert not bad, "\n".join(bad[:20])
     assert theirs[-512:] == ours[-512:]
+
+
+def test_system_registers_against_qemu(tmp_path):
+    qemu = need("qemu-aarch64-static")
+    reads = ["mrs x1, fpcr", "mrs x1, fpsr", "mrs x1, ctr_el0", "mrs x1, dczid_el0",
+             "mrs x1, cntfrq_el0", "mrs x1, tpidrro_el0", "mrs x1, nzcv", "mrs x1, tpidr_el0"]
+    lines = mov64("x28", BUF) + ["movn x0, #0", "msr fpcr, x0", "msr fpsr, x0", "msr nzcv, x0",
+                                 "msr tpidr_el0, x0"]
+    for read in reads:
+        lines += ["movn x1, #0", read, "str x1, [x28], #8"]
+    lines += mov64("x1", BUF) + [f"movz x2, #{8 * len(reads)}", "movz x0, #1", "movz x8, #64",
+                                 "svc #0", "movz x0, #0", "movz x8, #93", "svc #0"]
+    image = elf(b"".join(w.to_bytes(4, "little") for w in assemble(lines)))
+    path = tmp_path / "sysregs"
+    path.write_bytes(image)
+    path.chmod(0o755)
+    theirs = subprocess.run([qemu, "-cpu", "cortex-a53", str(path)], capture_output=True,
+                            check=True).stdout
+    ours = run_tiny(image)
+    got = {r: (theirs[8 * i:8 * i + 8].hex(), ours[8 * i:8 * i + 8].hex())
+           for i, r in enumerate(reads)}
+    assert all(t == o for t, o in got.values()), got
