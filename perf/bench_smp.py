@@ -41,6 +41,8 @@ and boots get `--arch A`, and the root file system is its (`jitvm rootfs --arch 
    the VM; any process of its session still alive afterwards is killed by pid and reported.
 3. The tables are printed and written to DIR/smp.md (default bench-results/), with the command
    lines, the host's CPU count and load averages.
+With --only syscall-cpu it measures instead the dedicated system-call CPU (`--syscall-cpu`)
+against the symmetric kernel: perf/bench_syscall_cpu.py, whose docstring says how.
 
 Nothing here passes or fails on speed: it measures and records. Progress goes to stderr. The exit
 status is 1 when a run fails or prints a wrong answer, or an idle VM fails to boot, to answer or
@@ -637,8 +639,10 @@ def parse_args(argv=None):
     ap.add_argument("--init", default=None, metavar="CMDLINE",
                     help="boot with this --init (e.g. /bin/sh) instead of busybox init's login "
                          "shell; its prompt must end with \"# \" (a hash, a space)")
-    ap.add_argument("--only", choices=("parallel", "idle"), default=None,
-                    help="run one of the two measurements (default both)")
+    ap.add_argument("--only", choices=("parallel", "idle", "syscall-cpu"), default=None,
+                    help="run one of the two measurements (default both); syscall-cpu: the "
+                         "dedicated system-call CPU against the symmetric kernel instead "
+                         "(perf/bench_syscall_cpu.py, --smp 2 and up)")
     ap.add_argument("--rootfs", metavar="DIR",
                     help="root file system (default: the one `jitvm rootfs --arch A` built); the "
                          "workload is copied into a directory of its /tmp for the run")
@@ -683,6 +687,13 @@ def _terminate(signum, frame):
 
 def main(argv=None):
     a = parse_args(argv)
+    if a.only == "syscall-cpu":
+        import bench_syscall_cpu
+        smps = [n for n in a.smp if n >= 2] or [2, 4]
+        return bench_syscall_cpu.main(
+            ["--arch", a.arch, "--smp", ",".join(map(str, smps)), "--repeat", str(a.repeat),
+             "--out", a.out] + (["--quick"] if a.quick else [])
+            + (["--rootfs", a.rootfs] if a.rootfs else []))
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _terminate)
     if a.rootfs:
