@@ -32,6 +32,9 @@ Missing, in the order the port needs them:
     against qemu-aarch64-static -cpu cortex-a53
   - registration: translators.ISAS and ELF_MACHINES, the Makefile's ARCHES, the CLI
   - LSE atomics, PAC, BTI, MTE, CRC32 are deliberately absent (not advertised: SIGILL)
+  - known gaps in what is done: ldxp/stxp of two X registers is not atomic as a whole
+    (atomic.py has no 16-byte compare-and-swap; a64_mem.py says what can be lost); fpcr/fpsr are
+    only stored; cntvct_el0 counts retired instructions, not time
 """
 from translators.aarch64._dispatch import execute
 from translators.aarch64.cpu import NREGS, PC, RES_ADDR, RES_VALUE, SP, new_regs
