@@ -6,7 +6,7 @@ walks them: opcode bits (encodings.BUCKET) pick a bucket, the bucket's rows are 
 specific first, and the matching row says how to fill each operand (a field or a constant).
 
 decode(inst) -> (op, ilen=4, rd, rs1, rs2, rs3, rm, imm): op indexes NAMES (0 = OP_ILLEGAL);
-operands as in /tmp/la_contract.md's list (offsets already in bytes).
+operands as encodings.py describes (offsets already in bytes).
 """
 import numpy as np
 
