@@ -197,3 +197,36 @@ def test_system_registers_against_qemu(tmp_path):
     got = {r: (theirs[8 * i:8 * i + 8].hex(), ours[8 * i:8 * i + 8].hex())
            for i, r in enumerate(reads)}
     assert all(t == o for t, o in got.values()), got
+
+
+def test_branches_against_qemu(tmp_path):
+    """Each conditional branch jumps over one instruction or not: x0 says which."""
+    qemu = need("qemu-aarch64-static")
+    rnd = random.Random(13)
+    values = [0, 1, 1 << 31, 1 << 32, 1 << 63, (1 << 64) - 1, 0xFFFF_FFFF_0000_0000]
+    branches = [f"b.{c} #8" for c in "eq ne hs lo mi pl vs vc hi ls ge lt gt le al".split()]
+    branches += [f"{mn} {r}1, #8" for mn in ("cbz", "cbnz") for r in "wx"]
+    branches += [f"{mn} x1, #{bit}, #8" for mn in ("tbz", "tbnz") for bit in (0, 31, 32, 63)]
+    lines = mov64("x28", BUF)
+    cases = []
+    for _ in range(4):
+        for br in branches:
+            lines += mov64("x1", rnd.choice(values)) + mov64("x9", rnd.randrange(16) << 28)
+            lines += ["msr nzcv, x9", "movz x0, #2", br, "movz x0, #1", "str x0, [x28], #8"]
+            cases.append(br)
+    lines += ["bl #8", "movz x30, #0", "str x30, [x28], #8", "adr x0, #-4", "str x0, [x28], #8",
+              "adr x5, #16", "blr x5", "movz x0, #0", "b #8", "ret", "str x30, [x28], #8"]
+    cases += ["bl", "adr", "blr/ret"]
+    lines += mov64("x1", BUF) + [f"movz x2, #{8 * len(cases)}", "movz x0, #1", "movz x8, #64",
+                                 "svc #0", "movz x0, #0", "movz x8, #93", "svc #0"]
+    image = elf(b"".join(w.to_bytes(4, "little") for w in assemble(lines)))
+    path = tmp_path / "branches"
+    path.write_bytes(image)
+    path.chmod(0o755)
+    theirs = subprocess.run([qemu, "-cpu", "cortex-a53", str(path)], capture_output=True,
+                            check=True).stdout
+    ours = run_tiny(image)
+    assert len(theirs) == len(ours) == 8 * len(cases)
+    bad = [f"{c}: qemu {theirs[8 * i:8 * i + 8].hex()} ours {ours[8 * i:8 * i + 8].hex()}"
+           for i, c in enumerate(cases) if theirs[8 * i:8 * i + 8] != ours[8 * i:8 * i + 8]]
+    assert not bad, "\n".join(bad[:20])
