@@ -9,6 +9,9 @@ from a64helpers import Machine, assemble, needs_llvm, sx, ux
 from jitvm.exits import Exit
 from translators.aarch64.cpu import SP
 
+# slow while aarch64 is not registered (test_a64_qemu.py says why)
+pytestmark = pytest.mark.slow
+
 M64 = (1 << 64) - 1
 EDGES = [0, 1, 2, 0x7F, 0x80, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000,
          0x7FFF_FFFF_FFFF_FFFF, 0x8000_0000_0000_0000, M64, M64 - 1, 0x1234_5678_9ABC_DEF0]

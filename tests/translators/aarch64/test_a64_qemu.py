@@ -9,13 +9,17 @@ import random
 import struct
 import subprocess
 
+import pytest
+
 from a64helpers import Machine, assemble, needs_llvm
 from jitvm.exits import Exit
 from test_a64_random import case
 from tests.tools import need
 from translators.aarch64 import decode, fetch
 
-pytestmark = needs_llvm
+# slow while aarch64 is not registered: `make warm` does not compile its dispatch, so the
+# first of these compiles it (about 4 minutes on a fresh machine)
+pytestmark = [needs_llvm, pytest.mark.slow]
 BASE = 0x20000                   # code and buffer inside the tiny machine's mapped pages
 BUF = 0x30000
 MEMSZ = 0x18000
