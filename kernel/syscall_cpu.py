@@ -64,7 +64,9 @@ class SyscallCpu:
             rt.current = t.on_cpu = None
             t.usage.stime_ns += time.perf_counter_ns() - start
         self.served += 1
-        if t.state == SUBMITTED:            # done (not blocked, stopped or exited)
+        # done, or blocked and woken again within the call (a signal it raised itself): back to
+        # a user CPU -- place() left it alone while it was on this one
+        if t.state in (SUBMITTED, RUNNABLE):
             t.state = RUNNABLE
             self.sched.place(t)
         return True
