@@ -42,6 +42,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import translators                                           # noqa: E402
+from translators.aarch64.encodings import SYSREGS as A64_SYSREGS   # noqa: E402
 from tests.differential import ENV, LAUNCH, ORACLE_RETRIES, QEMU   # noqa: E402
 
 # Layout shared with tests/guest/c/fuzz.c
@@ -67,6 +68,9 @@ class Isa:
     # instructions whose name starts with a key get, 7 times in 10, one of these values in the
     # named encoding field (random ones are nearly all illegal)
     fields: dict = field(default_factory=dict)
+    # the encoding table's extension groups rows are drawn from (empty: every row)
+    groups: tuple = ()
+    x_first: int = 1               # the first integer register the harness compares (X_FIRST)
 
 
 ISAS = {
@@ -106,6 +110,32 @@ ISAS = {
         },
         entry_reg=20,
     ),
+    "aarch64": Isa(
+        name="aarch64",
+        excluded={
+            **dict.fromkeys(("b", "bl", "b_cond", "cbz", "cbnz", "tbz", "tbnz", "br", "blr",
+                             "ret"), "a control transfer leaves the stream"),
+            "svc": "a system call with random arguments (the guest programs test those)",
+            "brk": "a breakpoint: SIGTRAP is sig_fault's (tests/guest/aarch64/sig_fault.c)",
+            "mrs:cntvct_el0": "reads the virtual counter: time-dependent",
+            "sys": "cache maintenance by address (dc cvau, ic ivau, ...): qemu-user runs it as "
+                   "a no-op, Linux faults on an unmapped address; tests/guest/aarch64/smc.c "
+                   "uses it",
+            **dict.fromkeys(("ld_multi", "ld_multi_post", "ld_single", "ld_single_post",
+                             "st_multi", "st_multi_post", "st_single", "st_single_post"),
+                            "AdvSIMD structure loads/stores: the campaign keeps to the base "
+                            "integer and scalar FP instructions"),
+        },
+        entry_reg=17,
+        x_first=0,
+        # AdvSIMD ("simd") is left out: base integer and scalar FP (with the FP/SIMD register
+        # loads and stores) only
+        groups=("dp_imm", "dp_reg", "branch", "ldst", "system", "fp", "vldst"),
+        # mrs/msr: the registers EL0 may access (a random one is nearly always SIGILL)
+        fields={"mrs": ("o0_op1_CRn_CRm_op2", tuple(A64_SYSREGS.values())),
+                "msr_reg": ("o0_op1_CRn_CRm_op2", tuple(A64_SYSREGS.values()))},
+        qemu_args=("-cpu", "cortex-a53"),     # the oracle's CPU: no LSE, no FP16, no SVE
+    ),
 }
 COUNTER_CSRS = range(0xC00, 0xC03)
 
@@ -119,7 +149,9 @@ class Generator:
         self.isa, self.seed = ISAS[arch], seed
         self.t = translators.load(arch)
         self.table = __import__(f"translators.{arch}.decoder", fromlist=["TABLE"]).TABLE
-        self.rows = {w: [r for r in self.table.rows if r.width == w] for w in self.table.widths}
+        self.rows = {w: [r for r in self.table.rows if r.width == w
+                         and (not self.isa.groups or r.enc.ext in self.isa.groups)]
+                     for w in self.table.widths}
 
     def excluded(self, word):
         """Why `word` is left out, or None to keep it."""
@@ -127,6 +159,10 @@ class Generator:
         name = self.t.NAMES[op]
         if name.startswith("csrr") and imm in COUNTER_CSRS:
             return self.isa.excluded["csr:counter"]
+        if self.isa.name == "aarch64" and name == "mrs" and imm == A64_SYSREGS["cntvct_el0"]:
+            return self.isa.excluded["mrs:cntvct_el0"]
+        if self.isa.groups and self.table.ext[op] not in self.isa.groups + (None,):
+            return "outside the groups drawn from (raw bits that decode to one)"
         return self.isa.excluded.get(name)
 
     def instruction(self, rng):
@@ -166,11 +202,28 @@ class Generator:
             f = [fp_value(rng, box=True) for _ in range(32)]
             frm = rng.randrange(5) if rng.random() < 0.85 else rng.randrange(5, 8)
             return x, f, frm << 5 | rng.getrandbits(5), bytes(8)
+        if self.isa.name == "aarch64":
+            return self.a64_state(rng, x, index)
         f = [fp_value(rng, box=False) for _ in range(32)]
         enables = rng.getrandbits(5) if rng.random() < 0.2 else 0     # trapping FP exceptions
         fcsr = (enables | rng.getrandbits(2) << 8                     # RM
                 | rng.getrandbits(5) << 16 | rng.getrandbits(5) << 24)  # Flags, Cause
         return x, f, fcsr, bytes(rng.getrandbits(1) for _ in range(8))
+
+    def a64_state(self, rng, x, index):
+        """aarch64: x[0] is X0 (a register: drawn too), x[31] is SP, 16-byte aligned in the
+        scratch area (Linux checks SP alignment, qemu does not); fcsr packs NZCV and FPCR above
+        FPSR as tests/guest/c/fuzz.c does: (NZCV | FPCR) << 32 | FPSR."""
+        x[0] = int_value(rng)
+        x[31] = SCRATCH + (rng.randrange(0x400, SCRATCH_SIZE - 0x400) & ~15)
+        x[self.isa.entry_reg] = entry(index)
+        f = [fp_value(rng, box=False) for _ in range(32)]
+        fpcr = (rng.getrandbits(2) << 22                                # RMode
+                | (rng.random() < 0.2) << 24 | (rng.random() < 0.2) << 25   # FZ, DN
+                | (rng.random() < 0.1) << 26)                           # AHP
+        fpsr = (rng.getrandbits(5) | (rng.random() < 0.2) << 7          # IOC..IXC, IDC
+                | (rng.random() < 0.1) << 27)                           # QC
+        return x, f, (rng.getrandbits(4) << 28 | fpcr) << 32 | fpsr, bytes(8)
 
     def record(self, index, runs=1):
         x, f, fcsr, fcc = self.state(index)
@@ -346,6 +399,16 @@ def la_fcmp_reserved(s, q, j):
     return False
 
 
+def a64_sigill(s, q, j):
+    """Linux's do_undefinstr (arch/arm64/kernel/traps.c) sends SIGILL with si_code ILL_ILLOPC
+    (1) and si_addr = the pc; QEMU 7.2 gives ILL_ILLOPN (2). Compared with Linux's (the same
+    line as tests/guest/aarch64/sig_fault.c's)."""
+    if q.get("sig") == "4" and q.get("code") == "2":
+        q["code"] = "1"
+        return True
+    return False
+
+
 FCSR0_MASK = 0x1F1F031F          # Enables 4:0, RM 9:8, Flags 20:16, Cause 28:24
 
 
@@ -371,6 +434,7 @@ QEMU_DIFFERS = {
     "riscv64": [host_gp_fault, sc_unchecked],
     "loongarch64": [host_gp_fault, la_bounds, sc_unchecked, la_misaligned_atomic, la_sigill,
                     la_fcsr_reserved, la_fcmp_reserved],
+    "aarch64": [host_gp_fault, a64_sigill],
 }
 
 
@@ -514,7 +578,8 @@ def report(gen, i, engine, qlines, jlines):
                       f"python -m tests.campaign.fuzz --arch {gen.isa.name} --seed {gen.seed} "
                       f"--only {i} --engine {engine}",
                       *gen.listing(i),
-                      "  initial: " + ", ".join(f"x{k}={v:x}" for k, v in enumerate(x) if k),
+                      "  initial: " + ", ".join(f"x{k}={v:x}" for k, v in enumerate(x)
+                                                if k >= gen.isa.x_first),
                       "  initial: " + ", ".join(f"f{k}={v:x}" for k, v in enumerate(f))
                       + f", fcsr={fcsr:x}" + (f", fcc={fcc.hex()}" if any(fcc) else ""),
                       *(f"  qemu:  {l}" for l in qlines or ["(no line)"]),

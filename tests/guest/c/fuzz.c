@@ -142,8 +142,60 @@ __asm__(
 #define UC_PC(uc) ((uc)->uc_mcontext.__pc)
 #define UC_X(uc, i) ((uc)->uc_mcontext.__gregs[i])
 
+#elif defined(__aarch64__)
+/* x[0..30] are X0..X30 and x[31] is SP (the harness compares all 32: X_FIRST 0); ENTRY_REG is
+   x17 (IP1, the register the ABI leaves to branch veneers). The record's fcsr is
+   (NZCV | FPCR) << 32 | FPSR: NZCV in bits 63:60, FPCR's bits 31:28, which are RES0 (FPSR's
+   31:28 are not: cortex-a53 keeps AArch32's comparison flags there, and qemu lets EL0 write
+   them). tpidr_el0 (the TLS pointer, which EL0 may write) is the harness's "tp". */
+#define ENTRY_REG 17
+#define X_FIRST 0
+#define HAS_FCC 0
+__asm__(
+    ".text\n"
+    ".globl fuzz_handler\nfuzz_handler:\n"          /* x0-x2 are the handler's arguments */
+    "   adrp x9, fuzz_saved\n   add x9, x9, :lo12:fuzz_saved\n"
+    "   ldr x10, [x9, #16]\n   msr tpidr_el0, x10\n   b fuzz_on_signal\n"
+    ".globl fuzz_run\nfuzz_run:\n"
+    "   adrp x9, fuzz_saved\n   add x9, x9, :lo12:fuzz_saved\n"
+    "   mov x10, sp\n   stp x30, x10, [x9]\n   mrs x10, tpidr_el0\n   str x10, [x9, #16]\n"
+    "   stp x19, x20, [x9, #24]\n   stp x21, x22, [x9, #40]\n   stp x23, x24, [x9, #56]\n"
+    "   stp x25, x26, [x9, #72]\n   stp x27, x28, [x9, #88]\n   str x29, [x9, #104]\n"
+    "   stp d8, d9, [x9, #112]\n   stp d10, d11, [x9, #128]\n   stp d12, d13, [x9, #144]\n"
+    "   stp d14, d15, [x9, #160]\n"
+    "   clrex\n"
+    "   ldr x10, [x0, #512]\n   msr fpsr, x10\n   lsr x10, x10, #32\n"
+    "   and x11, x10, #0x0fffffff\n   msr fpcr, x11\n"
+    "   and x11, x10, #0xf0000000\n   msr nzcv, x11\n"
+    "   .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,"
+    "30,31\n   ldr d\\n, [x0, #256+8*\\n]\n   .endr\n"
+    "   ldr x10, [x0, #248]\n   mov sp, x10\n"
+    "   mov x17, x1\n"
+    "   .irp n, 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,18,19,20,21,22,23,24,25,26,27,28,29,30\n"
+    "   ldr x\\n, [x0, #8*\\n]\n   .endr\n"
+    "   ldr x0, [x0]\n   br x17\n"
+    ".globl fuzz_resume\nfuzz_resume:\n"            /* sp is still the stream's here */
+    "   adrp x9, fuzz_out\n   add x9, x9, :lo12:fuzz_out\n"
+    "   .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,"
+    "30,31\n   str d\\n, [x9, #256+8*\\n]\n   .endr\n"
+    "   mrs x10, fpcr\n   mrs x11, nzcv\n   orr x10, x10, x11\n   mrs x11, fpsr\n"
+    "   orr x10, x11, x10, lsl #32\n   str x10, [x9, #512]\n"
+    "   msr fpcr, xzr\n   msr fpsr, xzr\n"
+    "   adrp x9, fuzz_saved\n   add x9, x9, :lo12:fuzz_saved\n"
+    "   ldp x30, x10, [x9]\n   mov sp, x10\n   ldr x10, [x9, #16]\n   msr tpidr_el0, x10\n"
+    "   ldp x19, x20, [x9, #24]\n   ldp x21, x22, [x9, #40]\n   ldp x23, x24, [x9, #56]\n"
+    "   ldp x25, x26, [x9, #72]\n   ldp x27, x28, [x9, #88]\n   ldr x29, [x9, #104]\n"
+    "   ldp d8, d9, [x9, #112]\n   ldp d10, d11, [x9, #128]\n   ldp d12, d13, [x9, #144]\n"
+    "   ldp d14, d15, [x9, #160]\n"
+    "   ret\n");
+#define UC_PC(uc) ((uc)->uc_mcontext.pc)
+#define UC_X(uc, i) ((i) < 31 ? (uc)->uc_mcontext.regs[i] : (uc)->uc_mcontext.sp)
+
 #else
 #error "fuzz: no register stub for this ISA"
+#endif
+#ifndef X_FIRST
+#define X_FIRST 1                     /* riscv64 x0, loongarch64 $r0: the zero register */
 #endif
 
 void fuzz_on_signal(int sig, siginfo_t *si, void *ucv)
@@ -153,7 +205,7 @@ void fuzz_on_signal(int sig, siginfo_t *si, void *ucv)
     sig_code = si->si_code;
     sig_addr = (uint64_t)si->si_addr;
     sig_pc = UC_PC(uc);
-    for (int i = 1; i < 32; i++)
+    for (int i = X_FIRST; i < 32; i++)
         fuzz_out.x[i] = UC_X(uc, i);
     UC_PC(uc) = (uint64_t)fuzz_resume;    /* sigreturn restores the FP state and goes there */
 }
@@ -185,7 +237,7 @@ static void run_one(long i, struct record *r, uint64_t entry, const uint64_t *pr
     else
         n = snprintf(buf, size, "%ld sig=%d code=%d addr=%lx pc=%ld mem=%016lx", i, sig_no,
                      sig_code, (unsigned long)sig_addr, (long)off, (unsigned long)mem);
-    for (int k = 1; k < 32; k++)
+    for (int k = X_FIRST; k < 32; k++)
         if (fuzz_out.x[k] != r->x[k])
             n += snprintf(buf + n, size - n, " x%d=%lx", k, (unsigned long)fuzz_out.x[k]);
     for (int k = 0; k < 32; k++)

@@ -4,6 +4,8 @@
 /* return 0 -- but in .data */
 #if defined(__loongarch64)
 static unsigned int code[4] = {0x02800004, 0x4c000020};   /* li.w $a0,0; jirl $zero,$ra,0 */
+#elif defined(__aarch64__)
+static unsigned int code[4] = {0x52800000, 0xd65f03c0};   /* mov w0,#0; ret */
 #else
 static unsigned int code[4] = {0x00000513, 0x00008067};   /* li a0,0; ret (riscv64) */
 #endif

@@ -2,7 +2,8 @@
  * output that does not depend on how the threads are scheduled or on how many CPUs run them:
  *   a) a counter under a pthread mutex (lock and trylock), with an invariant checked inside;
  *   b) a bounded producer/consumer queue on pthread_cond_wait/signal (sum, count, FIFO order);
- *   c) C11 atomics (RISC-V AMOs and LR/SC, LoongArch am*_db and LL/SC): fetch_add on 64- and
+ *   c) C11 atomics (RISC-V AMOs and LR/SC, LoongArch am*_db and LL/SC, AArch64 ldxr/stxr
+ *      loops -- built without LSE): fetch_add on 64- and
  *      32-bit words (with the values returned checked to be a permutation), compare-exchange
  *      loops (weak and strong), an explicit lr/sc (ll/sc) loop -- the one piece of inline asm,
  *      one per ISA; the check names keep RISC-V's instruction names, so every ISA prints the
@@ -242,6 +243,14 @@ static void lrsc_add(long *p, long v)
                      "   beqz %1, 1b\n"
                      "   dbar 0"
                      : "=&r"(old), "=&r"(tmp) : "r"(p), "r"(v) : "memory");
+#elif defined(__aarch64__)
+    /* ldaxr/stlxr: acquire and release as riscv64's .aq/.rl; stlxr writes 0 on success */
+    unsigned status;
+    __asm__ volatile("1: ldaxr %0, [%3]\n"
+                     "   add %1, %0, %4\n"
+                     "   stlxr %w2, %1, [%3]\n"
+                     "   cbnz %w2, 1b"
+                     : "=&r"(old), "=&r"(tmp), "=&r"(status) : "r"(p), "r"(v) : "memory");
 #else
 #error "lrsc_add: no load-linked/store-conditional loop for this ISA"
 #endif
