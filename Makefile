@@ -17,14 +17,16 @@ PYTEST_ARGS ?= -n auto --dist loadfile
 BOOT_ARGS   ?=
 ARCH        ?= riscv64
 # Every guest ISA: `make test` prepares each one's rootfs, guest programs and engine.
-ARCHES      := riscv64 loongarch64
+ARCHES      := riscv64 loongarch64 aarch64
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# qemu-user-static: the oracle for every ISA. gcc-riscv64-linux-gnu: riscv64's guest compiler
-# (loongarch64's is zig, from pip). gcc, libc6-dev: busybox's host tools (kconfig). llvm-19:
-# llvm-mc-19/llvm-objdump-19 know LoongArch (bookworm's binutils do not), for encoding checks.
+# qemu-user-static: the oracle for every ISA. gcc-riscv64-linux-gnu, gcc-aarch64-linux-gnu: the
+# guest compilers of riscv64 and aarch64 (loongarch64's is zig, from pip). gcc, libc6-dev:
+# busybox's host tools (kconfig). llvm-19: llvm-mc-19/llvm-objdump-19 know LoongArch (bookworm's
+# binutils do not), for encoding checks.
 # e2fsprogs: mke2fs -d and debugfs make the ext2/ext4 images tests/kernel/test_ext2_loop.py reads.
 # gdb-multiarch: the debugger tests/guest/test_gdb.py drives against `jitvm run -g` (and qemu's -g).
-APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gcc libc6-dev \
+APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
+               gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc libc6-dev \
                llvm-19 make bzip2 dpkg-dev tmux e2fsprogs gdb-multiarch
 say          = @printf '\n==> %s\n' "$(1)"
 

@@ -72,6 +72,8 @@ FORWARD_HELP = ("listen on the host's 127.0.0.1:HOSTPORT and hand each connectio
 SMP_HELP = ("number of virtual CPUs (default 1). Each runs guest threads on a host thread of "
             "its own, in parallel: compiled guest code runs without Python's GIL; the kernel "
             "itself runs on one CPU at a time")
+DEBIAN_HELP = ("use the root file system around Debian's own busybox-static binary (`jitvm "
+               "rootfs --arch A --debian` builds it) instead of the source-built one")
 SYSCALL_CPU_HELP = ("dedicate CPU 0 to system calls (needs --smp 2 or more): the other CPUs run "
                     "only guest code and hand every system call to CPU 0 through a submission "
                     "queue, parking the thread until it completes (zCore's experiment; "
@@ -114,6 +116,7 @@ examples:
     b.add_argument("--rootfs", metavar="DIR",
                    help="host directory mounted as / (default: the one `jitvm rootfs` built). "
                         "The guest cannot reach anything outside it")
+    b.add_argument("--debian", action="store_true", help=DEBIAN_HELP)
     b.add_argument("--init", metavar="CMDLINE",
                    help="the first process instead of /sbin/init: a command line split like "
                         "a shell would (e.g. \"/bin/sh -c 'echo hi'\"); paths are in the "
@@ -149,6 +152,7 @@ examples:
     r.add_argument("--rootfs", metavar="DIR",
                    help="host directory the guest sees as / (default: the one `jitvm rootfs` "
                         "built)")
+    r.add_argument("--debian", action="store_true", help=DEBIAN_HELP)
     r.add_argument("--engine", default="jit", choices=("jit", "interp", "python"),
                    help="execution tier: jit = compiled interpreter + hot blocks translated to "
                         "machine code (default); interp = compiled interpreter only; python = "
@@ -201,6 +205,10 @@ examples:
                                    "as the last line.")
     f.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
     f.add_argument("--rebuild", action="store_true", help="build again even if it exists")
+    f.add_argument("--debian", action="store_true",
+                   help="build the rootfs around Debian's own busybox-static package for the "
+                        "ISA instead (fetched with apt into a state directory of its own; "
+                        "aarch64)")
 
     s = sub.add_parser("syscalls",
                        help="list the system calls of an ISA: implemented, stub, missing",
@@ -293,6 +301,21 @@ def guest_cwd(rootfs):
     return "/"
 
 
+def root_dir(a, arch):
+    """The rootfs a boot or run uses: --rootfs, else the one `jitvm rootfs [--debian]` built."""
+    from jitvm import rootfs as rootfs_mod
+    if a.rootfs and a.debian:
+        die("--rootfs and --debian: give one of them", 2)
+    root = a.rootfs or rootfs_mod.default_path(arch, debian=a.debian)
+    if not os.path.isdir(root):
+        if a.rootfs:
+            die(f"--rootfs {root}: not a directory")
+        debian = " --debian" if a.debian else ""
+        die(f"no root file system for {arch}{debian} yet: run `jitvm rootfs --arch {arch}"
+            f"{debian}` (or `make rootfs`), or pass --rootfs DIR")
+    return root
+
+
 def cmd_run(a):
     if a.engine == "python":
         os.environ["JITVM_ENGINE"] = "python"
@@ -300,13 +323,7 @@ def cmd_run(a):
     arch = a.arch
     if arch == "auto":
         arch = detect_arch(data) or DEFAULT_ISA     # the kernel then says what is wrong
-    from jitvm import rootfs as rootfs_mod
-    root = a.rootfs or rootfs_mod.default_path(arch)
-    if not os.path.isdir(root):
-        if a.rootfs:
-            die(f"--rootfs {root}: not a directory")
-        die(f"no root file system for {arch} yet: run `jitvm rootfs --arch {arch}` "
-            f"(or `make rootfs`), or pass --rootfs DIR")
+    root = root_dir(a, arch)
 
     from jitvm.machine import Machine
     from kernel import params
@@ -375,13 +392,7 @@ def cmd_boot(a):
         die(f"--init: {e}", 2)
     if init_argv == []:
         die("--init: empty command line", 2)
-    from jitvm import rootfs as rootfs_mod
-    root = a.rootfs or rootfs_mod.default_path(a.arch)
-    if not os.path.isdir(root):
-        if a.rootfs:
-            die(f"--rootfs {root}: not a directory")
-        die(f"no root file system for {a.arch} yet: run `jitvm rootfs --arch {a.arch}` "
-            f"(or `make rootfs`), or pass --rootfs DIR")
+    root = root_dir(a, a.arch)
     from jitvm.machine import Machine
     from kernel import params
     from kernel.boot import boot
@@ -411,7 +422,8 @@ def cmd_cache(a):
 
 def cmd_rootfs(a):
     from jitvm import rootfs as rootfs_mod
-    path = rootfs_mod.build_rootfs(a.arch, rebuild=a.rebuild)
+    build = rootfs_mod.build_debian_rootfs if a.debian else rootfs_mod.build_rootfs
+    path = build(a.arch, rebuild=a.rebuild)
     print(path)
     return 0
 

@@ -10,8 +10,8 @@ Steps (each prints a "[n/4]" line with its elapsed time):
                                      and glibc's runtime in /lib where the arch's toolchain has
                                      one: Debian's libc6-<arch>-cross, so dynamic programs run)
 
-Toolchains: riscv64 uses Debian's cross gcc (static glibc); loongarch64, which has no Debian
-cross compiler, uses zig's clang and musl (`python -m ziglang cc`, the PyPI package `ziglang`).
+Toolchains: riscv64 and aarch64 use Debian's cross gcc (static glibc); loongarch64, which has no
+Debian cross compiler, uses zig's clang and musl (`python -m ziglang cc`, the PyPI package `ziglang`).
 
 Everything lives under the cache root, JITVM_CACHE or ~/.cache/jitvm:
   src/busybox/              unpacked source package (shared by all arches)
@@ -83,6 +83,12 @@ TOOLCHAINS = {
         needs=("riscv64-linux-gnu-gcc",),
         cross="riscv64-linux-gnu-",
         glibc="/usr/riscv64-linux-gnu/lib",     # libc6-riscv64-cross (gcc's dependency)
+    ),
+    "aarch64": Toolchain(
+        describe="aarch64-linux-gnu-gcc (glibc)",
+        needs=("aarch64-linux-gnu-gcc",),
+        cross="aarch64-linux-gnu-",
+        glibc="/usr/aarch64-linux-gnu/lib",     # libc6-arm64-cross (gcc's dependency)
     ),
     "loongarch64": Toolchain(
         # No LoongArch gcc or binutils in bookworm; zig bundles clang, lld and musl.
@@ -171,8 +177,9 @@ def cache_root() -> Path:
     return Path(os.environ.get("JITVM_CACHE", Path.home() / ".cache" / "jitvm"))
 
 
-def default_path(arch: str = "riscv64") -> Path:
-    return cache_root() / "rootfs" / arch
+def default_path(arch: str = "riscv64", debian: bool = False) -> Path:
+    """Where `jitvm rootfs` puts arch's rootfs (debian: the one around Debian's own busybox)."""
+    return cache_root() / "rootfs" / (arch + ("-debian" if debian else ""))
 
 
 def config_changes(arch: str) -> dict:
@@ -440,14 +447,15 @@ def build_busybox(srcdir: Path, build: Path, arch: str, log: Path):
     _run(make + ["busybox", "busybox.links"], log)
 
 
-def _assemble(build: Path, out: Path, arch: str):
+def _assemble(busybox: Path, links: list, out: Path, arch: str):
+    """Write the rootfs: busybox, its applet links (paths such as /usr/bin/awk), /etc, the
+    empty directories and the arch's glibc runtime."""
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     for d in EMPTY_DIRS:
         (tmp / d).mkdir(parents=True, exist_ok=True)
     (tmp / "tmp").chmod(0o1777)
-    shutil.copy2(build / "busybox", tmp / "bin" / "busybox")
-    links = [l.strip() for l in (build / "busybox.links").read_text().splitlines() if l.strip()]
+    shutil.copy2(busybox, tmp / "bin" / "busybox")
     for applet in links:                          # e.g. /usr/bin/awk
         dst = tmp / applet.lstrip("/")
         if applet == "/bin/busybox" or os.path.lexists(dst):
@@ -500,9 +508,58 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
            "(a few minutes)")
     build_busybox(srcdir, build, arch, log)
     p.step(f"assembling rootfs in {out}")
-    n = _assemble(build, out, arch)
+    links = [line.strip() for line in (build / "busybox.links").read_text().splitlines()
+             if line.strip()]
+    n = _assemble(build / "busybox", links, out, arch)
     stamp.write_text(json.dumps(want) + "\n")
     p.note(f"done: {n} applets, {time.monotonic() - p.t0:.0f}s in all")
+    return out
+
+
+# ---- a rootfs around Debian's own busybox-static ------------------------------------------------
+
+# jitvm ISA -> Debian architecture with a busybox-static package in bookworm (riscv64 was not a
+# release architecture of bookworm, loong64 is only in sid).
+DEBIAN_ARCH = {"aarch64": "arm64", "mipsel": "mipsel"}
+
+
+def build_debian_rootfs(arch: str, rebuild: bool = False, progress=print) -> Path:
+    """Build (once) and return a rootfs whose busybox is Debian's busybox-static package for
+    arch, as Debian built it -- software nobody here compiled. The applet list comes from the
+    binary itself (`busybox --list-full` under qemu-user, -cpu as tests/differential.py says)."""
+    from jitvm import debpkg
+    if arch not in DEBIAN_ARCH:
+        raise RuntimeError(f"Debian (bookworm) has no busybox-static package for {arch}; "
+                           f"--debian works for {', '.join(DEBIAN_ARCH)}")
+    out = default_path(arch, debian=True)
+    stamp = out.with_name(out.name + ".stamp")
+    have = json.loads(stamp.read_text()) if stamp.exists() else {}
+    if not rebuild and have.get("layout") == _layout_hash(arch) and (out / "bin/busybox").exists():
+        return out
+    p = _Progress(progress, 3)
+    debarch = DEBIAN_ARCH[arch]
+    p.step(f"fetching Debian's busybox-static:{debarch} (apt, a state directory of its own)")
+    work = cache_root() / "build" / f"busybox-{arch}-debian"
+    shutil.rmtree(work, ignore_errors=True)
+    deb, = debpkg.download(["busybox-static"], debarch, cache_root() / "apt" / debarch,
+                           work / "debs", p.note)
+    debpkg.unpack(deb, work / "pkg")
+    busybox = next(f for f in (work / "pkg" / "bin" / "busybox", work / "pkg/usr/bin/busybox")
+                   if f.exists())
+    p.step(f"listing its applets (busybox --list-full under qemu-{arch})")
+    from jitvm.qemu import QEMU, qemu_command
+    qemu = qemu_command(arch)
+    if qemu is None:
+        raise RuntimeError(f"{QEMU[arch]} is needed to list the applets: run `make deps`")
+    r = subprocess.run([*qemu, str(busybox), "--list-full"], capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"busybox --list-full failed under qemu: {r.stderr}")
+    links = ["/" + line.strip() for line in r.stdout.splitlines() if line.strip()]
+    p.step(f"assembling rootfs in {out}")
+    n = _assemble(busybox, links, out, arch)
+    stamp.write_text(json.dumps({"deb": debpkg.version(deb), "layout": _layout_hash(arch)}) + "\n")
+    p.note(f"done: Debian's busybox {debpkg.version(deb)}, {n} applets, "
+           f"{time.monotonic() - p.t0:.0f}s in all")
     return out
 
 
@@ -510,13 +567,17 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m jitvm.rootfs", description=__doc__.split("\n")[0])
     ap.add_argument("--arch", default="riscv64", choices=sorted(TOOLCHAINS))
     ap.add_argument("--rebuild", action="store_true", help="build again even if up to date")
+    ap.add_argument("--debian", action="store_true",
+                    help="around Debian's own busybox-static package instead "
+                         f"({', '.join(DEBIAN_ARCH)})")
     ap.add_argument("--ensure-deb-src", action="store_true",
                     help="only add a deb-src entry to apt's sources if there is none")
     args = ap.parse_args(argv)
     if args.ensure_deb_src:
         return 10 if ensure_deb_src() else 0   # 10: added, run apt-get update
     try:
-        path = build_rootfs(args.arch, args.rebuild, progress=lambda s: print(s, flush=True))
+        build = build_debian_rootfs if args.debian else build_rootfs
+        path = build(args.arch, args.rebuild, progress=lambda s: print(s, flush=True))
     except (RuntimeError, subprocess.CalledProcessError) as e:
         print(f"rootfs build failed: {e}", file=sys.stderr)
         return 1

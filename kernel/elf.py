@@ -19,7 +19,7 @@ ELF_MACHINES = {3: "x86 (i386)", 8: "mips", 40: "arm", 62: "x86_64", 183: "aarch
 
 AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY = 0, 3, 4, 5, 6, 7, 8, 9
 AT_UID, AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK = 11, 12, 13, 14, 15, 16, 17
-AT_SECURE, AT_RANDOM, AT_EXECFN = 23, 25, 31
+AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_EXECFN = 23, 25, 26, 31
 
 
 class ExecError(Exception):
@@ -217,7 +217,10 @@ def build_stack(mm, image, abi, argv, envp, execfn, creds=(0, 0, 0, 0)):
             (AT_UID, uid), (AT_EUID, euid), (AT_GID, gid), (AT_EGID, egid),
             (AT_HWCAP, abi.HWCAP), (AT_CLKTCK, 100), (AT_SECURE, secure),
             (AT_RANDOM, at("random")), (AT_PLATFORM, at("platform")),
-            (AT_EXECFN, at("execfn")), (AT_NULL, 0)]
+            (AT_EXECFN, at("execfn"))]
+    if abi.HWCAP2 is not None:
+        auxv.append((AT_HWCAP2, abi.HWCAP2))
+    auxv.append((AT_NULL, 0))
     words = [len(argv)] + [at(("arg", i)) for i in range(len(argv))] + [0] + \
             [at(("env", i)) for i in range(len(envp))] + [0] + [x for kv in auxv for x in kv]
     sp = (strings - 8 * len(words)) & ~(abi.STACK_ALIGN - 1)

@@ -23,6 +23,8 @@ import os
 import socket
 import time
 
+from translators import regfield
+
 PROMPT = b"(jitvm) "
 SAMPLE = 1.0                    # seconds between the samples `info cpus` and `info jit` rate
 
@@ -168,8 +170,7 @@ class Monitor:
                 for _, name, bits, _, where in regs:
                     if where is None:
                         continue
-                    idx, shift, width = where
-                    v = int(t.ctx.regs[idx]) >> shift & ((1 << width) - 1)
+                    v = regfield.read(t.ctx.regs, where)
                     cells.append(f"{name:>7}={v:0{(bits + 3) // 4}x}")
             out += [" ".join(cells[i:i + 4]) for i in range(0, len(cells), 4)]
         return "".join(line + "\n" for line in out)

@@ -105,6 +105,7 @@ class SigAction:
     handler: int = SIG_DFL
     flags: int = 0
     mask: int = 0
+    restorer: int = 0         # where the handler returns, under the ABI's SA_RESTORER flag
 
 
 DEFAULT = SigAction()
@@ -442,7 +443,8 @@ def _handle(k, t, info, act):
     try:
         if on_altstack(t, ctx.sp) and not on_altstack(t, frame):
             raise Errno(EFAULT)        # the alternate stack overflowed
-        tramp = trampoline(t.proc.mm, sf.TRAMPOLINE)
+        restorer = k.abi.SA_RESTORER and act.flags & k.abi.SA_RESTORER
+        tramp = act.restorer if restorer else trampoline(t.proc.mm, sf.TRAMPOLINE)
         t.proc.mm.write(frame, sf.build_frame(ctx.regs, info.pack(), old_mask, uc_stack))
     except Errno:
         # force_sigsegv: a handler for SIGSEGV itself cannot run on this stack either

@@ -1,6 +1,6 @@
 """`jitvm bench`: CPU-bound guest workloads under every jitvm tier, under qemu and under Unicorn.
 
-    jitvm bench [--arch riscv64|loongarch64] [--quick] [--repeat R]
+    jitvm bench [--arch riscv64|loongarch64|aarch64] [--quick] [--repeat R]
                 [--tiers jit,interp,python,qemu,unicorn] [--workloads a,b] [--rootfs DIR]
                 [--out DIR]
     python perf/bench.py ...                     (the same)
@@ -19,8 +19,8 @@ Workloads (deterministic output; input size from argv so --quick can shrink them
   sh_loop   busybox sh -c with an arithmetic while loop (builtins only)
 
 Method. The C workloads are built with the ISA's toolchain from tests/guest/build.py
-(TOOLCHAINS[arch]: riscv64 gcc, loongarch64 zig) into tests/guest/bin/<arch>/bench/ (sort_bench,
-a test program too, into tests/guest/bin/<arch>/). Every (workload, tier) pair runs once per
+(TOOLCHAINS[arch]: riscv64 and aarch64 gcc, loongarch64 zig) into tests/guest/bin/<arch>/bench/
+(sort_bench, a test program too, into tests/guest/bin/<arch>/). Every (workload, tier) pair runs once per
 repeat, interleaved (all tiers of repeat 1, then of repeat 2, ...), after one unmeasured jit run
 that fills the translation cache (JITVM_COMPILE=sync: every block that gets hot is compiled
 before the guest goes on, so the measured runs find them all and no compile runs beside them).
@@ -61,14 +61,14 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.differential import QEMU, elf_arch, oracle_path  # noqa: E402  (stdlib only)
+from tests.differential import QEMU, elf_arch, oracle_path, qemu_command  # noqa: E402  (stdlib only)
 from translators import DEFAULT_ISA, ISAS  # noqa: E402  (stdlib only)
 
 TIERS = ("jit", "interp", "python", "qemu", "unicorn")
 # ISAs perf/unicorn_run.py runs (its system-call shim is riscv64's), and Unicorn's name for each
 # ISA's CPU family (UC_ARCH_<name>), to say whether Unicorn has one at all.
 UNICORN_ISAS = ("riscv64",)
-UNICORN_CPU = {"riscv64": "RISCV", "loongarch64": "LOONGARCH"}
+UNICORN_CPU = {"riscv64": "RISCV", "loongarch64": "LOONGARCH", "aarch64": "ARM64"}
 ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin"}
 LAUNCH = f"import sys; sys.path.insert(0, {str(REPO)!r}); from jitvm.cli import main; main()"
 UNICORN_RUN = REPO / "perf" / "unicorn_run.py"
@@ -187,7 +187,7 @@ def run_jitvm(tier, prog, args, rootfs, cwd, env=None, arch=DEFAULT_ISA):
 
 def run_qemu(prog, args, cwd, path_env, arch=DEFAULT_ISA):
     t = time.perf_counter()
-    p = subprocess.run([shutil.which(QEMU[arch]), str(prog), *map(str, args)], capture_output=True,
+    p = subprocess.run([*qemu_command(arch), str(prog), *map(str, args)], capture_output=True,
                        cwd=cwd, env=dict(ENV, PATH=path_env))
     wall = time.perf_counter() - t
     if p.returncode != 0:

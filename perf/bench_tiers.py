@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.differential import ENV, LAUNCH, QEMU  # noqa: E402
+from tests.differential import ENV, LAUNCH, qemu_command  # noqa: E402
 from translators import DEFAULT_ISA, ISAS  # noqa: E402
 
 PROGRAM = "sort_bench"
@@ -51,7 +51,7 @@ def run_jitvm(prog, size, engine, rootfs, arch=DEFAULT_ISA):
 
 def run_qemu(prog, size, arch=DEFAULT_ISA):
     t = time.perf_counter()
-    p = subprocess.run([QEMU[arch], str(prog), str(size)], capture_output=True, env=ENV)
+    p = subprocess.run([*qemu_command(arch), str(prog), str(size)], capture_output=True, env=ENV)
     return p.stdout, time.perf_counter() - t
 
 

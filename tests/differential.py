@@ -10,10 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from jitvm.qemu import QEMU, QEMU_CPU, qemu_command  # noqa: F401  (re-exported for the tests)
+
 REPO = Path(__file__).resolve().parent.parent
 # One variable: qemu-user passes the environment in reverse order, Linux (and jitvm) in order.
 ENV = {"PATH": "/bin:/sbin:/usr/bin:/usr/sbin"}
-QEMU = {"riscv64": "qemu-riscv64-static", "loongarch64": "qemu-loongarch64-static"}
 # qemu-loongarch64 7.2 fails now and then on a loaded machine (seen: busybox gzip "out of
 # memory", a grep that printed nothing), so a difference from jitvm is confirmed by running the
 # oracle again, up to this many times; jitvm itself runs once.
@@ -63,12 +64,12 @@ def run_qemu(prog, args=(), cwd=None, stdin=b"", arch=None, timeout=120, shell_r
     otherwise the guest gets exactly ENV."""
     if arch is None:
         arch = elf_arch(prog if Path(prog).is_absolute() or cwd is None else Path(cwd) / prog)
-    exe = shutil.which(QEMU[arch])
-    assert exe, f"{QEMU[arch]} missing: run `make deps`"
+    qemu = qemu_command(arch)
+    assert qemu, f"{QEMU[arch]} missing: run `make deps`"
     env = dict(ENV, PATH=oracle_path(shell_root)) if shell_root else ENV
     # A session of its own: under qemu the guest sees the host's session, and a CI runner in a
     # pid namespace may have its session leader outside it (getsid(0) == 0 there).
-    p = subprocess.run([exe, str(prog), *map(str, args)], input=stdin, capture_output=True,
+    p = subprocess.run([*qemu, str(prog), *map(str, args)], input=stdin, capture_output=True,
                        cwd=cwd, env=env, timeout=timeout, start_new_session=True)
     return status_of(p.returncode), p.stdout, p.stderr
 

@@ -23,7 +23,7 @@ KNOWN = {
     "start-stop-daemon: start-stop-daemon with both -x and -a":
         "qemu: binfmt_misc loses argv[0] (the test's own NB: fails where /bin/false is busybox)",
 }
-KNOWN_ISA = {"riscv64": {}, "loongarch64": {}}
+KNOWN_ISA = {"riscv64": {}, "loongarch64": {}, "aarch64": {}}
 
 
 def known_for(arch):

@@ -7,14 +7,15 @@ import pytest
 from elftools.elf.elffile import ELFFile
 
 from jitvm.rootfs import TOOLCHAINS, deb_src_entry
+from tests.differential import QEMU, qemu_command
 from tests.tools import need
 
-# arch -> (e_machine, e_flags mask, e_flags value: the double-float ABI), reference emulator
+# arch -> (e_machine, e_flags mask, e_flags value: the double-float ABI)
 ELF = {
     "riscv64": (243, 0x6, 0x4),          # EM_RISCV, EF_RISCV_FLOAT_ABI_DOUBLE
     "loongarch64": (258, 0x7, 0x3),      # EM_LOONGARCH, EF_LOONGARCH_ABI_DOUBLE_FLOAT (lp64d)
+    "aarch64": (183, 0x0, 0x0),          # EM_AARCH64 (no ABI flags)
 }
-QEMU = {"riscv64": "qemu-riscv64-static", "loongarch64": "qemu-loongarch64-static"}
 
 
 def test_every_toolchain_has_its_facts_here():
@@ -99,14 +100,15 @@ def test_tool_wrapper_drops_only_the_listed_arguments(tmp_path):
 
 def test_busybox_runs_under_the_reference_emulator(arch_rootfs):
     arch, rootfs = arch_rootfs
-    qemu = need(QEMU[arch])
+    need(QEMU[arch])
+    qemu = qemu_command(arch)
     bb = str(rootfs / "bin" / "busybox")
-    p = subprocess.run([qemu, bb, "sh", "-c", "echo $((6 * 7)); echo abc | md5sum"],
+    p = subprocess.run([*qemu, bb, "sh", "-c", "echo $((6 * 7)); echo abc | md5sum"],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == ["42", "0bee89b07a248e27c83fc3d5951213c1  -"]
     # awk keeps its globals behind busybox's const-pointer trick, which clang (zig's compiler)
     # miscompiled into a NULL dereference until the build dropped the const.
-    p = subprocess.run([qemu, bb, "awk", 'BEGIN { printf "%d %.2f\\n", 6 * 7, 1 / 4 }'],
+    p = subprocess.run([*qemu, bb, "awk", 'BEGIN { printf "%d %.2f\\n", 6 * 7, 1 / 4 }'],
                        capture_output=True, text=True, timeout=60)
     assert (p.returncode, p.stdout) == (0, "42 0.25\n"), p.stderr

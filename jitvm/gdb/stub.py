@@ -14,6 +14,7 @@ thread's CPU state array), `read_memory`, `write_memory`, `insert_breakpoint`,
 `pass_signals(numbers)`.
 """
 from jitvm.gdb import rsp
+from translators import regfield
 
 PACKET_SIZE = 0x4000        # the largest packet gdb may send us (qSupported's PacketSize)
 FEATURES = ("PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:exec-file:read+;"
@@ -230,21 +231,13 @@ class GdbStub:
 
     def _reg_hex(self, regs, n):
         _, bits, where = self.regs[n]
-        if where is None:
-            return rsp.le_hex(0, bits // 8)
-        idx, shift, width = where
-        return rsp.le_hex(int(regs[idx]) >> shift & ((1 << width) - 1), bits // 8)
+        return rsp.le_hex(regfield.read(regs, where), bits // 8)
 
     def _write_reg(self, n, value, regs=None):
         regs = self._regs() if regs is None else regs
         if regs is None or n not in self.regs:
             return "E01"
-        where = self.regs[n][2]
-        if where is not None:
-            idx, shift, width = where
-            mask = ((1 << width) - 1) << shift
-            v = int(regs[idx]) & (1 << 64) - 1 & ~mask | (value << shift & mask)
-            regs[idx] = v - (1 << 64) if v >> 63 else v
+        regfield.write(regs, self.regs[n][2], value)
         return "OK"
 
     def _write_all(self, text):

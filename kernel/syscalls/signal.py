@@ -37,21 +37,27 @@ def _write_set(t, ptr, mask):
 
 # ---- handlers and masks -------------------------------------------------------------------------
 def sys_rt_sigaction(t, sig, act, oact, sigsetsize):
-    """struct sigaction as asm-generic lays it out (no SA_RESTORER): handler, flags, mask; 24
-    bytes."""
+    """struct sigaction as asm-generic lays it out: handler, flags, mask (24 bytes) -- or, where
+    the ABI has SA_RESTORER (arm64), handler, flags, restorer, mask (32 bytes)."""
     sig = _signo(sig)
     if sigsetsize != SIGSET_SIZE:
         raise Errno(EINVAL)
     p = S.init_process(t.proc)
+    sa_restorer = t.kernel.abi.SA_RESTORER
+    layout, known = ("<QQQQ", S.SA_KNOWN | sa_restorer) if sa_restorer else ("<QQQ", S.SA_KNOWN)
     new = None
     if act:
-        handler, flags, mask = struct.unpack("<QQQ", t.proc.mm.read(act, 24))
+        fields = struct.unpack(layout, t.proc.mm.read(act, struct.calcsize(layout)))
+        handler, flags, mask = fields[0], fields[1], fields[-1]
         if sig in (S.SIGKILL, S.SIGSTOP):
             raise Errno(EINVAL)
-        new = S.SigAction(handler, flags & S.SA_KNOWN, mask & S.FULL_MASK & ~S.UNBLOCKABLE)
+        new = S.SigAction(handler, flags & known, mask & S.FULL_MASK & ~S.UNBLOCKABLE,
+                          fields[2] if sa_restorer else 0)
     old = S.action(p, sig)
     if oact:
-        t.proc.mm.write(oact, struct.pack("<QQQ", old.handler, old.flags, old.mask))
+        out = (old.handler, old.flags, old.restorer, old.mask) if sa_restorer else \
+            (old.handler, old.flags, old.mask)
+        t.proc.mm.write(oact, struct.pack(layout, *out))
     if new is not None:
         S.set_action(p, sig, new)
     return 0

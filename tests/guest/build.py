@@ -59,6 +59,12 @@ TOOLCHAINS = {
         flags=("-static", "-O2", "-Wall"),
         needs="python:ziglang",          # -lm, -pthread, -latomic: zig accepts them (all in musl)
     ),
+    "aarch64": Toolchain(
+        cc=("aarch64-linux-gnu-gcc",),
+        flags=("-static", "-O2", "-Wall"),
+        needs="aarch64-linux-gnu-gcc",
+        sysroot="/usr/aarch64-linux-gnu",
+    ),
 }
 ARCHES = tuple(TOOLCHAINS)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lets the HOST kernel run guest ELF files through qemu-<arch>-static (binfmt_misc, F flag), so
 # a guest shell under the qemu oracle can execve busybox applets as it does under jitvm: riscv64
-# (e_machine 243, 0xf3) and loongarch64 (258, 0x102).
+# (e_machine 243, 0xf3), loongarch64 (258, 0x102) and aarch64 (183, 0xb7).
 # Idempotent; needs root. Without binfmt_misc the shell-script differential test says so.
 set -eu
 dir=/proc/sys/fs/binfmt_misc
@@ -16,3 +16,6 @@ register() {    # name, e_machine as two little-endian bytes
 }
 register riscv64 '\xf3\x00'
 register loongarch64 '\x02\x01'
+# aarch64 runs with qemu's default `max` CPU here (binfmt_misc passes no options): the shell
+# oracle compares output, which the CPU model does not change; direct runs use -cpu cortex-a53.
+register aarch64 '\xb7\x00'

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.differential import ENV, ORACLE_RETRIES, QEMU, run_jitvm, status_of
+from tests.differential import ENV, ORACLE_RETRIES, qemu_command, run_jitvm, status_of
 from tests.guest.build import TOOLCHAINS, bin_dir
 
 pytestmark = pytest.mark.isas(*[a for a, tc in TOOLCHAINS.items() if tc.sysroot])
@@ -37,7 +37,7 @@ def test_dynamic_program_matches_qemu(arch, rootfs, dyndir, engine, name):
                                env={"LD_LIBRARY_PATH": guest_lib})
     assert b"Traceback" not in jerr, jerr.decode(errors="replace")
     for _ in range(ORACLE_RETRIES + 1):
-        q = subprocess.run([QEMU[arch], "-L", TOOLCHAINS[arch].sysroot, str(dyndir / name), *args],
+        q = subprocess.run([*qemu_command(arch), "-L", TOOLCHAINS[arch].sysroot, str(dyndir / name), *args],
                            capture_output=True, cwd=dyndir, timeout=120,
                            env=dict(ENV, LD_LIBRARY_PATH=str(dyndir)))
         if (status_of(q.returncode), q.stdout) == (js, jout):

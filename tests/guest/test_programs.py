@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from tests.tools import need
 
-from tests.differential import QEMU
+from tests.differential import QEMU, qemu_command
 
 ENV = {"PATH": "/bin:/usr/bin", "LANG": "C"}
 # name -> (arguments, expected exit status as a shell reports it: 128+N for signal N)
@@ -38,7 +38,7 @@ QEMU_DIFFERS = {
 
 
 def run(qemu, prog, args):
-    p = subprocess.run([qemu, str(prog), *args], capture_output=True, env=ENV, timeout=120,
+    p = subprocess.run([*qemu, str(prog), *args], capture_output=True, env=ENV, timeout=120,
                        start_new_session=True)        # see differential.run_qemu
     return (128 - p.returncode if p.returncode < 0 else p.returncode), p.stdout
 
@@ -49,7 +49,7 @@ def test_program_under_qemu(arch, guest_bin, name):
     need(QEMU[arch])
     args, status = EXPECTED[name]
     prog = guest_bin(name)
-    first, second = run(QEMU[arch], prog, args), run(QEMU[arch], prog, args)
+    first, second = run(qemu_command(arch), prog, args), run(qemu_command(arch), prog, args)
     if (arch, name) in QEMU_DIFFERS:
         assert first == second
         return

@@ -38,6 +38,13 @@ QEMU_DIFFERS = {
         "break 7 (BRK_DIVZERO):": "break 7 (BRK_DIVZERO): sig=8 FPE_INTDIV addr_ok=1 pc_ok=1",
         "break 6 (BRK_OVERFLOW):": "break 6 (BRK_OVERFLOW): sig=8 FPE_INTOVF addr_ok=1 pc_ok=1",
     },
+    ("aarch64", "sig_fault"): {
+        # QEMU 7.2 gives an undefined instruction si_code ILL_ILLOPN; Linux's do_el0_undef
+        # (arch/arm64/kernel/traps.c) sends ILL_ILLOPC.
+        "udf #0:": "udf #0: sig=4 ILL_ILLOPC addr_ok=1 pc_ok=1",
+        "unallocated 0x06000000:": "unallocated 0x06000000: sig=4 ILL_ILLOPC addr_ok=1 pc_ok=1",
+        "mrs sctlr_el1 at EL0:": "mrs sctlr_el1 at EL0: sig=4 ILL_ILLOPC addr_ok=1 pc_ok=1",
+    },
 }
 
 

@@ -10,7 +10,9 @@ from tests.differential import run_jitvm
 SMC_OUT = {"riscv64": ["first code", "rewritten, fence.i", "rewritten, clear_cache",
                        "munmap + new mapping", "mprotect RW -> RX", "after execve"],
            "loongarch64": ["first code", "rewritten, ibar 0", "rewritten, clear_cache",
-                           "munmap + new mapping", "mprotect RW -> RX", "after execve"]}
+                           "munmap + new mapping", "mprotect RW -> RX", "after execve"],
+           "aarch64": ["first code", "rewritten, ic ivau", "rewritten, clear_cache",
+                       "munmap + new mapping", "mprotect RW -> RX", "after execve"]}
 
 
 @pytest.fixture(scope="module")

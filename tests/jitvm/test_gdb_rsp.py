@@ -116,7 +116,7 @@ class FakeTarget:
         self.calls.append(("pass", numbers))
 
 
-@pytest.fixture(params=["riscv64", "loongarch64"])
+@pytest.fixture(params=["riscv64", "loongarch64", "aarch64"])
 def stub(request):
     target = FakeTarget(request.param)
     sent = []
@@ -157,7 +157,8 @@ def test_target_description_numbers_every_register(stub):
 def test_registers_read_and_written_by_gdb_number(stub):
     regs, cpu = stub.t.regs_[7], stub.t.cpu
     regs[cpu.PC] = 0x10554
-    regs[cpu.FCSR] = 0b101_00011           # riscv: frm 5, fflags 3
+    if stub.t.desc.ARCHITECTURE == "riscv:rv64":
+        regs[cpu.FCSR] = 0b101_00011       # riscv: frm 5, fflags 3
     pc_num = next(n for n, (name, _, _) in stub.regs.items() if name == "pc")
     assert stub.handle(f"p{pc_num:x}") == rsp.le_hex(0x10554, 8)
     g = stub.handle("g")
@@ -168,6 +169,14 @@ def test_registers_read_and_written_by_gdb_number(stub):
         assert stub.handle("p42") == rsp.le_hex(3, 4) and stub.handle("p43") == rsp.le_hex(5, 4)
         assert stub.handle(f"P43={rsp.le_hex(1, 4)}") == "OK"
         assert regs[cpu.FCSR] == 0b001_00011   # only frm changed
+    if stub.t.desc.ARCHITECTURE == "aarch64":      # registers made of several slots
+        regs[cpu.ZF], regs[cpu.CF], regs[cpu.V0 + 2], regs[cpu.V0 + 3] = 1, 1, 5, -1
+        assert stub.handle("p21") == rsp.le_hex(0x6000_0000, 4)            # cpsr: Z, C
+        assert stub.handle("p23") == rsp.le_hex(5 | ((1 << 64) - 1) << 64, 16)   # v1
+        assert stub.handle(f"P21={rsp.le_hex(0x9000_0000, 4)}") == "OK"    # N, V
+        assert [regs[cpu.NF], regs[cpu.ZF], regs[cpu.CF], regs[cpu.VF]] == [1, 0, 0, 1]
+        assert stub.handle(f"P23={rsp.le_hex(7 << 64 | 9, 16)}") == "OK"
+        assert (regs[cpu.V0 + 2], regs[cpu.V0 + 3]) == (9, 7)
     assert stub.handle("P1=" + rsp.le_hex(-2, 8)) == "OK" and regs[1] == -2
     assert stub.handle("G" + g) == "OK" and regs[cpu.PC] == 0x10554
     assert stub.handle("Hg8") == "OK" and stub.handle(f"p{pc_num:x}") == rsp.le_hex(0, 8)

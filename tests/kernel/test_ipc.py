@@ -209,10 +209,10 @@ EQ(offsetof(struct msqid_ds, msg_lrpid), {_off("qqqQQQi")});
 """
 
 
-@pytest.mark.parametrize("isa", ["riscv64", "loongarch64"])
+@pytest.mark.parametrize("isa", ["riscv64", "loongarch64", "aarch64"])
 def test_layouts_match_the_cross_compilers_headers(tmp_path, isa):
-    if isa == "riscv64":
-        cc = [need("riscv64-linux-gnu-gcc")]
+    if isa in ("riscv64", "aarch64"):
+        cc = [need(f"{isa}-linux-gnu-gcc")]
     else:
         need_module("ziglang")
         import sys

@@ -29,6 +29,8 @@ STACK_ALIGN = 16
 # LASX or LBT, which jitvm does not implement (their instructions raise SIGILL). QEMU 7.2 gives
 # 0x4e (it leaves out CPUCFG, which Linux always sets).
 HWCAP = 0x01 | 0x02 | 0x04 | 0x08 | 0x40
+HWCAP2 = None               # no AT_HWCAP2 in the auxiliary vector
+SA_RESTORER = 0              # no sa_restorer in struct sigaction: handlers return to TRAMPOLINE
 PLATFORM = "loongarch"
 SHMLBA = 64 << 10       # shmat alignment, forced (arch/loongarch/include/asm/shmparam.h)
 UNAME_MACHINE = "loongarch64"

@@ -22,6 +22,8 @@ CLONE_ARGS_ORDER = ("flags", "stack", "parent_tid", "tls", "child_tid")  # CONFI
 
 STACK_ALIGN = 16
 HWCAP = sum(1 << (ord(c) - ord("a")) for c in "imafdc")    # AT_HWCAP: one bit per base letter
+HWCAP2 = None               # no AT_HWCAP2 in the auxiliary vector
+SA_RESTORER = 0              # no sa_restorer in struct sigaction: handlers return to TRAMPOLINE
 PLATFORM = "riscv64"
 SHMLBA = 4096           # shmat alignment: PAGE_SIZE (asm-generic)
 UNAME_MACHINE = "riscv64"
