@@ -3,6 +3,7 @@ every ISA.
 
     def test_x(arch, guest_bin, rootfs):
         prog = guest_bin("hello")            # tests/guest/bin/<arch>/hello, built if stale
+        prog = guest_bin("hello", libc="musl")   # .../bin/<arch>/musl/hello (build.MUSL's ISAs)
         sh = rootfs / "bin" / "sh"           # <arch>'s rootfs
 
 A test that uses `arch` (or `rootfs` or `guest_bin`, which depend on it) runs once per ISA in
@@ -72,14 +73,14 @@ def guest_bin(arch):
     build = _guest_build()
     default = arch
 
-    def get(name, arch=None):
+    def get(name, arch=None, libc=""):
         arch = arch or default
-        tool = build.TOOLCHAINS[arch].needs
+        tool = (build.MUSL[arch] if libc == "musl" else build.TOOLCHAINS[arch]).needs
         if tool.startswith("python:"):
             need_module(tool.removeprefix("python:"))
         else:
             need(tool)
-        return build.build(name, arch, progress=lambda s: None)
+        return build.build(name, arch, progress=lambda s: None, libc=libc)
 
     return get
 

@@ -9,18 +9,22 @@ TOOLCHAINS entry, rebuilt only when its source (or this file) is newer:
   riscv64      riscv64-linux-gnu-gcc -static -O2 -march=rv64gc -mabi=lp64d   (glibc)
   loongarch64  python -m ziglang cc -target loongarch64-linux-musl -mcpu=generic_la64+d
                -static -O2                                                  (musl)
+  aarch64      aarch64-linux-gnu-gcc -static -O2                           (glibc)
+and, for the ISAs in MUSL, the same programs against musl too, in bin/<arch>/musl/:
+  aarch64      python -m ziglang cc -target aarch64-linux-musl -static -O2
 Two source conventions:
   - an assembly file that defines `_start` is freestanding: linked with -nostdlib;
   - a line containing `build-flags: ...` in the source adds those flags (e.g. -latomic).
 Variants: hello_nocompress is hello.c built with -march=rv64g (main has no RVC instructions;
 static glibc itself is still rv64gc code).
-Dynamic programs: for an arch whose toolchain has a glibc sysroot (riscv64: Debian's
-libc6-riscv64-cross), tests/guest/dyn/*.c become dynamically linked programs in
+Dynamic programs: for an arch whose toolchain has a glibc sysroot (riscv64, aarch64: Debian's
+libc6-<arch>-cross), tests/guest/dyn/*.c become dynamically linked programs in
 bin/<arch>/dyn/, and dyn/lib<name>.c shared libraries lib<name>.so beside them; they run with the
 glibc runtime that `jitvm rootfs` puts in the rootfs's /lib (under qemu: -L <sysroot>).
 Stdlib only.
 """
 import argparse
+import fnmatch
 import importlib.util
 import re
 import shutil
@@ -41,6 +45,8 @@ class Toolchain:
     # variant name -> (source stem, flags appended after the others; a later -march wins)
     variants: dict = field(default_factory=dict)
     sysroot: str = ""                 # glibc for dynamic programs (qemu's -L); "" = none
+    # flags of the programs' own `build-flags:` this compiler does not take (shell patterns)
+    drop_flags: tuple = ()
 
 
 TOOLCHAINS = {
@@ -67,6 +73,19 @@ TOOLCHAINS = {
     ),
 }
 ARCHES = tuple(TOOLCHAINS)
+
+# The other C library: for an ISA whose programs are glibc ones, the same sources built against
+# musl with zig too (into bin/<arch>/musl/), so both libcs' start-up, stdio, threads and signal
+# paths meet the translator.
+MUSL = {
+    "aarch64": Toolchain(
+        cc=(sys.executable, "-m", "ziglang", "cc", "-target", "aarch64-linux-musl"),
+        flags=("-static", "-O2", "-Wall"),
+        needs="python:ziglang",
+        # zig names CPUs with -mcpu; its aarch64 baseline is armv8-a already (no LSE)
+        drop_flags=("-march=*",),
+    ),
+}
 
 # The names older callers use for riscv64 (perf/bench.py, tests/translators/riscv64/test_rv_fd.py).
 CC = {"riscv64": TOOLCHAINS["riscv64"].cc[0]}
@@ -110,23 +129,25 @@ def targets(arch="riscv64"):
     return out
 
 
-def bin_dir(arch="riscv64") -> Path:
-    return HERE / "bin" / arch
+def bin_dir(arch="riscv64", libc="") -> Path:
+    return HERE / "bin" / arch / libc
 
 
-def build(name, arch="riscv64", force=False, progress=print) -> Path:
-    """Build one program if its binary is missing or older than its source; return its path."""
+def build(name, arch="riscv64", force=False, progress=print, libc="") -> Path:
+    """Build one program if its binary is missing or older than its source; return its path.
+    libc "musl": the MUSL variant, where the ISA has one."""
     src, extra = targets(arch)[name]
-    out = bin_dir(arch) / name
+    out = bin_dir(arch, libc) / name
     if not force and out.exists() and out.stat().st_mtime >= max(src.stat().st_mtime,
                                                                  Path(__file__).stat().st_mtime):
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
+    tc = MUSL[arch] if libc == "musl" else TOOLCHAINS[arch]
+    extra = [f for f in extra if not any(fnmatch.fnmatch(f, p) for p in tc.drop_flags)]
     libs = [f for f in extra if f.startswith("-l")]      # libraries go after the source
     flags = [f for f in extra if not f.startswith("-l")]
-    tc = TOOLCHAINS[arch]
     cmd = [*tc.cc, *tc.flags, *flags, "-o", str(out), str(src), *libs]
-    progress(f"  CC  {arch}/{name}")
+    progress(f"  CC  {arch}/{libc + '/' if libc else ''}{name}")
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:
         raise RuntimeError(f"{' '.join(cmd)}\n{r.stdout}{r.stderr}")
@@ -161,6 +182,9 @@ def build_dynamic(arch="riscv64", force=False, progress=print) -> dict:
 
 def build_all(arch="riscv64", force=False, progress=print) -> dict:
     built = {name: build(name, arch, force, progress) for name in targets(arch)}
+    if arch in MUSL:
+        built.update({f"musl/{name}": build(name, arch, force, progress, "musl")
+                      for name in targets(arch)})
     return {**built, **build_dynamic(arch, force, progress)}
 
 

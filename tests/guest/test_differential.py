@@ -8,9 +8,15 @@ import pytest
 
 from tests.differential import compare, run_jitvm
 
-_spec = importlib.util.spec_from_file_location("programs", Path(__file__).with_name("test_programs.py"))
-programs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(programs)
+def _load(name, file):
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(file))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+programs = _load("programs", "test_programs.py")
+build = _load("guest_build", "build.py")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +37,32 @@ def test_program_matches_qemu(arch, guest_bin, rootfs, workdir, engine, name):
         assert b"FAIL" not in out and b"Traceback" not in err, (out + err).decode()
     else:
         got, _ = compare(guest_bin(name), args, engine, rootfs, cwd=workdir, arch=arch)
+    assert got == status
+
+
+# The same programs built against musl (tests/guest/build.py's MUSL: ISAs whose programs are glibc
+# ones): a sample in the normal suite, every program on both tiers in the slow set.
+MUSL_SAMPLE = ("atomics", "hello", "int_ops", "memory")
+
+
+def _musl_case(engine, name, slow):
+    marks = [pytest.mark.slow] if slow else []
+    return pytest.param(engine, name, marks=marks, id=f"{engine}-{name}")
+
+
+@pytest.mark.isas(*build.MUSL)
+@pytest.mark.guest_programs
+@pytest.mark.parametrize("engine, name", [
+    _musl_case(engine, name, slow=not (engine == "jit" and name in MUSL_SAMPLE))
+    for engine in ("interp", "jit") for name in sorted(programs.EXPECTED)])
+def test_musl_program_matches_qemu(arch, guest_bin, rootfs, workdir, engine, name):
+    args, status = programs.EXPECTED[name]
+    prog = guest_bin(name, libc="musl")
+    if (arch, name) in programs.QEMU_DIFFERS:
+        got, out, err = run_jitvm(prog, args, workdir, engine=engine, rootfs=rootfs)
+        assert b"FAIL" not in out and b"Traceback" not in err, (out + err).decode()
+    else:
+        got, _ = compare(prog, args, engine, rootfs, cwd=workdir, arch=arch)
     assert got == status
 
 
