@@ -4,7 +4,6 @@ qemu-user's -g; gdb killed mid-session; and the protocol spoken directly, for ev
 bookworm's gdb-multiarch 13.1 has no LoongArch, so that ISA gets only the direct client)."""
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +13,7 @@ import time
 import pytest
 
 from jitvm.gdb import rsp
+from jitvm.qemu import qemu_command
 from tests.tools import need
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -58,7 +58,7 @@ def start_jitvm(prog, port, *args, options=(), env=None):
 
 
 def start_qemu(arch, prog, port):
-    p = subprocess.Popen([f"qemu-{arch}-static", "-g", str(port), str(prog)],
+    p = subprocess.Popen([*qemu_command(arch), "-g", str(port), str(prog)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:         # qemu listens before it prints anything
@@ -86,7 +86,7 @@ def normalized(out):
     return [ln for ln in out.splitlines() if not ln.startswith("warning:")]
 
 
-@pytest.mark.isas("riscv64")
+@pytest.mark.isas("riscv64", "aarch64")
 def test_gdb_session(arch, guest_bin):
     prog = guest_bin("gdb_target")
     port = free_port()
@@ -98,7 +98,7 @@ def test_gdb_session(arch, guest_bin):
                  "exited with code 03]"):
         assert want in out, out
     assert "counter 49 r 3" in stdout and vm.returncode == 3
-    if shutil.which(f"qemu-{arch}-static"):        # the oracle: the same script under qemu
+    if qemu_command(arch):                         # the oracle: the same script under qemu
         port = free_port()
         qemu = start_qemu(arch, prog, port)
         expected = run_gdb(prog, port, SESSION)

@@ -1,7 +1,7 @@
 """aarch64 Linux ABI facts, as data (AAPCS64 + arch/arm64/include/uapi). The kernel reads these; it
 never names an aarch64 register itself.
 """
-from translators.asm_generic import SYSCALL_NAMES
+from translators.asm_generic import SYSCALL_NAMES  # noqa: F401  (the whole table)
 from translators.aarch64 import cpu
 from translators.aarch64 import signal as sigframe   # rt_sigframe layout, build/restore
 
