@@ -12,6 +12,11 @@ Done: the A64 base integer ISA a user program executes --
                 exclusives, acquire/release
   a64_sys.py    svc, brk, hints, barriers, dc zva and the EL0 cache ops, mrs/msr (nzcv, fpcr,
                 fpsr, tpidr_el0, tpidrro_el0, ctr_el0, dczid_el0, cntfrq_el0, cntvct_el0)
+  a64_fp.py     scalar FP, single and double (half in fcvt): arithmetic, fused multiply-add,
+                min/max, compares to NZCV, conversions, rounding to integral, fmov; FPCR
+                rounding modes, DN and FZ, FPSR flags, Arm NaN propagation
+  a64_vmem.py   loads and stores of the V registers: ldr/str B-Q in every addressing mode,
+                pairs, literals, LD1-LD4/ST1-ST4 (multiple structures, single lanes, LDnR)
   _dispatch.py  execute(op, ...) (python -m translators.gen_dispatch aarch64)
   cpu.py        register layout: X0..X30, SP at 31, NZCV as four slots; the XZR/SP accessors
   fetch.py, disasm.py (Arm syntax, canonical forms: no aliases)
@@ -22,8 +27,6 @@ pseudocode, and against qemu-aarch64-static -cpu cortex-a53 (a generated ELF run
 stepped through the dispatch: data processing, NZCV, loads/stores, pairs, exclusives).
 
 Missing, in the order the port needs them:
-  - scalar FP (single/double, FPCR rounding modes, FPSR flags, fcmp -> NZCV, conversions, fmadd)
-    and FP/SIMD loads and stores (V=1): the V registers have their slots in cpu.py (V0..)
   - the AdvSIMD (NEON) subset Debian's glibc and busybox execute
   - abi.py (ELF_MACHINE 183, syscall registers x8/x0-x5, clone order as riscv64, HWCAP =
     FP|ASIMD, HWCAP2 = 0, TLS in tpidr_el0), signal.py (the rt_sigframe with its FPSIMD record,
@@ -33,8 +36,9 @@ Missing, in the order the port needs them:
   - registration: translators.ISAS and ELF_MACHINES, the Makefile's ARCHES, the CLI
   - LSE atomics, PAC, BTI, MTE, CRC32 are deliberately absent (not advertised: SIGILL)
   - known gaps in what is done: ldxp/stxp of two X registers is not atomic as a whole
-    (atomic.py has no 16-byte compare-and-swap; a64_mem.py says what can be lost); fpcr/fpsr are
-    only stored; cntvct_el0 counts retired instructions, not time
+    (atomic.py has no 16-byte compare-and-swap; a64_mem.py says what can be lost); cntvct_el0
+    counts retired instructions, not time; FPCR.AHP (the alternative half-precision format)
+    is ignored: fcvt to/from half is always IEEE
 """
 from translators.aarch64._dispatch import execute
 from translators.aarch64.cpu import NREGS, PC, RES_ADDR, RES_VALUE, SP, new_regs
