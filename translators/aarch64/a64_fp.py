@@ -523,9 +523,7 @@ def exec_frinti(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 
 @jit
 def fcompare(r, m, pc, ilen, rs1, rs2, rm, imm, signal_all):
-    if imm and rs2 != 0:                      # the #0.0 form with Rm != 0: UNPREDICTABLE
-        return illegal(m, pc)
-    b = np.int64(0) if imm else rd_fp(r, rs2, rm)
+    b = np.int64(0) if imm else rd_fp(r, rs2, rm)      # #0.0 ignores Rm (should be 0), as qemu
     nzcv, fl = fcmp_flags(rd_fp(r, rs1, rm), b, fmt_of(rm), signal_all, r[FPCR])
     accrue(r, fl)
     set_nzcv(r, nzcv)

@@ -363,7 +363,7 @@ fp = _group("fp", [
     ("fnmadd", "0 0 0 11111 0- 1 ----- 0 ----- " + R, "FP3"),
     ("fnmsub", "0 0 0 11111 0- 1 ----- 1 ----- " + R, "FP3"),
     # Floating-point compare: M 0 S 11110 ftype 1 Rm op=00 1000 Rn opcode2 (E, #0.0, 000);
-    # imm = the #0.0 bit (then Rm should be 0: the semantics reject the rest)
+    # imm = the #0.0 bit (then Rm, which should be 0, is ignored, as qemu and LLVM do)
     ("fcmp",   FP + " ----- 00 1000 ----- 0 - 000", "rs1=%Rn rs2=%Rm imm=%cmp_zero rm=%ftype_d"),
     ("fcmpe",  FP + " ----- 00 1000 ----- 1 - 000", "rs1=%Rn rs2=%Rm imm=%cmp_zero rm=%ftype_d"),
     # Floating-point conditional compare: ... Rm cond 01 Rn op nzcv

@@ -1,19 +1,24 @@
-"""Scalar floating point (a64_fp.py): hand-checked edge cases, then a differential run against
-qemu-aarch64-static -cpu cortex-a53 (the oracle) of every instruction over special and random
+"""Scalar floating point (a64_fp.py): hand-checked edge cases, then against
+qemu-aarch64-static -cpu cortex-a53 (the oracle): every instruction over special and random
 operands in every rounding mode, with and without FPCR.DN and FPCR.FZ, comparing V0 (all 128
-bits), X0, NZCV and FPSR after each."""
+bits), X0, NZCV and FPSR after each; and the ~265k cases of tests/guest/aarch64/fp_torture.c
+run under qemu and replayed here."""
+import importlib.util
 import random
+import shutil
 import struct
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from a64helpers import Machine, assemble, needs_llvm
+from a64helpers import PC, Machine, assemble, needs_llvm
 from test_a64_qemu import BASE, run_tiny
 from tests.tools import need
 from jitvm.exits import Exit
 from translators.aarch64.cpu import FPCR, FPSR, V0
+from translators.aarch64.decoder import decode
 
 pytestmark = [needs_llvm, pytest.mark.slow]
 
@@ -153,6 +158,9 @@ def test_compare(mc):
             ("fcmp s1, #0.0", dict(s1=0x8000_0000), "-ZC-", 0)]:
         mc.set_nzcv("")
         assert run(mc, line, **regs)[1] == fpsr and mc.nzcv == want, line
+    setv(mc, 0, f32(-1))                     # fcmp s0, #0.0 with Rm = 1: Rm is ignored
+    mc.word(0x1E212008)
+    assert mc.exit == Exit.NONE and mc.nzcv == "N---"
     mc.set_nzcv("Z")
     run(mc, "fccmp s1, s2, #0x3, ne", s1=f32(1), s2=f32(1))
     assert mc.nzcv == "--CV"
@@ -356,3 +364,89 @@ def test_fp_against_qemu(tmp_path, seed):
                        f"{[hex(v) for v in struct.unpack('<5Q', t)]}\n  ours "
                        f"{[hex(v) for v in struct.unpack('<5Q', o)]}")
     assert not bad, f"{len(bad)} differ\n" + "\n".join(bad[:20])
+
+
+# ---- fp_torture under qemu, replayed ---------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[3]
+G = 0x5555_5555_5555_5555
+FTOI = {"fcvtzs", "fcvtzu", "fcvtns", "fcvtnu", "fcvtps", "fcvtpu", "fcvtms", "fcvtmu", "fcvtas",
+        "fcvtau"}
+
+
+def torture_lines(name):
+    """The instructions fp_torture.c runs for one of its case names (fadd.s, fcvtzs.w.d,
+    scvtf.d.x#16, fcmpz.s, ...), between loading d0, d1, d3 and reading d2."""
+    base, _, fix = name.partition("#")
+    op, *types = base.split(".")
+    fx = f", #{fix}" if fix else ""
+    if op in FTOI:
+        return [f"{op} {types[0]}9, {types[1]}0{fx}", "fmov d2, x9"]
+    if op in ("scvtf", "ucvtf"):
+        return ["fmov x9, d0", f"{op} {types[0]}2, {types[1]}9{fx}"]
+    if op == "fcvt":
+        return [f"fcvt {types[0]}2, {types[1]}0"]
+    t = types[0]
+    nzcv = ["mrs x9, nzcv", "fmov d2, x9"]
+    if op in ("fcmp", "fcmpe"):
+        return [f"{op} {t}0, {t}1"] + nzcv
+    if op in ("fcmpz", "fcmpez"):
+        return [f"{op[:-1]} {t}0, #0.0"] + nzcv
+    if op == "fccmp":                             # the condition holds: it compares
+        return ["msr nzcv, xzr", "movz x10, #0x4000, lsl #16", "msr nzcv, x10",
+                f"fccmp {t}0, {t}1, #0xa, eq"] + nzcv
+    if op == "fccmpe":                            # it does not: the immediate
+        return ["msr nzcv, xzr", f"fccmpe {t}0, {t}1, #0xa, eq"] + nzcv
+    if op in ("fmadd", "fmsub", "fnmadd", "fnmsub"):
+        return [f"{op} {t}2, {t}0, {t}1, {t}3"]
+    if op in ("fadd", "fsub", "fmul", "fdiv", "fnmul", "fmax", "fmin", "fmaxnm", "fminnm"):
+        return [f"{op} {t}2, {t}0, {t}1"]
+    return [f"{op} {t}2, {t}0"]
+
+
+def torture_output():
+    """fp_torture's output under qemu -cpu cortex-a53: built first (a missing toolchain is a
+    failure, as for the other ISAs' FP tests)."""
+    spec = importlib.util.spec_from_file_location("guest_build", REPO / "tests/guest/build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    missing = build.missing_tool("aarch64")
+    if missing is None and shutil.which("qemu-aarch64-static") is None:
+        missing = "qemu-aarch64-static"
+    if missing:
+        pytest.fail(f"{missing} is needed for the FP differential test (make deps)")
+    prog = build.build("fp_torture", "aarch64", progress=lambda s: None)
+    out = subprocess.run(["qemu-aarch64-static", "-cpu", "cortex-a53", str(prog)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return [line for line in out.stdout.splitlines() if not line.startswith("libm")]
+
+
+def s64(v):
+    return np.int64(v - (1 << 64) if v >> 63 else v)
+
+
+def test_fp_torture_against_qemu(mc):
+    lines = torture_output()
+    assert len(lines) > 200_000
+    decoded, bad = {}, []
+    for line in lines:
+        left, right = line.split(" -> ")
+        name, *operands = left.split()
+        values = dict(x.split("=") for x in operands)
+        want, want_fpsr = right.split()
+        if name not in decoded:
+            decoded[name] = [[int(v) for v in decode(w)] for w in assemble(torture_lines(name))]
+        mc.r[FPCR] = int(values["fpcr"], 16)
+        mc.r[FPSR] = 0
+        for reg, key in ((0, "a"), (1, "b"), (3, "c")):
+            mc.r[V0 + 2 * reg] = s64(int(values.get(key, "0"), 16))
+            mc.r[V0 + 2 * reg + 1] = 0
+        mc.r[V0 + 4] = s64(G)
+        for op, ilen, *args in decoded[name]:
+            mc.run_op(op, PC, *args)
+            assert mc.exit == Exit.NONE, line
+        got, fpsr = int(mc.r[V0 + 4]) & (1 << 64) - 1, int(mc.r[FPSR])
+        if (got, fpsr) != (int(want, 16), int(want_fpsr.split("=")[1], 16)):
+            bad.append(f"{line}   [ours {got:016x} fpsr={fpsr:x}]")
+    assert not bad, f"{len(bad)} of {len(lines)} differ:\n" + "\n".join(bad[:40])
