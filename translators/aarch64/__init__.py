@@ -17,6 +17,10 @@ Done: the A64 base integer ISA a user program executes --
                 rounding modes, DN and FZ, FPSR flags, Arm NaN propagation
   a64_vmem.py   loads and stores of the V registers: ldr/str B-Q in every addressing mode,
                 pairs, literals, LD1-LD4/ST1-ST4 (multiple structures, single lanes, LDnR)
+  a64_simd.py   the AdvSIMD (NEON) data processing glibc's string routines, gcc's vectorizer
+                and busybox use: three same/different, two-register misc, across lanes,
+                permute, ext, tbl/tbx, copy (dup/ins/umov/smov), modified immediates, shifts
+                by immediate, the FP vector ops (FPCR/FPSR as a64_fp.py); every arrangement
   _dispatch.py  execute(op, ...) (python -m translators.gen_dispatch aarch64)
   cpu.py        register layout: X0..X30, SP at 31, NZCV as four slots; the XZR/SP accessors
   fetch.py, disasm.py (Arm syntax, canonical forms: no aliases)
@@ -27,7 +31,6 @@ pseudocode, and against qemu-aarch64-static -cpu cortex-a53 (a generated ELF run
 stepped through the dispatch: data processing, NZCV, loads/stores, pairs, exclusives).
 
 Missing, in the order the port needs them:
-  - the AdvSIMD (NEON) subset Debian's glibc and busybox execute
   - abi.py (ELF_MACHINE 183, syscall registers x8/x0-x5, clone order as riscv64, HWCAP =
     FP|ASIMD, HWCAP2 = 0, TLS in tpidr_el0), signal.py (the rt_sigframe with its FPSIMD record,
     the frame record, a return trampoline for handlers without SA_RESTORER), gdb.py
@@ -38,7 +41,8 @@ Missing, in the order the port needs them:
   - known gaps in what is done: ldxp/stxp of two X registers is not atomic as a whole
     (atomic.py has no 16-byte compare-and-swap; a64_mem.py says what can be lost); cntvct_el0
     counts retired instructions, not time; FPCR.AHP (the alternative half-precision format)
-    is ignored: fcvt to/from half is always IEEE
+    is ignored: fcvt to/from half is always IEEE; the AdvSIMD forms a64_simd.py's docstring
+    lists as absent (saturating narrows, by-element, polynomial, FP16, crypto ...) are SIGILL
 """
 from translators.aarch64._dispatch import execute
 from translators.aarch64.cpu import NREGS, PC, RES_ADDR, RES_VALUE, SP, new_regs

@@ -311,7 +311,8 @@ def test_corpus_decodes_to_its_rows_and_operands(words):
 
 def test_corpus_covers_every_row(words):
     seen = {id(match_row(w)) for w in words}
-    missing = [row.enc.name for row in ROWS if id(row) not in seen]
+    # the AdvSIMD rows have their corpus in test_a64_simd.py (every arrangement)
+    missing = [row.enc.name for row in ROWS if id(row) not in seen and row.enc.ext != "simd"]
     assert not missing
 
 
