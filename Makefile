@@ -2,7 +2,7 @@
 #
 #   make boot [ARCH=loongarch64]   install dependencies, build ARCH's rootfs (default riscv64),
 #                                  compile its engine, boot it
-#   make test        install dependencies; for every ISA in ARCHES build the rootfs and guest
+#   make test        install dependencies; for every ISA in TEST_ARCHES build the rootfs and guest
 #                    programs and compile the engine; run the normal tests
 #   make test-slow   the long tests (pytest -m slow)
 #   make deps | rootfs | warm | guest       single steps, for ARCH
@@ -16,8 +16,11 @@ PYTHON      ?= python3
 PYTEST_ARGS ?= -n auto --dist loadfile
 BOOT_ARGS   ?=
 ARCH        ?= riscv64
-# Every guest ISA: `make test` prepares each one's rootfs, guest programs and engine.
-ARCHES      := riscv64 loongarch64 aarch64
+# The ISAs `make test` prepares (rootfs, guest programs, engine) and tests. aarch64 is left out by
+# default for now: its engine takes ~16 minutes to compile on two cores, which with its tests
+# would take CI past its budget. `make test TEST_ARCHES="riscv64 loongarch64 aarch64"` adds it.
+TEST_ARCHES ?= riscv64 loongarch64
+export JITVM_TEST_ISAS := $(TEST_ARCHES)
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # qemu-user-static: the oracle for every ISA. gcc-riscv64-linux-gnu, gcc-aarch64-linux-gnu: the
 # guest compilers of riscv64 and aarch64 (loongarch64's is zig, from pip). gcc, libc6-dev:
@@ -105,12 +108,12 @@ oracle:
 	$(call say,qemu oracle: binfmt_misc for riscv64)
 	@$(SUDO) bash tests/guest/oracle_binfmt.sh
 
-test: deps $(ARCHES:%=rootfs-%) $(ARCHES:%=warm-%) $(ARCHES:%=guest-%) oracle
+test: deps $(TEST_ARCHES:%=rootfs-%) $(TEST_ARCHES:%=warm-%) $(TEST_ARCHES:%=guest-%) oracle
 	$(call say,tests: pytest -q -m 'not slow' $(PYTEST_ARGS))
 	@$(PYTHON) -m pytest -q -m 'not slow' $(PYTEST_ARGS)
 
 # pytest exits 5 when it selects no test; that is not a failure while no test is marked slow.
-test-slow: deps $(ARCHES:%=rootfs-%) $(ARCHES:%=guest-%)
+test-slow: deps $(TEST_ARCHES:%=rootfs-%) $(TEST_ARCHES:%=guest-%)
 	$(call say,slow tests: pytest -q -m slow $(PYTEST_ARGS))
 	@$(PYTHON) -m pytest -q -m slow $(PYTEST_ARGS) || { rc=$$?; \
 	    if [ $$rc = 5 ]; then echo "no slow tests selected"; else exit $$rc; fi; }

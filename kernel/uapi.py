@@ -1,9 +1,10 @@
 """Guest-visible constants and struct layouts for the file system calls.
 
 Values and layouts are the asm-generic ones (include/uapi/asm-generic/*.h) as used by riscv64 and
-loongarch64, little-endian, 64-bit `long`. Two known deviations are left to the ISA ABI modules:
-aarch64 swaps O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE (arch/arm64/include/uapi/asm/fcntl.h),
-and MIPS o32 has its own open flags, struct stat, termios ioctl numbers and 32-bit longs.
+loongarch64 and aarch64, little-endian, 64-bit `long`. An ISA whose values differ says so in its
+ABI module: aarch64 has its own O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE (abi.OPEN_FLAGS,
+translated at the system call boundary by open_flags_in/out); MIPS o32 has its own open flags,
+struct stat, termios ioctl numbers and 32-bit longs (not done yet).
 
 Structs are packed with `struct` format strings; each pack_* returns exactly the bytes the guest
 expects, so a syscall adapter only does `mm.write(ptr, pack_x(...))`.
@@ -20,6 +21,31 @@ O_NOATIME, O_CLOEXEC, O_SYNC = 0o1000000, 0o2000000, 0o4010000
 O_PATH, O_TMPFILE = 0o10000000, 0o20200000     # O_TMPFILE includes O_DIRECTORY
 # The status flags F_SETFL may change (fs/fcntl.c SETFL_MASK).
 SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME
+
+
+def open_flags_in(abi, flags):
+    """A guest's open(2)/fcntl flags in the values above: abi.OPEN_FLAGS maps each of the ISA's
+    own bits that differ (guest bit -> asm-generic bit); the others are the same."""
+    moved = abi.OPEN_FLAGS
+    if not moved:
+        return flags
+    out = flags & ~sum(moved)
+    for guest, generic in moved.items():
+        if flags & guest:
+            out |= generic
+    return out
+
+
+def open_flags_out(abi, flags):
+    """The other way: flags the kernel keeps, as the guest's ISA spells them (F_GETFL)."""
+    moved = abi.OPEN_FLAGS
+    if not moved:
+        return flags
+    out = flags & ~sum(moved.values())
+    for guest, generic in moved.items():
+        if flags & generic:
+            out |= guest
+    return out
 
 # ---- *at(2) flags ------------------------------------------------------------------------------
 AT_FDCWD = -100

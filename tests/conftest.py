@@ -16,6 +16,7 @@ Without the cross toolchain (`make deps` not run) these fixtures skip the test; 
 (CI=true) they fail instead, so a missing install step cannot hide behind skips.
 """
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -45,14 +46,38 @@ def pytest_configure(config):
                                        "program; run it for the ISAs that have that program")
 
 
+# The ISAs whose per-ISA slow sweeps (busybox's test suite, the syscall-CPU suite, the campaign,
+# whole-program torture runs) CI runs. aarch64 is new and not among them yet: its sweeps have
+# not been measured against CI's 90-minute budget. Its translator tests (tests/translators/aarch64)
+# and its normal-suite differential tests do run. JITVM_TEST_ALL_SLOW=1 runs every ISA's.
+SLOW_SWEEP_ISAS = ("riscv64", "loongarch64")
+
+
+# The ISAs under test: all of translators.ISAS unless JITVM_TEST_ISAS names some (the Makefile's
+# TEST_ARCHES sets it). A test for another ISA -- any parameter naming it (arch, isa, ...), or a
+# translator's own tests under tests/translators/<isa>/ -- is deselected.
+TESTED_ISAS = tuple(os.environ.get("JITVM_TEST_ISAS", "").split() or translators.ISAS)
+
+
+def _untested_isa(item, params):
+    untested = set(translators.ISAS) - set(TESTED_ISAS)
+    parts = Path(str(item.fspath)).parts
+    return (any(isinstance(v, str) and v in untested for v in params.values())
+            or (len(parts) > 2 and parts[-3] == "translators" and parts[-2] in untested))
+
+
 def pytest_collection_modifyitems(config, items):
     build, keep, drop = _guest_build(), [], []
     programs = {isa: set(build.targets(isa)) for isa in translators.ISAS}
+    all_slow = os.environ.get("JITVM_TEST_ALL_SLOW") == "1"
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         arch = params.get("arch")
         marker = item.get_closest_marker("isas")
         wrong_isa = arch is not None and marker is not None and arch not in marker.args
+        wrong_isa |= (arch is not None and not all_slow and arch not in SLOW_SWEEP_ISAS
+                      and item.get_closest_marker("slow") is not None)
+        wrong_isa |= _untested_isa(item, params)
         no_program = (arch is not None and item.get_closest_marker("guest_programs") is not None
                       and params.get("name") not in programs[arch])
         (drop if wrong_isa or no_program else keep).append(item)

@@ -29,7 +29,7 @@ from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_
                          F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_SETPIPE_SZ, F_UNLCK, F_WRLCK,
                          FD_CLOEXEC, FIOCLEX, FIONBIO, FIONCLEX, O_CLOEXEC, O_NONBLOCK, O_PATH,
                          SEEK_CUR, SEEK_END, SEEK_HOLE, SEEK_SET, SETFL_MASK, as_int, pack_stat,
-                         pack_statfs, unpack_iovecs)
+                         open_flags_in, open_flags_out, pack_statfs, unpack_iovecs)
 
 # Linux caps one read/write at MAX_RW_COUNT (2 GiB - 4 KiB); we cap lower so a huge count cannot
 # make the kernel allocate gigabytes. Callers loop on short counts, as POSIX allows.
@@ -289,11 +289,11 @@ def sys_fcntl(t, fd, cmd, arg):
         fds.set_cloexec(fd, bool(arg & FD_CLOEXEC))
         return 0
     if cmd == F_GETFL:
-        return f.flags
+        return open_flags_out(t.kernel.abi, f.flags)
     if f.flags & O_PATH:
         raise Errno(EBADF)
     if cmd == F_SETFL:
-        f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK)
+        f.flags = (f.flags & ~SETFL_MASK) | (open_flags_in(t.kernel.abi, arg) & SETFL_MASK)
         return 0
     if cmd in _LOCK_CMDS:
         return _fcntl_lock(t, f, cmd, arg)

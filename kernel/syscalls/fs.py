@@ -31,7 +31,8 @@ from kernel.uapi import (AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, A
                          RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
                          S_IFREG,
                          S_IFSOCK, STATX__RESERVED, UTIME_NOW, UTIME_OMIT, X_OK,
-                         as_int, pack_stat, pack_statfs, pack_statx, unpack_timespec)
+                         as_int, open_flags_in, pack_stat, pack_statfs, pack_statx,
+                         unpack_timespec)
 from kernel.vfs import MAXSYMLINKS, PATH_MAX, Location
 
 U32 = 0xFFFFFFFF
@@ -110,7 +111,7 @@ def _may_delete(t, d, name):
 
 # ---- open --------------------------------------------------------------------------------------
 def sys_openat(t, dirfd, pathname, flags, mode):
-    flags &= U32
+    flags = open_flags_in(t.kernel.abi, flags & U32)
     path = read_path(t, pathname)
     fs = t.proc.fs
     if flags & O_TMPFILE == O_TMPFILE:

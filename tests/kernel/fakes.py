@@ -8,6 +8,7 @@ from kernel.sched import WouldBlock
 from kernel.syscalls import fd as F
 from kernel.syscalls import net as N
 from kernel.uapi import AF_UNIX, MSGHDR, SOCK_STREAM, SOL_SOCKET, unpack_cmsgs
+from translators.riscv64 import abi as riscv64_abi
 
 
 class FakeMM:
@@ -49,8 +50,9 @@ class FakeMM:
 
 
 class FakeKernel:
-    """Records the signals the kernel code sends."""
+    """Records the signals the kernel code sends; its ABI is riscv64's (asm-generic values)."""
     net = "guest"
+    abi = riscv64_abi
 
     def __init__(self):
         self.signals = []

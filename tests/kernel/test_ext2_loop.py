@@ -29,6 +29,7 @@ from kernel.uapi import (AT_FDCWD, BLKGETSIZE64, BLKROGET, BLKSSZGET, LO_FLAGS_A
                          makedev)
 from kernel.vfs import FsContext
 from tests.kernel.fakes import FakeMM
+from translators.riscv64 import abi as riscv64_abi
 
 MS_RDONLY = 1
 MKE2FS = shutil.which("mke2fs") or shutil.which("mke2fs", path="/sbin:/usr/sbin")
@@ -219,6 +220,8 @@ def test_nothing_is_written(tmp_path, tree):
 
 # ---- the loop driver and mount(2), through the system calls ------------------------------------
 class Kernel:
+    abi = riscv64_abi           # asm-generic open flags
+
     def __init__(self):
         self.klog, self.processes = [], {}
 

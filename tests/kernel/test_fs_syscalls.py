@@ -22,7 +22,7 @@ from kernel.uapi import (AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLO
                          SEEK_SET, TCGETS, TIOCGWINSZ, TMPFS_MAGIC, UTIME_NOW, UTIME_OMIT, R_OK,
                          W_OK, X_OK)
 from kernel.vfs import FsContext
-from tests.kernel.fakes import FakeMM
+from tests.kernel.fakes import FakeKernel, FakeMM
 
 
 class Proc:
@@ -34,7 +34,7 @@ class Proc:
 
 class Thread:
     def __init__(self, rootdir):
-        self.proc = Proc(rootdir)
+        self.proc, self.kernel = Proc(rootdir), FakeKernel()
 
     def __call__(self, fn, *args):
         """Call an adapter; str arguments become NUL-terminated guest strings."""

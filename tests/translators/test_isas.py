@@ -8,8 +8,8 @@ import translators
 MODULES = ("encodings", "decoder", "cpu", "abi", "signal", "fetch", "disasm", "_dispatch")
 ABI_NAMES = ("ELF_MACHINE", "SYSCALL_NAMES", "PC", "SP", "TP", "RA", "SYSCALL_NR", "SYSCALL_ARGS",
              "SYSCALL_RET", "SYSCALL_INSN_LEN", "CLONE_ARGS_ORDER", "STACK_ALIGN", "HWCAP",
-             "PLATFORM", "UNAME_MACHINE", "BREAK_SIGNALS", "ILLEGAL_SIGINFO", "SHMLBA", "cpuinfo",
-             "sigframe")
+             "HWCAP2", "SA_RESTORER", "OPEN_FLAGS", "PLATFORM", "UNAME_MACHINE", "BREAK_SIGNALS",
+             "ILLEGAL_SIGINFO", "SHMLBA", "cpuinfo", "sigframe")
 SIGFRAME_NAMES = ("FRAME_SIZE", "TRAMPOLINE", "MINSIGSTKSZ", "build_frame", "restore_frame",
                   "enter_handler")
 

@@ -7,7 +7,7 @@ Menu (the Arm ARM's classes; encodings.py has the rows):
                     bsl bit bif;
                     FP: fadd fsub fmul fdiv fmla fmls fmax fmin fmaxnm fminnm fabd faddp fcmeq
                     fcmge fcmgt (the compares, fabd, add/sub/cm*/[su]shl also scalar)
-  two-reg misc      rev64 rev32 rev16 saddlp uaddlp cls clz cnt not rbit cmgt/cmge/cmeq/cmle/
+  two-reg misc      rev64 rev32 rev16 saddlp uaddlp sadalp uadalp cls clz cnt not rbit cmgt/cmge/cmeq/cmle/
                     cmlt #0 abs neg xtn(2); FP: fabs fneg fsqrt fcvtzs fcvtzu scvtf ucvtf
                     fcmgt/fcmeq/fcmlt/fcmge/fcmle #0 frintn/m/p/z/a/x/i fcvtl(2) fcvtn(2)
                     (single <-> double only)
@@ -721,19 +721,22 @@ def exec_xtn(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 
 
 @jit(inline="never")
-def addlp(r, rd, rn, q, size, signed):
-    """saddlp/uaddlp: adjacent pairs of e-bit lanes summed into 2e-bit lanes."""
+def addlp(r, rd, rn, q, size, signed, acc=False):
+    """saddlp/uaddlp: adjacent pairs of e-bit lanes summed into 2e-bit lanes; acc (sadalp,
+    uadalp): added to Vd's 2e-bit lanes."""
     if size == 3:
         return False
     e = 8 << size
     alo, ahi = vget(r, rn)
+    dlo, dhi = vget(r, rd)
     lo = hi = np.int64(0)
     for i in range((64 << q) // (2 * e)):
         x = lane(alo, ahi, 2 * i, e)
         y = lane(alo, ahi, 2 * i + 1, e)
         if signed:
             x, y = sx(x, e), sx(y, e)
-        lo, hi = put(lo, hi, i, 2 * e, x + y)
+        s = x + y + (lane(dlo, dhi, i, 2 * e) if acc else np.int64(0))
+        lo, hi = put(lo, hi, i, 2 * e, s)
     vset(r, rd, lo, hi, q)
     return True
 
@@ -746,6 +749,16 @@ def exec_saddlp(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 @jit(inline="never")
 def exec_uaddlp(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     return pc + ilen if addlp(r, rd, rs1, rm, imm, False) else illegal(m, pc)
+
+
+@jit(inline="never")
+def exec_sadalp(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+    return pc + ilen if addlp(r, rd, rs1, rm, imm, True, True) else illegal(m, pc)
+
+
+@jit(inline="never")
+def exec_uadalp(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+    return pc + ilen if addlp(r, rd, rs1, rm, imm, False, True) else illegal(m, pc)
 
 
 SADDLV, UADDLV, SMAXV, UMAXV, SMINV, UMINV, ADDV = range(7)

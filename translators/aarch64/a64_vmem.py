@@ -38,6 +38,8 @@ def vload(r, m, t, va, scale):
     """Load 1 << scale bytes into Vt (zero-extended to 128 bits); False when it faulted."""
     if scale == 4:
         lo = load_u64(m, va)
+        if faulted(m):          # the fault is the first half's (its address is the one reported)
+            return False
         hi = load_u64(m, va + 8)
     else:
         lo = load(m, va, scale, False)

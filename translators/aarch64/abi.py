@@ -1,13 +1,15 @@
 """aarch64 Linux ABI facts, as data (AAPCS64 + arch/arm64/include/uapi). The kernel reads these; it
 never names an aarch64 register itself.
 """
-from translators.asm_generic import SYSCALL_NAMES  # noqa: F401  (the whole table)
+from translators.asm_generic import SYSCALL_NAMES as _GENERIC
 from translators.aarch64 import cpu
 from translators.aarch64 import signal as sigframe   # rt_sigframe layout, build/restore
 
 ELF_MACHINE = 183            # EM_AARCH64
 ELF_CLASS = 64
-# arm64 uses the asm-generic table whole (renameat, getrlimit, newfstatat and fstat included).
+# The asm-generic table with renameat (arm64 defines __ARCH_WANT_RENAMEAT; glibc's rename() uses
+# it), and getrlimit/setrlimit, newfstatat and fstat, which the generic table has already.
+SYSCALL_NAMES = {**_GENERIC, 38: "renameat"}
 
 # UserContext mapping: where the kernel finds pc, sp, tls, the syscall number/arguments/result.
 PC = cpu.PC
@@ -30,6 +32,9 @@ HWCAP2 = 0                   # AT_HWCAP2: arm64 always supplies it
 # struct sigaction has sa_restorer (handler, flags, restorer, mask) and SA_RESTORER means "return
 # there" -- musl sets it, glibc does not (then the kernel's trampoline, sigframe.TRAMPOLINE).
 SA_RESTORER = 0x04000000
+# open(2) flags where arm64 differs from asm-generic (arch/arm64/include/uapi/asm/fcntl.h):
+# guest bit -> the asm-generic bit the kernel uses (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE)
+OPEN_FLAGS = {0o40000: 0o200000, 0o100000: 0o400000, 0o200000: 0o40000, 0o400000: 0o100000}
 PLATFORM = "aarch64"
 SHMLBA = 4 * 4096       # shmat alignment: 4 * PAGE_SIZE (arch/arm64/include/asm/shmparam.h)
 UNAME_MACHINE = "aarch64"

@@ -403,7 +403,7 @@ def _simd(name, rd, rn, rm_reg, q, imm):
         return f"{mn}{'2' if q else ''} {V(rd, size)}, {V(rn, size + 1, 1)}"
     if name == "fcvtl":
         return f"fcvtl{'2' if q else ''} {V(rd, 3, 1)}, {V(rn, 2)}"
-    if name in ("saddlp", "uaddlp"):
+    if name in ("saddlp", "uaddlp", "sadalp", "uadalp"):
         return f"{mn} {V(rd, size + 1)}, {V(rn, size)}"
     if name in ("saddlv", "uaddlv"):
         return f"{mn} {S(rd, size + 1)}, {V(rn, size)}"

@@ -31,6 +31,7 @@ STACK_ALIGN = 16
 HWCAP = 0x01 | 0x02 | 0x04 | 0x08 | 0x40
 HWCAP2 = None               # no AT_HWCAP2 in the auxiliary vector
 SA_RESTORER = 0              # no sa_restorer in struct sigaction: handlers return to TRAMPOLINE
+OPEN_FLAGS = {}              # open(2) flags: the asm-generic values (kernel/uapi.py)
 PLATFORM = "loongarch"
 SHMLBA = 64 << 10       # shmat alignment, forced (arch/loongarch/include/asm/shmparam.h)
 UNAME_MACHINE = "loongarch64"

@@ -24,6 +24,7 @@ STACK_ALIGN = 16
 HWCAP = sum(1 << (ord(c) - ord("a")) for c in "imafdc")    # AT_HWCAP: one bit per base letter
 HWCAP2 = None               # no AT_HWCAP2 in the auxiliary vector
 SA_RESTORER = 0              # no sa_restorer in struct sigaction: handlers return to TRAMPOLINE
+OPEN_FLAGS = {}              # open(2) flags: the asm-generic values (kernel/uapi.py)
 PLATFORM = "riscv64"
 SHMLBA = 4096           # shmat alignment: PAGE_SIZE (asm-generic)
 UNAME_MACHINE = "riscv64"

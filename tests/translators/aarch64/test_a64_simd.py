@@ -86,7 +86,7 @@ def simd_cases(rnd):
         for a in ALL:
             add(f"{mn} {v(0, a)}, {v(1, a)}, #0")
         add(f"{mn} d0, d1, #0")
-    for mn in ("saddlp", "uaddlp"):
+    for mn in ("saddlp", "uaddlp", "sadalp", "uadalp"):
         for a, w in (("8b", "4h"), ("16b", "8h"), ("4h", "2s"), ("8h", "4s"), ("2s", "1d"),
                      ("4s", "2d")):
             add(f"{mn} {v(0, w)}, {v(1, a)}")
