@@ -1,7 +1,7 @@
-"""The aarch64 translator -- WORK IN PROGRESS, not registered: translators.ISAS, ELF_MACHINES,
-the Makefile's ARCHES and the CLI do not name it yet, so nothing runs it but its unit tests.
-
-Done: the A64 base integer ISA a user program executes --
+"""The aarch64 translator (A64 user level as a Cortex-A53 runs it: base integer, scalar FP and the
+AdvSIMD subset real programs use) -- registered, partial: see "Missing" below. The same module
+names as every translator, plus abi.py, signal.py (the rt_sigframe with its FPSIMD and frame
+records) and gdb.py --
   encodings.py  the encoding table in the Arm ARM's classes and field names (validated on import)
   decoder.py    decode(inst), NAMES, ENDS_BLOCK -- derived from the table
   a64_base.py   data processing, immediate and register (add/sub/logical incl. bitmask
@@ -30,13 +30,8 @@ hand-computed cases, on random llvm-assembled instructions against a model of th
 pseudocode, and against qemu-aarch64-static -cpu cortex-a53 (a generated ELF run by qemu and
 stepped through the dispatch: data processing, NZCV, loads/stores, pairs, exclusives).
 
-Missing, in the order the port needs them:
-  - abi.py (ELF_MACHINE 183, syscall registers x8/x0-x5, clone order as riscv64, HWCAP =
-    FP|ASIMD, HWCAP2 = 0, TLS in tpidr_el0), signal.py (the rt_sigframe with its FPSIMD record,
-    the frame record, a return trampoline for handlers without SA_RESTORER), gdb.py
-  - the rootfs (jitvm/rootfs.py, tests/guest/build.py toolchains) and differential tests
-    against qemu-aarch64-static -cpu cortex-a53
-  - registration: translators.ISAS and ELF_MACHINES, the Makefile's ARCHES, the CLI
+Missing:
+  - TBI (Linux ignores the top byte of user data addresses; here such an address faults)
   - LSE atomics, PAC, BTI, MTE, CRC32 are deliberately absent (not advertised: SIGILL)
   - known gaps in what is done: ldxp/stxp of two X registers is not atomic as a whole
     (atomic.py has no 16-byte compare-and-swap; a64_mem.py says what can be lost); cntvct_el0
