@@ -544,8 +544,10 @@ def build_debian_rootfs(arch: str, rebuild: bool = False, progress=print) -> Pat
     deb, = debpkg.download(["busybox-static"], debarch, cache_root() / "apt" / debarch,
                            work / "debs", p.note)
     debpkg.unpack(deb, work / "pkg")
-    busybox = next(f for f in (work / "pkg" / "bin" / "busybox", work / "pkg/usr/bin/busybox")
-                   if f.exists())
+    found = [f for f in (work / "pkg/bin/busybox", work / "pkg/usr/bin/busybox") if f.exists()]
+    if not found:
+        raise RuntimeError(f"{deb.name} holds no bin/busybox or usr/bin/busybox")
+    busybox = found[0]
     p.step(f"listing its applets (busybox --list-full under qemu-{arch})")
     from jitvm.qemu import QEMU, qemu_command
     qemu = qemu_command(arch)

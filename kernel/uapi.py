@@ -23,29 +23,25 @@ O_PATH, O_TMPFILE = 0o10000000, 0o20200000     # O_TMPFILE includes O_DIRECTORY
 SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME
 
 
+def _move_bits(flags, moves):
+    """flags with each bit `src` of moves (src, dst) pairs moved to `dst`."""
+    out = flags & ~sum(src for src, _ in moves)
+    for src, dst in moves:
+        if flags & src:
+            out |= dst
+    return out
+
+
 def open_flags_in(abi, flags):
     """A guest's open(2)/fcntl flags in the values above: abi.OPEN_FLAGS maps each of the ISA's
     own bits that differ (guest bit -> asm-generic bit); the others are the same."""
-    moved = abi.OPEN_FLAGS
-    if not moved:
-        return flags
-    out = flags & ~sum(moved)
-    for guest, generic in moved.items():
-        if flags & guest:
-            out |= generic
-    return out
+    return _move_bits(flags, abi.OPEN_FLAGS.items())
 
 
 def open_flags_out(abi, flags):
     """The other way: flags the kernel keeps, as the guest's ISA spells them (F_GETFL)."""
-    moved = abi.OPEN_FLAGS
-    if not moved:
-        return flags
-    out = flags & ~sum(moved.values())
-    for guest, generic in moved.items():
-        if flags & generic:
-            out |= guest
-    return out
+    return _move_bits(flags, [(generic, guest) for guest, generic in abi.OPEN_FLAGS.items()])
+
 
 # ---- *at(2) flags ------------------------------------------------------------------------------
 AT_FDCWD = -100

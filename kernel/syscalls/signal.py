@@ -38,7 +38,7 @@ def _write_set(t, ptr, mask):
 # ---- handlers and masks -------------------------------------------------------------------------
 def sys_rt_sigaction(t, sig, act, oact, sigsetsize):
     """struct sigaction as asm-generic lays it out: handler, flags, mask (24 bytes) -- or, where
-    the ABI has SA_RESTORER (arm64), handler, flags, restorer, mask (32 bytes)."""
+    the ABI has SA_RESTORER, handler, flags, restorer, mask (32 bytes)."""
     sig = _signo(sig)
     if sigsetsize != SIGSET_SIZE:
         raise Errno(EINVAL)

@@ -89,6 +89,21 @@ def t(root):
     return Thread(str(root))
 
 
+def test_an_isas_own_open_flags_are_translated_both_ways(root):
+    """arm64 spells O_DIRECTORY and O_NOFOLLOW with other bits (abi.OPEN_FLAGS): its
+    O_NOFOLLOW on a symlink must give ELOOP, its O_DIRECTORY on a file ENOTDIR, and F_GETFL
+    must hand its own bits back."""
+    from translators.aarch64 import abi
+    t = Thread(str(root))
+    t.kernel = type("Arm64Kernel", (FakeKernel,), {"abi": abi})()
+    a64_directory, a64_nofollow = 0o40000, 0o100000
+    t(S.sys_symlinkat, "/etc/passwd", AT_FDCWD, "/etc/l")
+    assert t.err(S.sys_openat, AT_FDCWD, "/etc/l", a64_nofollow, 0) == ELOOP
+    assert t.err(S.sys_openat, AT_FDCWD, "/etc/passwd", a64_directory, 0) == ENOTDIR
+    fd = t(S.sys_openat, AT_FDCWD, "/etc", a64_directory, 0)
+    assert t(F.sys_fcntl, fd, F_GETFL, 0) & (a64_directory | O_DIRECTORY) == a64_directory
+
+
 # ---- openat / close / read / write ---------------------------------------------------------------
 def test_open_read_close(t):
     fd = t.open("/etc/passwd")
