@@ -72,8 +72,9 @@ FORWARD_HELP = ("listen on the host's 127.0.0.1:HOSTPORT and hand each connectio
 SMP_HELP = ("number of virtual CPUs (default 1). Each runs guest threads on a host thread of "
             "its own, in parallel: compiled guest code runs without Python's GIL; the kernel "
             "itself runs on one CPU at a time")
-DEBIAN_HELP = ("use the root file system around Debian's own busybox-static binary (`jitvm "
-               "rootfs --arch A --debian` builds it) instead of the source-built one")
+DEBIAN_HELP = ("use the root file system of Debian's own binaries -- busybox-static, bash, "
+               "coreutils and their libraries (`jitvm rootfs --arch A --debian` builds it) -- "
+               "instead of the source-built one")
 SYSCALL_CPU_HELP = ("dedicate CPU 0 to system calls (needs --smp 2 or more): the other CPUs run "
                     "only guest code and hand every system call to CPU 0 through a submission "
                     "queue, parking the thread until it completes (zCore's experiment; "
@@ -177,7 +178,9 @@ examples:
                    help="a monitor console on unix:PATH, tcp:PORT (or a bare PATH or PORT): "
                         "CPUs, processes, registers, memory, the translator, while the program "
                         "runs; connect with `jitvm monitor ADDRESS`")
-    r.add_argument("program", metavar="PROGRAM", help="the guest executable (host path)")
+    r.add_argument("program", metavar="PROGRAM",
+                   help="the guest executable: a host path; with --arch, an absolute path the "
+                        "host has no program of that ISA at is looked up in the rootfs")
     r.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                    help="arguments passed to PROGRAM")
 
@@ -206,9 +209,9 @@ examples:
     f.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES, help=ARCH_HELP)
     f.add_argument("--rebuild", action="store_true", help="build again even if it exists")
     f.add_argument("--debian", action="store_true",
-                   help="build the rootfs around Debian's own busybox-static package for the "
-                        "ISA instead (fetched with apt into a state directory of its own; "
-                        "aarch64)")
+                   help="build the rootfs of Debian's own packages for the ISA instead: "
+                        "busybox-static, bash, coreutils and the libraries they need (fetched "
+                        "with apt into a state directory of its own; aarch64)")
 
     s = sub.add_parser("syscalls",
                        help="list the system calls of an ISA: implemented, stub, missing",
@@ -316,10 +319,41 @@ def root_dir(a, arch):
     return root
 
 
+def _head(path):
+    """The first 20 bytes of the host file (enough for detect_arch); None if it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(20)
+    except OSError:
+        return None
+
+
+def program_path(a):
+    """The host path PROGRAM names. A host path, as for qemu-user -- but with --arch, an absolute
+    PROGRAM that the host has only as something else (no such file, or an ELF for another
+    machine: the host's own /bin/bash) and the rootfs has as an arch program is the rootfs's,
+    symlinks followed inside it: `jitvm run --arch aarch64 --debian /bin/bash` runs Debian's."""
+    from pathlib import Path
+
+    from jitvm import rootfs as rootfs_mod
+    from jitvm.elfdeps import resolve
+    if a.arch == "auto" or not os.path.isabs(a.program) or (a.rootfs and a.debian):
+        return a.program
+    head = _head(a.program)
+    if head is not None and (head[:4] != b"\x7fELF" or detect_arch(head) == a.arch):
+        return a.program            # the arch's program, a script, or what the kernel refuses
+    root = Path(a.rootfs or rootfs_mod.default_path(a.arch, debian=a.debian))
+    inside = resolve(root, a.program) if root.is_dir() else None
+    if inside is not None and inside.is_file() and detect_arch(_head(inside) or b"") == a.arch:
+        return str(inside)
+    return a.program
+
+
 def cmd_run(a):
     if a.engine == "python":
         os.environ["JITVM_ENGINE"] = "python"
-    data = read_program(a.program)
+    program = program_path(a)
+    data = read_program(program)
     arch = a.arch
     if arch == "auto":
         arch = detect_arch(data) or DEFAULT_ISA     # the kernel then says what is wrong
@@ -336,7 +370,7 @@ def cmd_run(a):
     started = time.perf_counter()
     try:
         # the kernel's name for it is absolute: /proc/self/exe must be (glibc asserts it)
-        status, proc = run_program(machine, root, data, os.path.abspath(a.program), argv, envp,
+        status, proc = run_program(machine, root, data, os.path.abspath(program), argv, envp,
                                    cwd=guest_cwd(root), strace=a.strace,
                                    debug=bool(os.environ.get("JITVM_DEBUG")),
                                    syscall_cpu=a.syscall_cpu, gdb_port=a.gdb,

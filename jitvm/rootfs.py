@@ -17,6 +17,8 @@ Everything lives under the cache root, JITVM_CACHE or ~/.cache/jitvm:
   src/busybox/              unpacked source package (shared by all arches)
   build/busybox-<arch>/     out-of-tree build and build.log
   rootfs/<arch>/            the result; rootfs/<arch>.stamp says what built it
+  rootfs/<arch>-debian/     `--debian`: Debian's own busybox-static, bash, coreutils and their
+                            libraries instead (build_debian_rootfs; apt's state in apt/<debarch>/)
 
 A second run returns at once unless the busybox version, the config changes (the arch's
 TOOLCHAINS entry included) or the layout below changed (or --rebuild). Stdlib only: this runs before `pip install` (only the zig toolchain needs
@@ -447,29 +449,36 @@ def build_busybox(srcdir: Path, build: Path, arch: str, log: Path):
     _run(make + ["busybox", "busybox.links"], log)
 
 
-def _assemble(busybox: Path, links: list, out: Path, arch: str):
-    """Write the rootfs: busybox, its applet links (paths such as /usr/bin/awk), /etc, the
-    empty directories and the arch's glibc runtime."""
+def _assemble(busybox: Path, links: list, out: Path, arch: str, packages=(),
+              install=True):
+    """Write the rootfs in <out>.tmp: the .deb `packages` unpacked, busybox and its applet links
+    (paths such as /usr/bin/awk) where the packages left them free, /etc, the empty directories
+    and -- without packages -- the arch's glibc runtime (Debian's libc6 brings its own). With
+    install, <out>.tmp then replaces out; the return value is the directory written."""
+    from jitvm import debpkg
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     for d in EMPTY_DIRS:
         (tmp / d).mkdir(parents=True, exist_ok=True)
     (tmp / "tmp").chmod(0o1777)
+    for deb in packages:
+        debpkg.unpack(deb, tmp)
     shutil.copy2(busybox, tmp / "bin" / "busybox")
-    for applet in links:                          # e.g. /usr/bin/awk
+    for applet in _busybox_links(tmp, links):
         dst = tmp / applet.lstrip("/")
-        if applet == "/bin/busybox" or os.path.lexists(dst):
-            continue
         dst.parent.mkdir(parents=True, exist_ok=True)
         os.symlink("/bin/busybox", dst)
     if not os.path.lexists(tmp / "sbin" / "init"):
         os.symlink("/bin/busybox", tmp / "sbin" / "init")
     for name, body in ETC.items():
         (tmp / "etc" / name).write_text(body)
-    _install_glibc(tmp, arch)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
-    return len(links)
+    if not packages:
+        _install_glibc(tmp, arch)
+    if install:
+        shutil.rmtree(out, ignore_errors=True)
+        tmp.rename(out)
+        return out
+    return tmp
 
 
 def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -> Path:
@@ -510,45 +519,91 @@ def build_rootfs(arch: str = "riscv64", rebuild: bool = False, progress=print) -
     p.step(f"assembling rootfs in {out}")
     links = [line.strip() for line in (build / "busybox.links").read_text().splitlines()
              if line.strip()]
-    n = _assemble(build / "busybox", links, out, arch)
+    _assemble(build / "busybox", links, out, arch)
     stamp.write_text(json.dumps(want) + "\n")
-    p.note(f"done: {n} applets, {time.monotonic() - p.t0:.0f}s in all")
+    p.note(f"done: {len(links)} applets, {time.monotonic() - p.t0:.0f}s in all")
     return out
 
 
-# ---- a rootfs around Debian's own busybox-static ------------------------------------------------
+# ---- a rootfs of Debian's own programs -----------------------------------------------------------
 
 # jitvm ISA -> Debian architecture with a busybox-static package in bookworm (riscv64 was not a
 # release architecture of bookworm, loong64 is only in sid).
 DEBIAN_ARCH = {"aarch64": "arm64", "mipsel": "mipsel"}
+# The dynamically linked Debian packages the Debian rootfs holds beside busybox-static; the
+# shared libraries they need come with them (debian_packages).
+DEBIAN_PROGRAMS = ("bash", "coreutils")
+# The directories a command is looked up in (/etc/profile's PATH): a busybox applet link is left
+# out where a package ships a command of that name in any of them, so the package's runs
+# whatever the PATH order (coreutils' stat is /usr/bin/stat, busybox's /bin/stat).
+BIN_DIRS = ("bin", "sbin", "usr/bin", "usr/sbin")
+# Bump when what build_debian_rootfs writes changes.
+DEBIAN_LAYOUT_VERSION = 2
+
+
+def _debian_layout_hash() -> str:
+    text = json.dumps([DEBIAN_LAYOUT_VERSION, ETC, EMPTY_DIRS, BIN_DIRS, DEBIAN_PROGRAMS])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _is_library_package(fields) -> bool:
+    """Debian puts shared library packages in section libs (Policy 8); following only those
+    from bash and coreutils leaves out base-files, debianutils, awk, ... which programs do not
+    load."""
+    return fields.get("Section", "").split("/")[-1] == "libs"
+
+
+def debian_packages(debarch: str, progress=print) -> list[str]:
+    """busybox-static, DEBIAN_PROGRAMS and the library packages they depend on, recursively."""
+    from jitvm import debpkg
+    return debpkg.closure(["busybox-static", *DEBIAN_PROGRAMS], debarch,
+                          cache_root() / "apt" / debarch, _is_library_package, progress)
+
+
+def _busybox_links(root: Path, links: list) -> list:
+    """The applet paths (e.g. /usr/bin/awk) to link to busybox in root, which already holds the
+    packages' files: those whose path and command name no package took (see BIN_DIRS)."""
+    taken = {n for d in BIN_DIRS if (root / d).is_dir() for n in os.listdir(root / d)}
+    return [a for a in links if a != "/bin/busybox" and not os.path.lexists(root / a.lstrip("/"))
+            and not (os.path.dirname(a).lstrip("/") in BIN_DIRS and os.path.basename(a) in taken)]
 
 
 def build_debian_rootfs(arch: str, rebuild: bool = False, progress=print) -> Path:
-    """Build (once) and return a rootfs whose busybox is Debian's busybox-static package for
-    arch, as Debian built it -- software nobody here compiled. The applet list comes from the
-    binary itself (`busybox --list-full` under qemu-user, -cpu as tests/differential.py says)."""
-    from jitvm import debpkg
+    """Build (once) and return a rootfs of Debian's own binaries for arch, as Debian built them
+    -- software nobody here compiled: busybox-static (/bin/busybox and its applet links: /bin/sh,
+    init, mount, vi, ...), bash and coreutils (ls, sort, date, ... replace those applets), and
+    every shared library these need (libc6 and ld.so, libtinfo6, libacl1, libselinux1, ...) in
+    Debian's layout (/lib/<triplet>/, /usr/lib/<triplet>/). The applet list comes from the binary
+    itself (`busybox --list-full` under qemu-user, -cpu as jitvm/qemu.py says). Every ELF file's
+    interpreter and DT_NEEDED libraries are checked to be in the result (jitvm/elfdeps.py): a
+    missing one fails the build, not a guest program later."""
+    from jitvm import debpkg, elfdeps
     if arch not in DEBIAN_ARCH:
         raise RuntimeError(f"Debian (bookworm) has no busybox-static package for {arch}; "
                            f"--debian works for {', '.join(DEBIAN_ARCH)}")
     out = default_path(arch, debian=True)
     stamp = out.with_name(out.name + ".stamp")
     have = json.loads(stamp.read_text()) if stamp.exists() else {}
-    if not rebuild and have.get("layout") == _layout_hash(arch) and (out / "bin/busybox").exists():
+    if (not rebuild and have.get("layout") == _debian_layout_hash()
+            and (out / "bin/busybox").exists()):
         return out
-    p = _Progress(progress, 3)
+    p = _Progress(progress, 5)
     debarch = DEBIAN_ARCH[arch]
-    p.step(f"fetching Debian's busybox-static:{debarch} (apt, a state directory of its own)")
+    p.step(f"resolving busybox-static, {', '.join(DEBIAN_PROGRAMS)} and their libraries for "
+           f"{debarch} (apt, a state directory of its own)")
+    names = debian_packages(debarch, p.note)
+    p.note(" ".join(names))
+    p.step(f"fetching {len(names)} packages")
     work = cache_root() / "build" / f"busybox-{arch}-debian"
     shutil.rmtree(work, ignore_errors=True)
-    deb, = debpkg.download(["busybox-static"], debarch, cache_root() / "apt" / debarch,
-                           work / "debs", p.note)
-    debpkg.unpack(deb, work / "pkg")
+    debs = debpkg.download(names, debarch, cache_root() / "apt" / debarch, work / "debs", p.note)
+    bbdeb = debs[names.index("busybox-static")]
+    debpkg.unpack(bbdeb, work / "pkg")
     found = [f for f in (work / "pkg/bin/busybox", work / "pkg/usr/bin/busybox") if f.exists()]
     if not found:
-        raise RuntimeError(f"{deb.name} holds no bin/busybox or usr/bin/busybox")
+        raise RuntimeError(f"{bbdeb.name} holds no bin/busybox or usr/bin/busybox")
     busybox = found[0]
-    p.step(f"listing its applets (busybox --list-full under qemu-{arch})")
+    p.step(f"listing busybox's applets (busybox --list-full under qemu-{arch})")
     from jitvm.qemu import QEMU, qemu_command
     qemu = qemu_command(arch)
     if qemu is None:
@@ -558,9 +613,23 @@ def build_debian_rootfs(arch: str, rebuild: bool = False, progress=print) -> Pat
         raise RuntimeError(f"busybox --list-full failed under qemu: {r.stderr}")
     links = ["/" + line.strip() for line in r.stdout.splitlines() if line.strip()]
     p.step(f"assembling rootfs in {out}")
-    n = _assemble(busybox, links, out, arch)
-    stamp.write_text(json.dumps({"deb": debpkg.version(deb), "layout": _layout_hash(arch)}) + "\n")
-    p.note(f"done: Debian's busybox {debpkg.version(deb)}, {n} applets, "
+    tmp = _assemble(busybox, links, out, arch,
+                    packages=[d for d in debs if d != bbdeb], install=False)
+    p.step("checking every ELF file's interpreter and libraries")
+    problems = elfdeps.missing(tmp)
+    if problems:
+        raise RuntimeError(f"the {arch} Debian rootfs in {tmp} lacks what its programs load "
+                           f"(a library package not followed from {', '.join(DEBIAN_PROGRAMS)}?):"
+                           "\n  " + "\n  ".join(problems))
+    n = sum(1 for a in links if os.path.islink(tmp / a.lstrip("/"))
+            and os.readlink(tmp / a.lstrip("/")) == "/bin/busybox")
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    versions = {name: debpkg.version(deb) for name, deb in zip(names, debs)}
+    stamp.write_text(json.dumps({"debs": versions, "layout": _debian_layout_hash()}) + "\n")
+    p.note(f"done: Debian's busybox {versions['busybox-static']} ({n} applet links), "
+           + ", ".join(f"{name} {versions[name]}" for name in DEBIAN_PROGRAMS)
+           + f", {len(names) - 1 - len(DEBIAN_PROGRAMS)} library packages; "
            f"{time.monotonic() - p.t0:.0f}s in all")
     return out
 
@@ -570,8 +639,8 @@ def main(argv=None):
     ap.add_argument("--arch", default="riscv64", choices=sorted(TOOLCHAINS))
     ap.add_argument("--rebuild", action="store_true", help="build again even if up to date")
     ap.add_argument("--debian", action="store_true",
-                    help="around Debian's own busybox-static package instead "
-                         f"({', '.join(DEBIAN_ARCH)})")
+                    help="of Debian's own busybox-static, bash and coreutils packages and "
+                         f"their libraries instead ({', '.join(DEBIAN_ARCH)})")
     ap.add_argument("--ensure-deb-src", action="store_true",
                     help="only add a deb-src entry to apt's sources if there is none")
     args = ap.parse_args(argv)

@@ -1,7 +1,8 @@
 """procfs: the process and system information file system mounted at /proc (Linux fs/proc/).
 
   /proc/self -> <pid>, thread-self -> <pid>/task/<tid>, mounts -> self/mounts
-  /proc/<pid>/  stat statm status cmdline comm environ maps mounts exe cwd root fd/ task/<tid>/
+  /proc/<pid>/  stat statm status cmdline comm environ maps mounts mountinfo exe cwd root fd/
+                task/<tid>/
   /proc/meminfo cpuinfo stat uptime loadavg version filesystems sys/kernel/... sys/fs/...
   /proc/kmsg (the kernel log, consumed as read: kernel/printk.py)
 
@@ -223,7 +224,8 @@ class ProcFS(FileSystem):
         texts = {"stat": lambda: proc_stat(k, p, t), "statm": lambda: proc_statm(p),
                  "status": lambda: proc_status(k, p, t), "cmdline": lambda: cmdline(p),
                  "comm": lambda: p.comm + "\n", "environ": lambda: environ(p),
-                 "maps": lambda: maps(k, p), "mounts": lambda: mounts(p)}
+                 "maps": lambda: maps(k, p), "mounts": lambda: mounts(p),
+                 "mountinfo": lambda: mountinfo(p)}
         kids = {name: ProcText(self, base + i, fn) for i, (name, fn) in enumerate(texts.items())}
         kids["exe"] = ProcLink(self, base + 10, lambda: guest_path(k, p.exe) or None)
         kids["cwd"] = ProcLink(self, base + 11, lambda: p.fs.shown(p.fs.fresh(p.fs.cwd)),
@@ -435,14 +437,51 @@ _MOUNT_SOURCE = {"ext4": "/dev/root", "devtmpfs": "devtmpfs", "proc": "proc", "t
 _MOUNT_OPTS = {"proc": "rw,nosuid,nodev,noexec,relatime", "devtmpfs": "rw,relatime,mode=755"}
 
 
-def mounts(p):
-    table = p.fs.mounts
-    lines = []
-    for path, fs in sorted(table.fs.items(), key=lambda item: (len(item[0]), item[0])):
+# The per-mount flags (fs/proc_namespace.c show_mnt_opts); other options are the file system's.
+_MOUNT_FLAGS = {"rw", "ro", "nosuid", "nodev", "noexec", "noatime", "nodiratime", "relatime"}
+
+
+def _mangle(text):
+    """A name as the mount tables write it: space, tab, newline and backslash as octal escapes
+    (fs/proc_namespace.c mangle), which getmntent and libmount undo."""
+    return "".join(f"\\{ord(c):03o}" if c in " \t\n\\" else c for c in text)
+
+
+def _mount_rows(p):
+    """(path, fs, source, options) of each mount, in the order they were made (as Linux lists
+    them: by mount ID)."""
+    ids = p.fs.mounts.ids
+    for path, fs in sorted(p.fs.mounts.fs.items(), key=lambda item: ids[item[0]]):
         src = fs.source or _MOUNT_SOURCE.get(fs.fstype, fs.fstype)
         opts = _MOUNT_OPTS.get(fs.fstype, "rw,relatime")
-        opts = "ro" + opts[2:] if fs.readonly else opts
-        lines.append(f"{src} /{'/'.join(path)} {fs.fstype} {opts} 0 0\n")
+        yield path, fs, src, "ro" + opts[2:] if fs.readonly else opts
+
+
+def mounts(p):
+    return "".join(f"{_mangle(src)} {_mangle('/' + '/'.join(path))} {fs.fstype} {opts} 0 0\n"
+                   for path, fs, src, opts in _mount_rows(p))
+
+
+def mountinfo(p):
+    """/proc/<pid>/mountinfo (man 5 proc): mount ID, parent ID, major:minor, the mount's root
+    inside its file system, mount point, per-mount options, optional fields (shared:N), "-",
+    type, source, per-superblock options. A mount's parent is the one its mount point is in --
+    or the one it covers; the namespace's root mount is its own parent, as in Linux."""
+    table, lines = p.fs.mounts, []
+    for path, fs, src, both in _mount_rows(p):
+        # /proc/mounts' options split: the mount's flags here, the file system's own after "-"
+        opts = ",".join(o for o in both.split(",") if o in _MOUNT_FLAGS)
+        sb = ",".join([both.split(",")[0]] + [o for o in both.split(",") if o not in _MOUNT_FLAGS])
+        # a mount over another one sits on it
+        covered = [ids[path] for ids in table.hidden_ids.get(path, ()) if path in ids]
+        parent = (covered[-1] if covered else
+                  table.ids[table.mountpoint_of(path[:-1])] if path else table.ids[()])
+        dev = fs.root.getattr().dev
+        major, minor = dev >> 8 & 0xFFF, (dev & 0xFF) | (dev >> 12 & 0xFFF00)
+        shared = f" shared:{table.group[path]}" if path in table.group else ""
+        lines.append(f"{table.ids[path]} {parent} {major}:{minor} "
+                     f"{_mangle(getattr(fs, 'subdir', '/'))} {_mangle('/' + '/'.join(path))} "
+                     f"{opts}{shared} - {fs.fstype} {_mangle(src)} {sb}\n")
     return "".join(lines)
 
 

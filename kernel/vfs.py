@@ -362,6 +362,12 @@ class MountTable:
         self.group = {}         # path -> peer group number, for shared mounts
         self.hidden = {}        # path -> [({path: fs}, {path: group}) a mount there covered]
         self.groups = 0
+        # path -> mount ID (/proc/<pid>/mountinfo): numbered as mounts are made, kept while the
+        # mount exists (moved with it, put aside with it while covered: hidden_ids, in step
+        # with hidden).
+        self.ids = {(): 1}
+        self.hidden_ids = {}    # path -> [{path: id}]
+        self.last_id = 1
 
     def _below(self, path):
         return [p for p in self.fs if p[:len(path)] == path]
@@ -383,7 +389,10 @@ class MountTable:
             self.hidden.setdefault(path, []).append(
                 ({p: self.fs.pop(p) for p in covered},
                  {p: self.group.pop(p) for p in covered if p in self.group}))
+            self.hidden_ids.setdefault(path, []).append({p: self.ids.pop(p) for p in covered})
         self.fs[path] = fs
+        self.last_id += 1
+        self.ids[path] = self.last_id
         if group is not None:
             self.group[path] = group
         for q in peers:
@@ -395,17 +404,21 @@ class MountTable:
         for p in self._below(path):
             del self.fs[p]
             self.group.pop(p, None)
+            self.ids.pop(p, None)
         for p in [p for p in self.hidden if p[:len(path)] == path and p != path]:
             del self.hidden[p]          # what went with them covered nothing visible any more
+            self.hidden_ids.pop(p, None)
         if self.hidden.get(path):
             fs, group = self.hidden[path].pop()
             self.fs.update(fs)
             self.group.update(group)
+            self.ids.update(self.hidden_ids[path].pop())
 
     def move(self, old, new):
         """MS_MOVE: the mount at `old` and those below it, now at `new`."""
         for p in self._below(old):
             self.fs[new + p[len(old):]] = self.fs.pop(p)
+            self.ids[new + p[len(old):]] = self.ids.pop(p)
             if p in self.group:
                 self.group[new + p[len(old):]] = self.group.pop(p)
 

@@ -29,20 +29,27 @@ def status_of(rc):
 
 def oracle_path(rootfs):
     """PATH for qemu runs: qemu-user resolves a guest shell's commands on the *host*, so /bin
-    would find host coreutils. This host directory links every applet name of the rootfs to its
-    busybox, so the shell under qemu runs the same programs as under jitvm."""
+    would find host programs. This host directory links every command name of the rootfs's
+    bin directories (the first in PATH order wins, as in the guest) to the file it leads to
+    inside the rootfs -- symlinks followed there, so an applet reaches the rootfs's busybox and
+    bash's `ls` Debian's coreutils -- so the shell under qemu runs the same programs as under
+    jitvm. One directory per rootfs and state of its bin directories (a rebuilt rootfs gets a
+    new one)."""
     import hashlib
     import tempfile
+    from jitvm.elfdeps import resolve
     rootfs = Path(rootfs).resolve()
-    d = Path(tempfile.gettempdir()) / ("jitvm-oracle-" + hashlib.sha1(bytes(rootfs)).hexdigest()[:10])
+    dirs = ("bin", "sbin", "usr/bin", "usr/sbin")
+    key = bytes(rootfs) + repr([(rootfs / sub).stat().st_mtime_ns if (rootfs / sub).is_dir()
+                                else 0 for sub in dirs]).encode()
+    d = Path(tempfile.gettempdir()) / ("jitvm-oracle-" + hashlib.sha1(key).hexdigest()[:10])
     if not d.exists():
         tmp = Path(tempfile.mkdtemp(dir=d.parent))
-        for sub in ("bin", "sbin", "usr/bin", "usr/sbin"):
-            for link in (rootfs / sub).iterdir() if (rootfs / sub).is_dir() else []:
-                if link.is_symlink() and not (tmp / link.name).exists():
-                    target = os.readlink(link)
-                    host = rootfs / target.lstrip("/") if target.startswith("/") else link.parent / target
-                    (tmp / link.name).symlink_to(host)
+        for sub in dirs:
+            for entry in sorted((rootfs / sub).iterdir()) if (rootfs / sub).is_dir() else []:
+                host = resolve(rootfs, f"/{sub}/{entry.name}")
+                if host is not None and host.is_file() and not (tmp / entry.name).exists():
+                    (tmp / entry.name).symlink_to(host)
         try:
             tmp.rename(d)
         except OSError:

@@ -112,3 +112,16 @@ def test_busybox_runs_under_the_reference_emulator(arch_rootfs):
     p = subprocess.run([*qemu, bb, "awk", 'BEGIN { printf "%d %.2f\\n", 6 * 7, 1 / 4 }'],
                        capture_output=True, text=True, timeout=60)
     assert (p.returncode, p.stdout) == (0, "42 0.25\n"), p.stderr
+
+
+def test_busybox_keeps_the_commands_no_package_ships(tmp_path):
+    """In the Debian rootfs a package's command hides busybox's applet of that name in any of
+    the bin directories (coreutils' /usr/bin/stat, busybox's /bin/stat)."""
+    from jitvm.rootfs import _busybox_links
+    for path in ("bin/ls", "usr/bin/stat", "usr/bin/sort"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(b"\x7fELF")
+    links = ["/bin/busybox", "/bin/ls", "/bin/stat", "/usr/bin/sort", "/bin/sh", "/sbin/init",
+             "/usr/bin/awk", "/linuxrc"]
+    assert _busybox_links(tmp_path, links) == ["/bin/sh", "/sbin/init", "/usr/bin/awk", "/linuxrc"]
+

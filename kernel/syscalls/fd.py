@@ -10,8 +10,9 @@ Implemented:
   fcntl     F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/F_SETFD, F_GETFL/F_SETFL, record locks
             F_GETLK/F_SETLK/F_SETLKW and F_OFD_GETLK/F_OFD_SETLK/F_OFD_SETLKW (kernel/locks.py;
             no EDEADLK detection), F_GETPIPE_SZ/F_SETPIPE_SZ
-  ioctl     FIOCLEX/FIONCLEX/FIONBIO here; the rest by the file (terminals: TCGETS, TCSETS*,
-            TIOCGWINSZ, ...); anything else ENOTTY
+  ioctl     FIOCLEX/FIONCLEX/FIONBIO, FICLONE/FICLONERANGE (checked, then EOPNOTSUPP: no
+            file system here shares blocks) here; the rest by the file (terminals: TCGETS,
+            TCSETS*, TIOCGWINSZ, ...); anything else ENOTTY
 Stubs:
   fcntl F_SETOWN -> 0, F_GETOWN -> 0
 Reads and writes go through File.read_for/write_for, so a pipe or terminal can block (WouldBlock)
@@ -21,13 +22,14 @@ import struct
 import time
 
 from kernel import locks
-from kernel.errno import EAGAIN, EBADF, EINVAL, Errno
+from kernel.errno import EAGAIN, EBADF, EINVAL, EISDIR, EOPNOTSUPP, EXDEV, Errno
 from kernel.sched import WouldBlock
 from kernel.syscalls.fs import U32, chmod, chown
 from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_GETOWN,
                          F_GETPIPE_SZ, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_RDLCK, F_SETFD,
                          F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_SETPIPE_SZ, F_UNLCK, F_WRLCK,
-                         FD_CLOEXEC, FIOCLEX, FIONBIO, FIONCLEX, O_CLOEXEC, O_NONBLOCK, O_PATH,
+                         FD_CLOEXEC, FICLONE, FICLONERANGE, FIOCLEX, FIONBIO, FIONCLEX,
+                         O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, S_IFDIR, S_IFMT, S_IFREG,
                          SEEK_CUR, SEEK_END, SEEK_HOLE, SEEK_SET, SETFL_MASK, as_int, pack_stat,
                          open_flags_in, open_flags_out, pack_statfs, unpack_iovecs)
 
@@ -370,7 +372,31 @@ def sys_ioctl(t, fd, request, arg):
         on = struct.unpack("<i", t.proc.mm.read(arg, 4))[0]
         f.flags = f.flags | O_NONBLOCK if on else f.flags & ~O_NONBLOCK
         return 0
+    if request in (FICLONE, FICLONERANGE):
+        if request == FICLONE:          # the source descriptor, an int
+            src = (arg & U32) - ((arg >> 31 & 1) << 32)
+        else:                           # struct file_clone_range's __s64 src_fd
+            src = int.from_bytes(t.proc.mm.read(arg, 8), "little", signed=True)
+        return _clone(t, f, src)
     return f.ioctl(t, request, arg)
+
+
+def _clone(t, dst, src_fd):
+    """FICLONE/FICLONERANGE (fs/ioctl.c ioctl_file_clone, fs/remap_range.c): make dst share
+    src's blocks. Every check Linux makes first, then EOPNOTSUPP: no file system here can share
+    blocks between files (nor can ext4 or tmpfs), and cp --reflink=auto copies on that answer."""
+    src = _file(t, src_fd)
+    fs = [getattr(getattr(f, "loc", None), "inode", None) for f in (src, dst)]
+    if None in fs or fs[0].fs is not fs[1].fs:
+        raise Errno(EXDEV)
+    modes = [f.stat().mode & S_IFMT for f in (src, dst)]
+    if S_IFDIR in modes:
+        raise Errno(EISDIR)
+    if modes != [S_IFREG, S_IFREG]:
+        raise Errno(EINVAL)
+    if not src.readable or not dst.writable or dst.flags & O_APPEND:
+        raise Errno(EBADF)
+    raise Errno(EOPNOTSUPP)
 
 
 SYSCALLS = {

@@ -62,11 +62,15 @@ def sys_chroot(t, pathname):
 
 
 class BindMount(FileSystem):
-    """A directory shown again at another place (mount --bind)."""
+    """A directory shown again at another place (mount --bind). `subdir`: that directory's path
+    inside its file system (mountinfo's root field, "/" for a whole one)."""
 
-    def __init__(self, loc):
+    def __init__(self, loc, mounts):
         self.root, self.fs = loc.inode, loc.inode.fs
         self.fstype = self.fs.fstype
+        at = mounts.mountpoint_of(loc.path)
+        outer = getattr(mounts.at(at), "subdir", "/")        # a bind of a bind
+        self.subdir = "/" + "/".join([*filter(None, outer.split("/")), *loc.path[len(at):]])
 
     def statfs(self):
         return self.fs.statfs()
@@ -74,7 +78,7 @@ class BindMount(FileSystem):
 
 def _new_fs(t, fstype, flags, source, data):
     if flags & MS_BIND:
-        return BindMount(_dir(t, source))
+        return BindMount(_dir(t, source), t.proc.fs.mounts)
     if fstype == "tmpfs":
         size = dict(o.partition("=")[::2] for o in data.split(",") if o).get("size")
         return TmpFS(_size(size)) if size else TmpFS()

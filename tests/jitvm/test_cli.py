@@ -43,6 +43,16 @@ def test_elf_for_another_machine(root):
     assert st == 126 and "ELF for x86_64, not riscv64" in err
 
 
+def test_with_arch_a_path_the_host_has_for_another_machine_is_the_rootfs_s(root):
+    """`jitvm run --arch A /bin/sh`: the host's /bin/sh is x86_64, so the rootfs's runs (its
+    busybox link followed inside the rootfs); argv[0] stays as given."""
+    st, out, err = jitvm("run", "--arch", "riscv64", "--rootfs", root, "/bin/sh", "-c",
+                         'echo "$0" $(readlink /proc/$$/exe)')
+    assert (st, out) == (0, "/bin/sh /bin/busybox\n"), err
+    st, _, err = jitvm("run", "--arch", "riscv64", "--rootfs", root, "/no/such/program")
+    assert st == 127 and "no such file" in err
+
+
 def test_truncated_elf(root, guest_bin, tmp_path):
     f = tmp_path / "cut"
     f.write_bytes(guest_bin("hello").read_bytes()[:5000])

@@ -7,8 +7,8 @@ import struct
 import pytest
 
 from kernel.errno import (EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP,
-                          ENAMETOOLONG, ENFILE, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, EPERM, ERANGE,
-                          ESPIPE, EXDEV, Errno)
+                          ENAMETOOLONG, ENFILE, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, EOPNOTSUPP,
+                          EPERM, ERANGE, ESPIPE, EXDEV, Errno)
 from kernel.fdtable import FdTable
 from kernel.namespace import make_root
 from kernel.process import Credentials
@@ -16,11 +16,11 @@ from kernel.syscalls import fd as F
 from kernel.syscalls import fs as S
 from kernel.uapi import (AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW,
                          AT_SYMLINK_NOFOLLOW, EXT4_SUPER_MAGIC, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD,
-                         F_GETFL, F_SETFD, F_SETFL, FIOCLEX, FIONBIO, O_APPEND, O_CLOEXEC, O_CREAT,
-                         O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR,
-                         O_TRUNC, O_WRONLY, RENAME_EXCHANGE, RENAME_NOREPLACE, SEEK_CUR, SEEK_END,
-                         SEEK_SET, TCGETS, TIOCGWINSZ, TMPFS_MAGIC, UTIME_NOW, UTIME_OMIT, R_OK,
-                         W_OK, X_OK)
+                         F_GETFL, F_SETFD, F_SETFL, FICLONE, FICLONERANGE, FIOCLEX, FIONBIO,
+                         O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW,
+                         O_NONBLOCK, O_PATH, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, RENAME_EXCHANGE,
+                         RENAME_NOREPLACE, SEEK_CUR, SEEK_END, SEEK_SET, TCGETS, TIOCGWINSZ,
+                         TMPFS_MAGIC, UTIME_NOW, UTIME_OMIT, R_OK, W_OK, X_OK)
 from kernel.vfs import FsContext
 from tests.kernel.fakes import FakeKernel, FakeMM
 
@@ -601,6 +601,20 @@ def test_ioctl(t):
     assert t(F.sys_ioctl, fd, FIONBIO, mm.alloc(struct.pack("<i", 1))) == 0
     assert t(F.sys_fcntl, fd, F_GETFL, 0) & O_NONBLOCK
     assert t.err(F.sys_ioctl, 99, TCGETS, buf) == EBADF
+
+
+def test_ficlone_checks_then_says_no_shared_blocks(t):
+    """cp (coreutils 9) tries FICLONE first: Linux's checks, then EOPNOTSUPP as on ext4/tmpfs."""
+    mm = t.proc.mm
+    src, dst = t.open("/etc/passwd"), t.open("/etc/copy", O_WRONLY | O_CREAT)
+    assert t.err(F.sys_ioctl, dst, FICLONE, src) == EOPNOTSUPP
+    rng = mm.alloc(struct.pack("<qQQQ", src, 0, 0, 0))
+    assert t.err(F.sys_ioctl, dst, FICLONERANGE, rng) == EOPNOTSUPP
+    assert t.err(F.sys_ioctl, src, FICLONE, dst) == EBADF           # the wrong way round
+    assert t.err(F.sys_ioctl, dst, FICLONE, 0xFFFFFFFF) == EBADF    # fd -1
+    assert t.err(F.sys_ioctl, dst, FICLONE, t.open("/etc", O_DIRECTORY)) == EISDIR
+    assert t.err(F.sys_ioctl, dst, FICLONE, t.open("/dev/null")) == EXDEV    # another mount
+    assert t.read(src) == b"root:x:0:0\n"                            # nothing moved
 
 
 def test_int_arguments_use_the_low_32_bits(t):

@@ -48,7 +48,7 @@ def world(tmp_path):
     k.processes[2] = p
     k.sched.current = t
     root.mount("/proc", ProcFS(k))
-    return SimpleNamespace(k=k, p=p, fs=FsContext(root), pipe_ino=r.pipe.ino)
+    return SimpleNamespace(k=k, p=p, fs=FsContext(root), pipe_ino=r.pipe.ino, tmp=tmp_path)
 
 
 def read(world, path):
@@ -124,6 +124,35 @@ def test_system_files(world):
     assert read(world, "/proc/version").startswith("Linux version ")
     assert "\tproc\n" in read(world, "/proc/filesystems")
     assert read(world, "/proc/sys/kernel/ostype") == "Linux\n"
+
+
+def test_mountinfo(world):
+    """man 5 proc's fields; IDs stay with a mount while it is covered and moved; a bind mount's
+    root is the directory it shows; names are escaped as getmntent undoes it."""
+    from kernel.syscalls.mount import BindMount
+    from kernel.tmpfs import TmpFS
+    root, host = world.k.root, world.fs.walk(world.fs.root, "/bin").inode.fs
+    for d in ("mnt", "a b", "bin/sub"):
+        (world.tmp / d).mkdir()
+    tmpfs = TmpFS()
+    root.mount("/mnt", tmpfs)
+    root.set_propagation(("mnt",), True, False)
+    root.mount("/a b", BindMount(world.fs.walk(world.fs.root, "/bin/sub"), root))
+    dev = host.root.getattr().dev
+    disk = f"{dev >> 8 & 0xFFF}:{dev & 0xFF | dev >> 12 & 0xFFF00}"
+    assert read(world, "/proc/self/mountinfo").splitlines() == [
+        f"1 1 {disk} / / rw,relatime - ext4 /dev/root rw",
+        "2 1 0:5 / /dev rw,relatime - devtmpfs devtmpfs rw,mode=755",
+        "3 1 0:22 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw",
+        f"4 1 0:{tmpfs.dev & 0xFF} / /mnt rw,relatime shared:1 - tmpfs tmpfs rw",
+        f"5 1 {disk} /bin/sub /a\\040b rw,relatime - ext4 /dev/root rw"]
+    assert "/a\\040b" in read(world, "/proc/mounts")
+    root.mount("/mnt", TmpFS())                 # covers mount 4 ...
+    assert read(world, "/proc/self/mountinfo").splitlines()[-1].startswith("6 4 0:")
+    root.unmount(("mnt",))                      # ... which shows again with its ID
+    root.move(("mnt",), ("bin", "sub"))
+    assert read(world, "/proc/self/mountinfo").splitlines()[3].startswith("4 1 0:")
+    assert " / /bin/sub " in read(world, "/proc/self/mountinfo").splitlines()[3]
 
 
 def test_read_only_and_missing(world):
