@@ -6,6 +6,9 @@ setfsuid setfsgid setsid getsid getpgid setpgid set_tid_address set_robust_list 
 prlimit64 getrlimit setrlimit
 umask uname sethostname setdomainname sysinfo getrandom prctl sched_getaffinity sched_setaffinity
 sched_yield getcpu.
+Stubs:
+  rseq     -> ENOSYS: no restartable sequences, as from a Linux built without CONFIG_RSEQ and
+           from qemu-user (see sys_rseq).
 (kill, tkill, tgkill and the rt_sig* calls are the signal family: syscalls/signal.py; clone,
 execve, exit, exit_group, wait4, waitid, futex the process family: syscalls/proc.py.)
 """
@@ -13,7 +16,7 @@ import os
 import struct
 
 from kernel import params, rusage
-from kernel.errno import EACCES, EINVAL, EPERM, ESRCH, Errno
+from kernel.errno import EACCES, EINVAL, ENOSYS, EPERM, ESRCH, Errno
 from kernel.process import RLIMIT_NAMES
 from kernel.uapi import as_int, pack_rusage
 
@@ -237,6 +240,16 @@ def sys_get_robust_list(t, pid, head_ptr, len_ptr):
     return 0
 
 
+def sys_rseq(t, area, size, flags, sig):
+    """Refused on purpose. glibc 2.35+ registers a restartable-sequence area for each thread it
+    starts, on the ports that define an RSEQ_SIG (not every port does); refused, it leaves
+    __rseq_size 0 and its sched_getcpu asks getcpu(2) instead. Accepting the area would oblige
+    the kernel to keep the area's cpu_id current at every return to the thread and to move the
+    pc to the abort handler of a critical section that is preempted or signalled. A row of its
+    own, so the refusal is listed (`jitvm syscalls`) and not logged as an unknown call."""
+    raise Errno(ENOSYS)
+
+
 def _rlimit(t, resource, new, old):
     if not 0 <= resource < len(RLIMIT_NAMES):
         raise Errno(EINVAL)
@@ -402,4 +415,6 @@ SYSCALLS = {
     "sched_getaffinity": (sys_sched_getaffinity, "int size ptr"),
     "sched_setaffinity": (sys_sched_setaffinity, "int size ptr"),
     "sched_yield": (sys_sched_yield, ""), "getcpu": (sys_getcpu, "ptr ptr ptr"),
+    "rseq": (sys_rseq, "ptr size hex hex"),
 }
+STUBS = {"rseq"}
