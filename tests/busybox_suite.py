@@ -9,14 +9,20 @@ under jitvm that passes under qemu.
     python -m tests.busybox_suite --arch riscv64           # both sides: counts, then differences
     python -m tests.busybox_suite --arch loongarch64 --applets sed,awk --side jitvm
     python -m tests.busybox_suite --arch riscv64 --all     # SLOW_APPLETS and SLOW_TESTS too
+    python -m tests.busybox_suite --arch aarch64 --debian  # on Debian's own busybox-static
+
+Two busybox binaries (flavours) can be tested: the rootfs's, built here from that source
+(`source`), and Debian's busybox-static package for the ISAs of jitvm.rootfs.DEBIAN_ARCH
+(`debian`: `jitvm rootfs --debian`), built by Debian from the same source package -- its
+testsuite and its build configuration (debian/config/pkg/static) are in the source tree.
 
 The scratch root (`prepare`), one per side (the tests write beside themselves): a copy of the
 arch's rootfs (its /tmp left empty) and, as in busybox's build tree, which the tests assume
 (mdev.tests copies ../busybox, strings-works-like-GNU reads ../../busybox):
   /bbtest/busybox     -> /bin/busybox; runtest's `bindir`, its applet links go in
                       /bbtest/runtest-tempdir-links
-  /bbtest/.config     the build's configuration: runtest says UNTESTED for an applet configured
-                      out, `optional` skips a test whose feature is off
+  /bbtest/.config     the build's configuration (build_config): runtest says UNTESTED for an
+                      applet configured out, `optional` skips a test whose feature is off
   /bbtest/testsuite/  busybox's testsuite/ as shipped, but for two lines: runtest echoes
                       "=== applet: NAME" before each applet's tests (the same test name occurs
                       under several applets: results are named "applet: test"), and testing.sh's
@@ -28,9 +34,10 @@ and stderr merged.
 jitvm: `jitvm run --rootfs ROOT ROOT/bin/busybox sh -c "cd /bbtest/testsuite && ./runtest -v ..."`
 on the default engine (jit); the guest kernel mounts devfs, procfs and a tmpfs on /tmp itself.
 
-qemu: `chroot ROOT /bin/sh -c ...` on the host, where binfmt_misc (tests/guest/oracle_binfmt.sh,
-`make oracle`) runs every guest ELF through qemu-<arch>-static: the shell, runtest and each applet
-it starts are the same guest busybox. The chroot is entered in new mount, UTS, IPC and pid
+qemu: `chroot ROOT /bin/busybox sh -c ...` on the host, where binfmt_misc
+(tests/guest/oracle_binfmt.sh, `make oracle`) runs every guest ELF through qemu-<arch>-static,
+argv[0] kept (its P flag): the shell, runtest and each applet it starts are the same guest
+busybox. The chroot is entered in new mount, UTS, IPC and pid
 namespaces (`unshare`), in which ROOT gets what the guest kernel gives the guest: procfs on /proc,
 a tmpfs /dev holding kernel/devfs.py's nodes and links, a tmpfs /tmp, jitvm's host name. What a
 test mounts (mount.tests runs as root) or sets (the host name) stays in the namespaces, and their
@@ -63,7 +70,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from jitvm.rootfs import build_rootfs, cache_root  # noqa: E402
+from jitvm.rootfs import DEBIAN_ARCH, build_debian_rootfs, build_rootfs, cache_root  # noqa: E402
 from tests.differential import LAUNCH, ORACLE_RETRIES, QEMU  # noqa: E402
 
 SIDES = ("jitvm", "qemu")
@@ -121,11 +128,40 @@ def source_tree() -> Path:
     return found[-1]
 
 
-def build_config(arch) -> Path:
-    cfg = cache_root() / "build" / f"busybox-{arch}" / ".config"
+def build_config(arch, flavour="source") -> Path:
+    """The .config the flavour's busybox was built with: ours from jitvm/rootfs.py's build
+    directory, or the one debian/rules builds busybox-static with (from the same source tree)."""
+    if flavour == "debian":
+        cfg = source_tree() / "debian" / "config" / "pkg" / "static"
+        hint = "Debian's source package changed its layout"
+    else:
+        cfg = cache_root() / "build" / f"busybox-{arch}" / ".config"
+        hint = f"`jitvm rootfs --arch {arch} --rebuild`"
     if not cfg.exists():
-        raise FileNotFoundError(f"{cfg} missing: `jitvm rootfs --arch {arch} --rebuild`")
+        raise FileNotFoundError(f"{cfg} missing: {hint}")
     return cfg
+
+
+def flavour_rootfs(arch, flavour="source", progress=None) -> Path:
+    """The rootfs holding the flavour's busybox (built on first use; for `debian`, checked by
+    check_debian_binary)."""
+    progress = progress or (lambda s: print(s, file=sys.stderr))
+    if flavour == "source":
+        return build_rootfs(arch, progress=progress)
+    return check_debian_binary(build_debian_rootfs(arch, progress=progress))
+
+
+def check_debian_binary(root) -> Path:
+    """root, whose /bin/busybox must come from the source package whose testsuite runs: their
+    Debian versions must match but for a binNMU suffix (+bN, a rebuild of the same source)."""
+    # The binary names its version: "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1)".
+    m = re.search(rb"BusyBox v[^ ]+ \(Debian ([^)]+)\)", (Path(root) / "bin/busybox").read_bytes())
+    binary = m.group(1).decode() if m else "of no Debian version"
+    source = (source_tree() / "debian" / "changelog").read_text().split("(", 1)[1].split(")")[0]
+    if re.sub(r"\+b\d+$", "", binary) != source:
+        raise RuntimeError(f"Debian's busybox-static is {binary}, the source tree {source}: "
+                           "`jitvm rootfs --rebuild` fetches the current source")
+    return Path(root)
 
 
 def test_applets(everything=False) -> list:
@@ -145,15 +181,15 @@ def _edit(path, old, new):
     path.write_text(text.replace(old, new))
 
 
-def prepare(rootfs, arch, dest, skip_tests=()) -> Path:
-    """The scratch root at dest (module doc). skip_tests: "applet: test" names that testing()
-    reports as SKIPPED without running."""
+def prepare(rootfs, arch, dest, skip_tests=(), flavour="source") -> Path:
+    """The scratch root at dest (module doc), from the flavour's rootfs. skip_tests: "applet:
+    test" names that testing() reports as SKIPPED without running."""
     rootfs, dest = Path(rootfs), Path(dest)
     shutil.copytree(rootfs, dest, symlinks=True,
                     ignore=lambda d, names: names if Path(d) == rootfs / "tmp" else [])
     (dest / BINDIR).mkdir()
     os.symlink("/bin/busybox", dest / BINDIR / "busybox")
-    shutil.copy(build_config(arch), dest / BINDIR / ".config")
+    shutil.copy(build_config(arch, flavour), dest / BINDIR / ".config")
     ts = dest / TSDIR
     shutil.copytree(source_tree() / "testsuite", ts, symlinks=True)
     _edit(ts / "runtest", RUNTEST_LOOP, RUNTEST_MARKED)
@@ -187,7 +223,7 @@ mount -t tmpfs -o mode=1777 jitvm-tmp "$R/tmp"
 """ + "".join(f'mknod -m 666 "$R/dev/{n}" c {a} {b}\n' for n, (a, b) in DEV_NODES.items()) \
     + "".join(f'ln -s {t} "$R/dev/{n}"\n' for n, t in DEV_LINKS.items()) + r"""
 hostname "$2"
-exec chroot "$R" /bin/sh -c "$3"
+exec chroot "$R" /bin/busybox sh -c "$3"
 """
 
 
@@ -204,8 +240,12 @@ def qemu_ready(arch):
         return "the qemu side chroots and mounts: it needs root"
     if not shutil.which(QEMU[arch]):
         return f"{QEMU[arch]} missing: run `make deps`"
-    if not Path(f"/proc/sys/fs/binfmt_misc/qemu-{arch}").exists():
+    entry = Path(f"/proc/sys/fs/binfmt_misc/qemu-{arch}")
+    if not entry.exists():
         return f"binfmt_misc has no qemu-{arch}: run `make oracle`"
+    if not re.search(r"^flags: \S*P", entry.read_text(), re.M):
+        # tests/guest/oracle_binfmt.sh says why the P flag matters
+        return f"binfmt_misc's qemu-{arch} loses argv[0] (no P flag): run `make oracle`"
     if not shutil.which("unshare"):
         return "unshare (util-linux) missing"
     return None
@@ -302,10 +342,12 @@ def parse(text, side):
     return applet
 
 
-def run_side(name, rootfs, arch, applets, workdir, skip_tests=(), idle=None, log=None) -> Side:
+def run_side(name, rootfs, arch, applets, workdir, skip_tests=(), idle=None, log=None,
+             flavour="source") -> Side:
     """busybox's runtest over `applets` on one side (jitvm or qemu), in a fresh scratch root in
-    workdir; after an applet that hangs, on with the ones after it."""
-    root = prepare(rootfs, arch, Path(workdir) / f"root-{name}", skip_tests)
+    workdir (from rootfs, whose busybox is of `flavour`); after an applet that hangs, on with
+    the ones after it."""
+    root = prepare(rootfs, arch, Path(workdir) / f"root-{name}", skip_tests, flavour)
     side, todo = Side(name), list(applets)
     started = time.monotonic()
     while todo:
@@ -329,7 +371,7 @@ def run_side(name, rootfs, arch, applets, workdir, skip_tests=(), idle=None, log
 
 # ---- the comparison -------------------------------------------------------------------------
 def confirm_oracle(qemu: Side, jitvm: Side, rootfs, arch, workdir, skip_tests=(),
-                   retries=ORACLE_RETRIES, log=None):
+                   retries=ORACLE_RETRIES, log=None, flavour="source"):
     """qemu-user 7.2 fails now and then -- for loongarch64, a few random applets in every run of
     the suite say "out of memory" -- and a failure on both sides is no difference: it could hide
     a jitvm one, and qemu's pass count would change from run to run. So the applets of the tests
@@ -345,7 +387,7 @@ def confirm_oracle(qemu: Side, jitvm: Side, rootfs, arch, workdir, skip_tests=()
         if not applets:
             return
         again = run_side("qemu", rootfs, arch, applets, Path(workdir) / f"rerun-{attempt + 1}",
-                         skip_tests, log=log)
+                         skip_tests, log=log, flavour=flavour)
         shutil.rmtree(Path(workdir) / f"rerun-{attempt + 1}", ignore_errors=True)
         qemu.seconds += again.seconds
         qemu.output += f"\n=== run again: {' '.join(applets)}\n" + again.output
@@ -362,10 +404,11 @@ def regressions(jitvm: Side, qemu: Side, known=None):
             if s == "PASS" and jitvm.results.get(t) != "PASS" and t not in known}
 
 
-def table(arch, jitvm: Side, qemu: Side, known=None) -> str:
+def table(arch, jitvm: Side, qemu: Side, known=None, flavour="source") -> str:
     """Both sides' counts, then every test whose status differs (and why, if known)."""
     known = known or {}
-    rows = [f"busybox {source_tree().name.removeprefix('busybox-')} testsuite on {arch}",
+    rows = [f"busybox {source_tree().name.removeprefix('busybox-')} testsuite on {arch}"
+            + (" (Debian's busybox-static)" if flavour == "debian" else ""),
             "  " + jitvm.summary(), "  " + qemu.summary()]
     differ = [t for t in dict.fromkeys([*qemu.results, *jitvm.results])
               if qemu.results.get(t) != jitvm.results.get(t)]
@@ -398,6 +441,9 @@ def main(argv=None):
     ap.add_argument("--applets", help="comma-separated applets (default: every one with tests)")
     ap.add_argument("--all", action="store_true",
                     help="run SLOW_APPLETS and SLOW_TESTS too (about 30 minutes more per side)")
+    ap.add_argument("--debian", action="store_true",
+                    help="on Debian's own busybox-static (`jitvm rootfs --debian`: "
+                         f"{', '.join(DEBIAN_ARCH)})")
     ap.add_argument("--keep", metavar="DIR", help="keep the scratch roots and the logs in DIR")
     ap.add_argument("--verbose", action="store_true", help="show the runs' output as it comes")
     args = ap.parse_args(argv)
@@ -407,7 +453,8 @@ def main(argv=None):
     if "qemu" in sides and (why := qemu_ready(args.arch)):
         print(f"qemu side unavailable: {why}", file=sys.stderr)
         return 2
-    rootfs = build_rootfs(args.arch, progress=lambda s: print(s, file=sys.stderr))
+    flavour = "debian" if args.debian else "source"
+    rootfs = flavour_rootfs(args.arch, flavour)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bbsuite-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -416,19 +463,19 @@ def main(argv=None):
             shutil.rmtree(work / f"root-{name}", ignore_errors=True)
             done[name] = run_side(name, rootfs, args.arch, applets, work, skip,
                                   IDLE_ALL if args.all else None,
-                                  sys.stderr if args.verbose else None)
+                                  sys.stderr if args.verbose else None, flavour)
             (work / f"{name}.log").write_text(done[name].output)
             print(done[name].summary(), file=sys.stderr)
         if len(done) == 2:
             confirm_oracle(done["qemu"], done["jitvm"], rootfs, args.arch, work, skip,
-                           log=sys.stderr if args.verbose else None)
+                           log=sys.stderr if args.verbose else None, flavour=flavour)
             (work / "qemu.log").write_text(done["qemu"].output)
             try:
                 from tests.test_busybox_suite import known_for
-                known = known_for(args.arch)
+                known = known_for(args.arch, flavour)
             except ImportError:                      # no pytest here
                 known = {}
-            print(table(args.arch, done["jitvm"], done["qemu"], known))
+            print(table(args.arch, done["jitvm"], done["qemu"], known, flavour))
             return 1 if regressions(done["jitvm"], done["qemu"], known) else 0
         (side,) = done.values()
         for t, s in side.results.items():

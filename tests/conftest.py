@@ -5,6 +5,7 @@ every ISA.
         prog = guest_bin("hello")            # tests/guest/bin/<arch>/hello, built if stale
         prog = guest_bin("hello", libc="musl")   # .../bin/<arch>/musl/hello (build.MUSL's ISAs)
         sh = rootfs / "bin" / "sh"           # <arch>'s rootfs
+        bb = debian / "bin" / "busybox"      # Debian's own busybox-static (DEBIAN_ARCH's ISAs)
 
 A test that uses `arch` (or `rootfs` or `guest_bin`, which depend on it) runs once per ISA in
 translators.ISAS. `@pytest.mark.isas("riscv64")` (on a test or a module) keeps it to the ISAs
@@ -13,7 +14,8 @@ program only for the ISAs that have it (tests/guest/build.py's sources). Both de
 an ISA a test is not meant for is not a missing check. `rootfs_for(arch)` gives any ISA's rootfs.
 
 Without the cross toolchain (`make deps` not run) these fixtures skip the test; under CI
-(CI=true) they fail instead, so a missing install step cannot hide behind skips.
+(CI=true) they fail instead, so a missing install step cannot hide behind skips. A test that
+uses `debian` must be kept to jitvm.rootfs.DEBIAN_ARCH's ISAs (`isas(*DEBIAN_ARCH)`).
 """
 import importlib.util
 import os
@@ -131,3 +133,17 @@ def rootfs_for():
 def rootfs(arch, rootfs_for):
     """Path of `arch`'s rootfs, built on first use (one to two minutes; cached afterwards)."""
     return rootfs_for(arch)
+
+
+@pytest.fixture(scope="session")
+def debian(arch):
+    """Path of `arch`'s rootfs around Debian's own busybox-static package (`jitvm rootfs --debian`:
+    apt fetches it once, qemu lists its applets; cached afterwards). Only for the ISAs in
+    jitvm.rootfs.DEBIAN_ARCH. Its /bin/busybox is Debian's binary; other programs in it (/bin/ls
+    and the like) need not be busybox, so a test names /bin/busybox itself."""
+    from jitvm.qemu import QEMU
+    from jitvm.rootfs import DEBIAN_ARCH, build_debian_rootfs
+    assert arch in DEBIAN_ARCH, f"Debian has no busybox-static for {arch}: mark the test isas()"
+    for tool in ("apt-get", "dpkg-deb", QEMU[arch]):
+        need(tool)
+    return build_debian_rootfs(arch, progress=lambda s: print(s, file=sys.stderr))

@@ -8,11 +8,28 @@ dir=/proc/sys/fs/binfmt_misc
 [ -e "$dir/register" ] || mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null || {
     echo "binfmt_misc unavailable: shell-script differential tests cannot use the qemu oracle"; exit 0; }
 mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+# P (preserve argv[0]) as Debian's qemu-user-static registers itself (/usr/share/binfmts): the
+# kernel then passes qemu the program's own argv[0] after its path, and qemu started under the
+# name <arch>-binfmt-P (a link Debian ships) takes it. Without P the guest sees its path as
+# argv[0]: a busybox that runs its applets by re-executing /proc/self/exe with the applet's
+# name as argv[0] (Debian's, FEATURE_PREFER_APPLETS and FEATURE_SH_STANDALONE) then runs
+# `busybox` or `sh` instead. An entry an earlier version of this script registered without P
+# is replaced.
 register() {    # name, e_machine as two little-endian bytes
-    if [ -e "$dir/qemu-$1" ]; then echo "binfmt: qemu-$1 registered"; return; fi
+    local interp flags=F
+    interp=$(command -v qemu-$1-static)
+    if [ -e "/usr/libexec/qemu-binfmt/$1-binfmt-P" ]; then
+        interp=/usr/libexec/qemu-binfmt/$1-binfmt-P flags=FP
+    fi
+    if [ -e "$dir/qemu-$1" ]; then
+        if [ "$flags" = F ] || grep -q '^flags: .*P' "$dir/qemu-$1"; then
+            echo "binfmt: qemu-$1 registered"; return
+        fi
+        echo -1 > "$dir/qemu-$1"
+    fi
     magic="\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00$2"
-    echo ":qemu-$1:M::${magic}:${mask}:$(command -v qemu-$1-static):F" > "$dir/register"
-    echo "binfmt: registered qemu-$1"
+    echo ":qemu-$1:M::${magic}:${mask}:${interp}:${flags}" > "$dir/register"
+    echo "binfmt: registered qemu-$1 ($interp, flags $flags)"
 }
 register riscv64 '\xf3\x00'
 register loongarch64 '\x02\x01'

@@ -1,8 +1,16 @@
-"""busybox applets under jitvm against qemu-riscv64-static (the non-forking ones: fork, pipes and
-job control come with the process stage). Inputs are files in a scratch directory inside the
-rootfs, named by relative paths so both emulators see the same thing."""
+"""busybox applets under jitvm against qemu-user (the non-forking ones: fork, pipes and job
+control come with the process stage), on two busybox binaries per ISA where there are two:
+
+  source   the rootfs's busybox, built here from Debian's source (`rootfs` fixture)
+  debian   Debian's own busybox-static package, as Debian built it (`debian` fixture; the ISAs
+           in jitvm.rootfs.DEBIAN_ARCH)
+
+Each applet runs as `ROOT/bin/busybox APPLET ARGS` -- that binary by name, whatever else the
+rootfs's /bin holds. Inputs are files in a scratch directory inside the rootfs, named by relative
+paths so both emulators see the same thing."""
 import pytest
 
+from jitvm.rootfs import DEBIAN_ARCH
 from tests.differential import compare
 
 TEXT = "".join(f"line {i % 7} {'abc' * (i % 3)} {i * i}\n" for i in range(200))
@@ -34,14 +42,26 @@ APPLETS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def workdir(rootfs):
+# flavour -> the fixture giving its rootfs, and the marks that keep it to its ISAs
+FLAVOURS = {"source": ("rootfs", ()),
+            "debian": ("debian", (pytest.mark.isas(*DEBIAN_ARCH),))}
+
+
+def _workdir(root):
+    """The inputs in root's scratch directory; a file is replaced (by rename, so a test running
+    meanwhile in another pytest worker never reads half of it) only if its bytes differ."""
     import gzip
-    d = rootfs / "tmp" / "jitvm-busybox-test"
+    import os
+    d = root / "tmp" / "jitvm-busybox-test"
     d.mkdir(parents=True, exist_ok=True)
-    (d / "data.txt").write_text(TEXT)
-    (d / "sorted.txt").write_text("".join(sorted(TEXT.splitlines(True))))
-    (d / "data.txt.gz").write_bytes(gzip.compress(TEXT.encode(), mtime=0))
+    for name, data in (("data.txt", TEXT.encode()),
+                       ("sorted.txt", "".join(sorted(TEXT.splitlines(True))).encode()),
+                       ("data.txt.gz", gzip.compress(TEXT.encode(), mtime=0))):
+        f = d / name
+        if not f.exists() or f.read_bytes() != data:
+            tmp = d / f".{name}.{os.getpid()}"
+            tmp.write_bytes(data)
+            tmp.replace(f)
     return d
 
 
@@ -50,14 +70,17 @@ JIT_SAMPLE = {"sh", "sort", "awk", "md5sum", "gzip", "sed"}
 
 
 def _params():
-    for argv in APPLETS:
-        name = " ".join(argv)[:40]
-        yield pytest.param("interp", argv, id=f"interp-{name}")
-        marks = () if argv[0] in JIT_SAMPLE else (pytest.mark.slow,)
-        yield pytest.param("jit", argv, id=f"jit-{name}", marks=marks)
+    for flavour, (_, only) in FLAVOURS.items():
+        for argv in APPLETS:
+            name = " ".join(argv)[:40]
+            yield pytest.param(flavour, "interp", argv, id=f"{flavour}-interp-{name}", marks=only)
+            slow = () if argv[0] in JIT_SAMPLE else (pytest.mark.slow,)
+            yield pytest.param(flavour, "jit", argv, id=f"{flavour}-jit-{name}",
+                               marks=(*only, *slow))
 
 
-@pytest.mark.parametrize("engine,argv", _params())
-def test_applet_matches_qemu(rootfs, workdir, engine, argv):
-    compare(rootfs / "bin" / "busybox", argv, engine, rootfs, cwd=workdir,
+@pytest.mark.parametrize("flavour,engine,argv", _params())
+def test_applet_matches_qemu(request, arch, flavour, engine, argv):
+    root = request.getfixturevalue(FLAVOURS[flavour][0])
+    compare(root / "bin" / "busybox", argv, engine, root, cwd=_workdir(root),
             stdin=TEXT.encode() if argv[0] == "tr" else b"", shell=True)
