@@ -2,9 +2,9 @@
 
 Two kinds of compiled code live on disk:
   * the engine, which depends only on an ISA's semantics and is compiled once per semantics
-    version: the interpreter and run loops (~1-2 minutes on two cores) and the ops translated
-    code inlines (jitvm/ops.py), all beside the translator's sources (jitvm.paths.beside_sources),
-    and
+    version: the ops (jitvm/ops.py: each instruction's semantics, which translated code inlines),
+    the interpreter's op table linked from them (jitvm/oplib.py) and the run loops, all beside
+    the translator's sources (jitvm.paths.beside_sources), and
   * the translation cache: translated regions of hot guest blocks (jitvm/blocks.py), under
     <root>/blocks/<isa>/.
 `warm` compiles the first kind ahead of time, with progress, so the first `jitvm run` or
@@ -49,15 +49,16 @@ def clear():
 
 
 def warm(isa, progress=print):
-    """Compile the interpreter, run loops and ops of `isa` now (kept on disk afterwards)."""
-    from jitvm import ops
+    """Compile the ops, the interpreter's op table and the run loops of `isa` now (kept on disk
+    afterwards)."""
+    from jitvm import oplib
     from jitvm.engine import load_loops
-    from jitvm.isa import IsaInfo
+    from jitvm.isa import isa_info
+    info = isa_info(isa)
     t = time.perf_counter()
-    progress(f"compiling the {isa} interpreter and run loops (the first time takes a minute or "
-             "two on two cores; cached afterwards) ...")
-    load_loops(isa)          # their C entry points compile, with every semantic function, on import
-    progress(f"interpreter ready in {time.perf_counter() - t:.1f} s")
-    t = time.perf_counter()
-    if ops.warm(IsaInfo(isa), progress=progress):
-        progress(f"ops for translated code ready in {time.perf_counter() - t:.1f} s")
+    if not oplib.path(info).exists():
+        oplib.build(info, progress=progress)
+    oplib.table(info)
+    progress(f"compiling the {isa} run loops ...")
+    load_loops(isa)          # their C entry points compile on import
+    progress(f"{isa} engine ready in {time.perf_counter() - t:.0f} s")

@@ -42,7 +42,8 @@ if PURE_PYTHON:
     def call_block(addr, idx, r, mem, ctl):  # pragma: no cover - never reached in python mode
         raise RuntimeError("compiled blocks do not exist in the python tier")
 
-    carray = native = load_native_object = code_size = c_entry_module = target_machine = None
+    carray = native = load_native_object = native_address = code_size = c_entry_module = None
+    target_machine = call_op = None
 
     import threading
     _atomic = threading.Lock()
@@ -70,6 +71,31 @@ else:
     # overflows, and fold a guest's overflow check (x + 1 < x) or turn an arithmetic shift of a
     # product into a logical one. Guest arithmetic wraps: no flags on any integer op.
     _numbers._int_arith_flags = lambda rettype: []
+
+    import copy
+
+    from numba.core import inline_closurecall
+    from numba.core import ir as _nir
+
+    class _BlockCopier:
+        """Numba's inliner (inline="always", used throughout the semantics) copies the callee's
+        IR block by block with a fresh deepcopy memo each, so every block copies the whole
+        variable scope again: quadratic in the inlined code, and ~80% of the compile time of a
+        load/store op. Here the blocks of one copy share a memo (a block seen again starts the
+        next copy): the same IR, with one scope as in the original."""
+        memo, scope = {}, None
+
+        def deepcopy(self, x, memo=None):
+            if memo is not None or not isinstance(x, _nir.Block):
+                return copy.deepcopy(x, memo)
+            if x.scope is not self.scope or id(x) in self.memo:
+                self.memo, self.scope = {}, x.scope
+            return copy.deepcopy(x, self.memo)
+
+        def __getattr__(self, name):
+            return getattr(copy, name)
+
+    inline_closurecall.copy = _BlockCopier()
 
     import functools
     import hashlib
@@ -168,6 +194,30 @@ else:
             return builder.call(fptr, ptrs + [ir.Constant(i64, 0)])
         return sig, codegen
 
+    @intrinsic
+    def _call_op(typingctx, addr, rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+        """Call an op (jitvm/ops.py) by address, as the interpreter's op table holds them:
+        int64 op(int64 *r, uint8 *mem, int64 *ctl, int64 pc, ilen, rd, rs1, rs2, rs3, rm, imm),
+        with the raw pointers jitvm.mmu.raw makes."""
+        fields = (pc, ilen, rd, rs1, rs2, rs3, rm, imm)
+        sig = types.int64(addr, rp, mp, cp, *fields)
+
+        def codegen(context, builder, sig, args):
+            i64 = ir.IntType(64)
+            fnty = ir.FunctionType(i64, [i64.as_pointer(), ir.IntType(8).as_pointer(),
+                                         i64.as_pointer()] + [i64] * len(fields))
+            fptr = builder.inttoptr(context.cast(builder, args[0], sig.args[0], types.int64),
+                                    fnty.as_pointer())
+            ptrs = [builder.bitcast(v, t) for v, t in zip(args[1:4], fnty.args[:3])]
+            ints = [context.cast(builder, v, t, types.int64)
+                    for v, t in zip(args[4:], sig.args[4:])]
+            return builder.call(fptr, ptrs + ints)
+        return sig, codegen
+
+    @jit
+    def call_op(addr, rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+        return _call_op(addr, rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm)
+
     from numba import carray  # noqa: F401  (re-exported for jitvm.mmu.block_views)
 
     def native(*argtypes):
@@ -212,7 +262,12 @@ else:
         rtsys.initialize(ctx)
         engine = ctx.codegen()._engine._ee
         engine.add_object_file(ll.ObjectFileRef.from_data(data))
-        address = engine.get_function_address(symbol)
+        return native_address(symbol)
+
+    def native_address(symbol):
+        """The address of `symbol` in object code load_native_object loaded."""
+        from numba.core.registry import cpu_target
+        address = cpu_target.target_context.codegen()._engine._ee.get_function_address(symbol)
         if not address:
             raise RuntimeError(f"{symbol} not found in the object code")
         return address

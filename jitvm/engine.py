@@ -112,6 +112,9 @@ class Engine:
             raise RuntimeError("the python tier needs JITVM_ENGINE=python set before start-up")
         self.isa = isa_info(isa_name)
         self.tier = tier
+        if tier != "python":
+            from jitvm import oplib
+            self.ot_addr = oplib.table(self.isa).ctypes.data    # the array lives on in oplib
         self.loops = load_loops(isa_name)
         self.stats = Stats()
         self._compiler = None
@@ -137,13 +140,13 @@ class Engine:
                 ctl[CTL_JT] = cache.jt_addr
                 start = ctl[CTL_INSTRET]
                 e = lp.run_jit_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
-                                      cache.dc_addr, cache.jt_addr, cache.heat_addr, budget,
-                                      PROBE_THRESHOLD)
+                                      cache.dc_addr, self.ot_addr, cache.jt_addr,
+                                      cache.heat_addr, budget, PROBE_THRESHOLD)
             elif self.tier == "interp":
                 e = lp.run_interp_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
-                                         cache.dc_addr, budget)
+                                         cache.dc_addr, self.ot_addr, budget)
             else:
-                e = lp.run_interp(regs, m, cache.dc, budget)
+                e = lp.run_interp(regs, m, cache.dc, None, budget)
             e = Exit(int(e))
             if e == Exit.FENCE_I:
                 cache.flush()
@@ -164,10 +167,10 @@ class Engine:
         if ctl[CTL_IRQ]:
             return Exit.INTERRUPT
         if self.tier == "python":
-            e = lp.run_interp(regs, m, cache.dc, 1)
+            e = lp.run_interp(regs, m, cache.dc, None, 1)
         else:
             e = lp.run_interp_native(regs.ctypes.data, m[0].ctypes.data, ctl.ctypes.data,
-                                     cache.dc_addr, 1)
+                                     cache.dc_addr, self.ot_addr, 1)
         e = Exit(int(e))
         if e == Exit.FENCE_I:
             cache.flush()

@@ -23,10 +23,12 @@ class IsaInfo:
         self._sem = {}
 
     def semantic(self, op):
-        """(module, function name) of the semantic function for op."""
+        """(module, function name) of the semantic function for op (the generated dispatch's
+        `illegal` for op 0 and ops without semantics)."""
         if op not in self._sem:
-            fname = "exec_" + self.NAMES[op].replace(".", "_")
-            self._sem[op] = (self.semantic_module(fname), fname)
+            fn = self._dispatch.SEMANTICS[op]
+            fn = getattr(fn, "py_func", fn)
+            self._sem[op] = (fn.__module__, fn.__name__)
         return self._sem[op]
 
     def semantic_module(self, fname):
@@ -35,7 +37,7 @@ class IsaInfo:
 
     def op_functions(self):
         """The names of every semantic function of the ISA."""
-        return sorted({self.semantic(op)[1] for op in range(1, len(self.NAMES))})
+        return sorted({self.semantic(op)[1] for op in range(len(self.NAMES))})
 
 
 _ISAS = {}

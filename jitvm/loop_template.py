@@ -4,7 +4,9 @@ compiled code only for real source files, and only when callees are module globa
 they are passed in as arguments -- hence a file per ISA.) Do not import this module directly.
 
 Two loops share the decode cache `dc` (one row per recently seen pc):
-  run_interp -- the interpreter tier: fetch/decode once per pc, then call the ISA's `execute`.
+  run_interp -- the interpreter tier: fetch/decode once per pc, then call the instruction's op
+                through the op table `ot` (jitvm/oplib.py; in the python tier, the ISA's
+                generated dispatch).
   run_jit    -- the translating tier: look pc up in the jump table `jt` (pc, region address,
                 block index; two rows per pc, jitvm.blocks.jt_slots); a hit calls the compiled
                 block through its region's address, so blocks chain here without returning to
@@ -14,11 +16,11 @@ Two loops share the decode cache `dc` (one row per recently seen pc):
 """
 
 from jitvm.blocks import JT_SIZE, jt_row
-from jitvm.compiled import PURE_PYTHON, call_block, carray, jit, native
+from jitvm.compiled import PURE_PYTHON, call_block, call_op, carray, jit, native
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, block_views, raw
-from translators.ISA_NAME import ENDS_BLOCK, decode, fetch
-from translators.ISA_NAME._dispatch import execute_raw
+from translators.ISA_NAME import ENDS_BLOCK, NAMES, decode, fetch
+from translators.ISA_NAME._dispatch import execute
 from translators.ISA_NAME.cpu import PC
 
 # decode-cache columns
@@ -66,12 +68,22 @@ def fill(m, dc, pc, s):
     return s
 
 
+if PURE_PYTHON:
+    def dispatch(ot, op, rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+        r, m = block_views(rp, mp, cp)
+        return execute(op, r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm)
+else:
+    @jit
+    def dispatch(ot, op, rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+        return call_op(ot[op], rp, mp, cp, pc, ilen, rd, rs1, rs2, rs3, rm, imm)
+
+
 @jit
-def step(r, m, p, dc, s, pc):
+def step(r, m, p, dc, ot, s, pc):
     """Execute the decoded instruction in row s; returns True if it retired.
-    p = raw(r, m): the dispatch below takes raw pointers."""
-    npc = execute_raw(dc[s, DC_OP], p[0], p[1], p[2], pc, dc[s, DC_LEN], dc[s, DC_RD],
-                      dc[s, DC_RS1], dc[s, DC_RS2], dc[s, DC_RS3], dc[s, DC_RM], dc[s, DC_IMM])
+    p = raw(r, m): ops take raw pointers."""
+    npc = dispatch(ot, dc[s, DC_OP], p[0], p[1], p[2], pc, dc[s, DC_LEN], dc[s, DC_RD],
+                   dc[s, DC_RS1], dc[s, DC_RS2], dc[s, DC_RS3], dc[s, DC_RM], dc[s, DC_IMM])
     r[PC] = npc
     e = m[4][CTL_EXIT]
     # a faulting or illegal instruction did not retire; a system call or fence.i did
@@ -79,7 +91,7 @@ def step(r, m, p, dc, s, pc):
 
 
 @jit(inline="never")
-def run_interp(r, m, dc, budget):
+def run_interp(r, m, dc, ot, budget):
     ctl = m[4]
     p = raw(r, m)
     n = 0
@@ -88,7 +100,7 @@ def run_interp(r, m, dc, budget):
         s = lookup(m, dc, pc)
         if s < 0:
             break
-        if step(r, m, p, dc, s, pc):
+        if step(r, m, p, dc, ot, s, pc):
             n += 1
         if ctl[CTL_EXIT] != 0:
             break
@@ -99,7 +111,7 @@ def run_interp(r, m, dc, budget):
 
 
 @jit(inline="never")
-def run_jit(r, m, dc, jt, heat, budget, threshold):
+def run_jit(r, m, dc, ot, jt, heat, budget, threshold):
     ctl = m[4]
     p = raw(r, m)
     n = 0
@@ -116,7 +128,7 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
             s = lookup(m, dc, pc2)
             if s < 0:
                 break
-            if step(r, m, p, dc, s, pc2):
+            if step(r, m, p, dc, ot, s, pc2):
                 n += 1
             if ctl[CTL_EXIT] != 0 or dc[s, DC_END] != 0:
                 break
@@ -134,13 +146,15 @@ def run_jit(r, m, dc, jt, heat, budget, threshold):
 
 # ---- entry points from Python for the compiled tiers (see jitvm.compiled.native) -------------
 if not PURE_PYTHON:
-    @native("p", "v", "p", "p", "i")
-    def run_interp_native(rp, mp, cp, dcp, budget):
-        r, m = block_views(rp, mp, cp)
-        return run_interp(r, m, carray(dcp, (DC_SIZE, DC_COLS)), budget)
+    NOPS = len(NAMES)       # the op table's length
 
-    @native("p", "v", "p", "p", "p", "p", "i", "i")
-    def run_jit_native(rp, mp, cp, dcp, jtp, hp, budget, threshold):
+    @native("p", "v", "p", "p", "p", "i")
+    def run_interp_native(rp, mp, cp, dcp, otp, budget):
         r, m = block_views(rp, mp, cp)
-        return run_jit(r, m, carray(dcp, (DC_SIZE, DC_COLS)), carray(jtp, (JT_SIZE, 3)),
-                       carray(hp, JT_SIZE), budget, threshold)
+        return run_interp(r, m, carray(dcp, (DC_SIZE, DC_COLS)), carray(otp, NOPS), budget)
+
+    @native("p", "v", "p", "p", "p", "p", "p", "i", "i")
+    def run_jit_native(rp, mp, cp, dcp, otp, jtp, hp, budget, threshold):
+        r, m = block_views(rp, mp, cp)
+        return run_jit(r, m, carray(dcp, (DC_SIZE, DC_COLS)), carray(otp, NOPS),
+                       carray(jtp, (JT_SIZE, 3)), carray(hp, JT_SIZE), budget, threshold)

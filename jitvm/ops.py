@@ -29,7 +29,7 @@ def symbol(isa_name, fname):
     return f"jitvm_op_{isa_name}_{fname}"
 
 
-OPS_VERSION = 2     # raise when the way ops are built changes (kept ones are then not used)
+OPS_VERSION = 3     # raise when the way ops are built changes (kept ones are then not used)
 
 
 def ops_dir(isa):
@@ -62,7 +62,7 @@ def _compile(isa, fname):
 
     import llvmlite.binding as llvm
 
-    from jitvm.compiled import c_entry_module
+    from jitvm.compiled import c_entry_module, target_machine
     from jitvm.mmu import OUT_OF_LINE, block_views
     fn = getattr(importlib.import_module(isa.semantic_module(fname)), fname)
 
@@ -94,7 +94,14 @@ def _compile(isa, fname):
     # Numba's C entry point calls the body with a `noinline` call-site attribute: drop it
     impl_call = re.compile(rf'(call .*@"?{re.escape(name)}_impl"?\(.*\)) #\d+$')
     text = "\n".join(impl_call.sub(r"\1", line) for line in str(mod).splitlines())
-    return llvm.parse_assembly(text).as_bitcode()
+    mod = llvm.parse_assembly(text)
+    # optimized once more with the body inlined: the interpreter's op table (jitvm/oplib.py)
+    # runs this code as it is; a region optimizes it again after inlining it
+    tm = target_machine()
+    mod.triple, mod.data_layout = tm.triple, str(tm.target_data)
+    pb = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=2))
+    pb.getModulePassManager().run(mod, pb)
+    return mod.as_bitcode()
 
 
 def _mangled(qualname):
@@ -102,15 +109,39 @@ def _mangled(qualname):
     return "_ZN" + "".join(f"{len(part)}{part}" for part in qualname.split("."))
 
 
-def warm(isa, progress=print):
-    """Build every op of `isa` not kept yet, with progress."""
+def warm(isa, progress=print, jobs=None):
+    """Build every op of `isa` not kept yet, with progress; returns how many were built. They
+    compile in `jobs` processes at once (default: one per CPU): each op is a Numba compilation
+    of its own, so they parallelise perfectly."""
     todo = [f for f in isa.op_functions() if not (ops_dir(isa) / f"{f}.bc").exists()]
-    if todo:
-        progress(f"compiling {len(todo)} ops for translated code (each instruction's semantics "
-                 "behind a C entry point, kept as LLVM bitcode) ...")
+    if not todo:
+        return 0
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    progress(f"compiling {len(todo)} ops of {isa.NAME} in {jobs} processes (each instruction's "
+             "semantics behind a C entry point, kept as LLVM bitcode) ...")
     t = time.perf_counter()
-    for i, fname in enumerate(todo, 1):
-        bitcode(isa, fname)
-        if i % 20 == 0 or i == len(todo):
-            progress(f"  ops: {i}/{len(todo)} ({time.perf_counter() - t:.0f} s)")
+
+    def built(n):
+        if n % 40 == 0 or n == len(todo):
+            progress(f"  ops: {n}/{len(todo)} ({time.perf_counter() - t:.0f} s)")
+    if jobs == 1:
+        for n, f in enumerate(todo, 1):
+            bitcode(isa, f)
+            built(n)
+        return len(todo)
+    import concurrent.futures
+    import multiprocessing
+    with concurrent.futures.ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_build_one, isa.NAME, f) for f in todo]
+        for n, fut in enumerate(concurrent.futures.as_completed(futures), 1):
+            fut.result()            # a failed op raises here, with the worker's traceback
+            built(n)
     return len(todo)
+
+
+def _build_one(isa_name, fname):
+    """In a warm process: build one op (kept on disk by `bitcode`)."""
+    from jitvm.isa import isa_info
+    bitcode(isa_info(isa_name), fname)
+    return fname

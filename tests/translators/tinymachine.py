@@ -1,6 +1,7 @@
 """A tiny machine for testing one ISA's semantics: an identity-mapped page table over 256 KiB of
-guest memory, a register array and one instruction run by name through the ISA's generated
-dispatch (the interpreter's path, so the tests cover the dispatch too).
+guest memory, a register array and one instruction run by name the interpreter's way: through
+the op table (jitvm/oplib.py; the generated dispatch in the python tier), so the tests cover
+the compiled ops, the table and the decoder's op numbering too.
 
     mc = TinyMachine("riscv64")            # pages DATA..top mapped read/write/exec, va == pa
     mc.r[11] = DATA
@@ -11,6 +12,7 @@ import importlib
 
 import numpy as np
 
+from jitvm import oplib
 from jitvm.exits import Exit
 from jitvm.mmu import (CTL_EXIT, CTL_PT_ROOT, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, flush_tlb,
                        machine_tuple, new_ctl)
@@ -25,7 +27,7 @@ RW = PTE_R | PTE_W
 class TinyMachine:
     def __init__(self, isa):
         pkg = importlib.import_module(f"translators.{isa}")
-        self._execute = pkg.execute
+        self._execute = oplib.executor(isa)
         self._ops = importlib.import_module(f"translators.{isa}.decoder").OPS
         self.mem8 = np.zeros(PAGES << 12, dtype=np.uint8)
         self.r = pkg.new_regs()
@@ -46,7 +48,7 @@ class TinyMachine:
         flush_tlb(self.ctl)
 
     def run(self, name, rd=0, rs1=0, rs2=0, rs3=0, rm=0, imm=0, pc=PC, ilen=4):
-        """Execute one instruction by name through the dispatch (or, given a semantic function
+        """Execute one instruction by name through the op table (or, given a semantic function
         itself, call it directly); returns the next pc."""
         self.ctl[CTL_EXIT] = 0
         i = np.int64

@@ -21,7 +21,7 @@ records) and gdb.py --
                 and busybox use: three same/different, two-register misc, across lanes,
                 permute, ext, tbl/tbx, copy (dup/ins/umov/smov), modified immediates, shifts
                 by immediate, the FP vector ops (FPCR/FPSR as a64_fp.py); every arrangement
-  _dispatch.py  execute(op, ...) (python -m translators.gen_dispatch aarch64)
+  _dispatch.py  SEMANTICS[op], execute(op, ...) (python -m translators.gen_dispatch aarch64)
   cpu.py        register layout: X0..X30, SP at 31, NZCV as four slots; the XZR/SP accessors
   fetch.py, disasm.py (Arm syntax, canonical forms: no aliases)
 Tested in tests/translators/aarch64/ (test_a64_*.py): the table against llvm-mc-19/llvm-objdump-19

@@ -29,8 +29,8 @@ encodings.py decodes them: rm = Q, or 2 for a scalar encoding; imm = size/sz/the
 
 Every function here is compiled out of line (inline="never"; LLVM still inlines small ones):
 Numba relabels the blocks of each function it inlines from a process-wide counter, so labels
-grow with every inline, and the aarch64 dispatch, compiled in one process with this module
-last, reached block names longer than LLVM accepts.
+grow with every inline, and the aarch64 dispatch switch (before the op table, jitvm/oplib.py),
+compiled in one process with this module last, reached block names longer than LLVM accepts.
 
 How: each class has one engine (compiled once, not into every exec_) that loops
 over lanes of the two 64-bit halves; a lane is an int64 holding the element's bits zero-extended

@@ -657,7 +657,7 @@ simd_exp = [Enc(f"{name}#{i}", pattern, args, expands=name, ext="simd")
 INSTRUCTIONS = dp_imm + dp_reg + branch + ldst + ldst_pair + system + fp + vldst + vstruct + simd
 EXPANSIONS = dp_imm_sh12 + dp_reg_rev64 + ldst_ui_sizes + fp_fcvt + fp_fmov_x + vldst_q + simd_exp
 
-# Which module holds the semantics of each group (translators/gen_dispatch.py), in op order.
+# Which module holds the semantics of each group (translators/gen_dispatch.py).
 SEMANTIC_MODULES = {
     "a64_base": ("dp_imm", "dp_reg"),
     "a64_branch": ("branch",),

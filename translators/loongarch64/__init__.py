@@ -6,7 +6,7 @@ the engine and the kernel import. The same module names as every translator:
   la_*.py       one exec_<name> semantic function per instruction: la_base (integer, branches,
                 loads and stores), la_atomic (ll/sc, am*, barriers), la_fp (scalar FP),
                 la_sys (syscall, break, cpucfg, rdtime)
-  _dispatch.py  execute(op, ...): the switch over all of them (translators/gen_dispatch.py)
+  _dispatch.py  SEMANTICS[op], execute(op, ...): the table of them (translators/gen_dispatch.py)
   cpu.py, fetch.py, disasm.py, abi.py, signal.py
 
 LSX/LASX (vector) and LBT are not implemented: their encodings are not in the table, so they

@@ -337,8 +337,7 @@ INSTRUCTIONS = (base_arith + base_shift + base_bits + base_branch + base_mem + b
 # Rows that decode as another instruction's op (decodetable's `expansions`).
 EXPANSIONS = fp_cmp_conds
 
-# Which module holds the semantics of each group (translators/gen_dispatch.py), in op order:
-# each module's ops must be contiguous.
+# Which module holds the semantics of each group (translators/gen_dispatch.py).
 SEMANTIC_MODULES = {
     "la_base": ("base_arith", "base_shift", "base_bits", "base_branch", "base_mem",
                 "base_bound", "base_crc"),

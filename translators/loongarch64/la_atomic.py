@@ -14,7 +14,7 @@ LLbit; QEMU 7.2 keeps it, which only a second sc without an ll could tell). Valu
 QEMU's: an A-B-A change by another vCPU between ll and sc goes unnoticed.
 
 amo/load_linked/store_conditional are compiled once and called (inline="never"), as in rv_a.py:
-inlined into 40 callers they would cost the interpreter's switch long compiles for no gain.
+inlined into 40 callers they would cost long compiles for no gain.
 The loads, compare-and-swaps and read-modify-writes are translators/atomic.py's.
 """
 import numpy as np

@@ -328,8 +328,7 @@ INSTRUCTIONS = (rv_i + rv64_i + rv_zifencei + rv_zicsr + rv_m + rv64_m + rv_a + 
                 + rv_f + rv64_f + rv_d + rv64_d)
 COMPRESSED = rv_c + rv64_c + rv_c_d
 
-# Which module holds the semantics of each extension group (translators/gen_dispatch.py), in
-# op order: each module's ops must be contiguous.
+# Which module holds the semantics of each extension group (translators/gen_dispatch.py).
 SEMANTIC_MODULES = {
     "rv_i": ("rv_i", "rv64_i", "rv_zifencei"),
     "rv_zicsr": ("rv_zicsr",),

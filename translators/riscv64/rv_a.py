@@ -15,7 +15,7 @@ between LR and SC goes unnoticed. Lock-free code built on LR/SC loops is unaffec
 only needs the word to hold the value it read.)
 
 amo/load_reserved/store_conditional are compiled once and called (inline="never"): inlining them
-into 22 callers made the interpreter's switch take ~17 s longer to compile, for a saving of one
+into 22 callers made the interpreter's former switch take ~17 s longer to compile, for a saving of one
 call (~ns) on instructions that are rare.
 """
 import numpy as np

@@ -1,7 +1,7 @@
 """RV64I (and Zifencei): one `exec_<name>` per instruction.
 
 Every function has the same signature (r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm) -> next pc, so
-the interpreter's switch and the block translator call them alike. Memory instructions check
+the interpreter (through its op table) and the block translator call them alike. Memory instructions check
 `faulted(m)` before touching a register: a faulting instruction changes nothing and re-runs.
 """
 import numpy as np

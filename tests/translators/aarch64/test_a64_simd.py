@@ -354,6 +354,14 @@ def test_every_row_is_exercised_and_round_trips():
     assert not bad, "\n".join(bad[:20])
 
 
+def _same_pair(text):
+    """Our disassembly `text` is a load pair into one register twice: CONSTRAINED UNPREDICTABLE,
+    which llvm-objdump prints and llvm-mc refuses to assemble (not compared; we load both)."""
+    ops = text.split(None, 1)
+    regs = ops[1].split(",") if len(ops) == 2 else []
+    return ops[0].startswith("ldp") and len(regs) > 1 and regs[0].strip() == regs[1].strip()
+
+
 def test_words_near_every_row_agree_with_llvm(tmp_path):
     """Random operands in each row, and one fixed bit flipped: where LLVM rejects a word the
     table accepts (an unallocated arrangement), running it must raise Exit.ILLEGAL and change
@@ -376,7 +384,7 @@ def test_words_near_every_row_agree_with_llvm(tmp_path):
             mc.word(w)
             if mc.exit != Exit.ILLEGAL or (mc.r != before).any():
                 rejected.append(f"{w:#010x} {disasm(w)!r}: LLVM rejects it, we ran it")
-        else:
+        elif not _same_pair(disasm(w)):
             both.append(w)
     assert not rejected, "\n".join(rejected[:20])
     ours = [disasm(w).replace("\t", " ") for w in both]

@@ -1,5 +1,5 @@
 """loongarch64 unit-test helpers: the tiny machine (tests/translators/tinymachine.py) running
-loongarch64 instructions by name through the generated dispatch.
+loongarch64 instructions by name the interpreter's way (through the op table).
 
     from lahelpers import DATA, Machine     # (pytest puts this test directory on sys.path)
 

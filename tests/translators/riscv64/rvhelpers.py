@@ -9,8 +9,8 @@ cross binutils to assemble real instructions.
         npc = mc.run("ld", rd=10, rs1=11, imm=8)
         assert mc.exit == Exit.NONE and mc.r[10] == ...
 
-Instructions run through the generated `execute` switch (the interpreter's path), so these tests
-cover the dispatch too.
+Instructions run the interpreter's way (tests/translators/tinymachine.py: through the op table),
+so these tests cover it too.
 """
 import subprocess
 

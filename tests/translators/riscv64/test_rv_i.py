@@ -11,7 +11,6 @@ from jitvm.compiled import PURE_PYTHON
 from jitvm.exits import Access, Exit
 from jitvm.mmu import CTL_FAULT_ADDR, CTL_FAULT_KIND, CTL_INSTRET, PTE_R
 from rvhelpers import DATA, PC, Machine, sx, ux
-from translators.riscv64 import execute
 from translators.riscv64.cpu import FCSR
 
 # the python tier computes with numpy scalars, which warn when they wrap as the guest intends
@@ -224,7 +223,7 @@ def test_unknown_csr_is_illegal(csr):
 def test_illegal_op():
     mc = Machine()
     i = np.int64
-    assert execute(i(0), mc.r, mc.m, i(PC), i(4), i(0), i(0), i(0), i(0), i(0), i(0)) == PC
+    assert mc._execute(i(0), mc.r, mc.m, i(PC), i(4), i(0), i(0), i(0), i(0), i(0), i(0)) == PC
     assert mc.exit == Exit.ILLEGAL
 
 
