@@ -24,7 +24,6 @@ import pytest
 from jitvm.rootfs import DEBIAN_ARCH
 from tests.differential import (ENV, ORACLE_RETRIES, QEMU_CPU, oracle_path, qemu_command,
                                 run_jitvm, status_of)
-from tests.tools import need
 
 pytestmark = pytest.mark.isas(*DEBIAN_ARCH)
 
@@ -90,16 +89,6 @@ def _files(d: Path):
     (d / "sub").chmod(0o755)
     for name in ("words.txt", "table.txt", "sub/file", "link", "script.sh", "sub", "."):
         os.utime(d / name, (981173106, 981173106), follow_symlinks=False)
-
-
-@pytest.fixture(scope="module")
-def debian(arch):
-    """arch's Debian rootfs (`jitvm rootfs --debian`), built on first use."""
-    from jitvm.qemu import QEMU
-    from jitvm.rootfs import build_debian_rootfs
-    for tool in ("apt-get", "dpkg-deb", QEMU[arch]):
-        need(tool)
-    return build_debian_rootfs(arch, progress=lambda s: None)
 
 
 @pytest.fixture(scope="module")
