@@ -7,11 +7,11 @@ through the `send` callable; a resume (c, s, vCont) is answered later, when the 
 `stopped` or `exited`.
 
 What the target offers: `desc` (the translator's gdb module: FEATURES, ARCHITECTURE,
-BREAKPOINTS), `signal_names` (number -> "SIGSEGV"), `pid`, `threads()`, `regs(tid)` (the
-thread's CPU state array), `read_memory`, `write_memory`, `insert_breakpoint`,
-`remove_breakpoint`, `insert_watchpoint`, `remove_watchpoint`, `resume(actions, default)`,
-`interrupt()`, `attach(pid)`, `detach()`, `kill()`, `last_stop`, `exe_path()`, `auxv()`,
-`pass_signals(numbers)`.
+BREAKPOINTS, and TYPES where registers have types of their own), `signal_names` (number ->
+"SIGSEGV"), `pid`, `threads()`, `regs(tid)` (the thread's CPU state array), `read_memory`,
+`write_memory`, `insert_breakpoint`, `remove_breakpoint`, `insert_watchpoint`,
+`remove_watchpoint`, `resume(actions, default)`, `interrupt()`, `attach(pid)`, `detach()`,
+`kill()`, `last_stop`, `exe_path()`, `auxv()`, `pass_signals(numbers)`.
 """
 from jitvm.gdb import rsp
 from translators import regfield
@@ -21,13 +21,34 @@ FEATURES = ("PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:exec-file
             "qXfer:auxv:read+;vContSupported+;QPassSignals+" % PACKET_SIZE)
 
 
+def _type_xml(decl):
+    """One type a feature defines (gdb-target.dtd's vector, union, flags), from the tuple form
+    translators/<isa>/gdb.py's TYPES uses."""
+    kind, ident = decl[:2]
+    if kind == "vector":
+        return [f'<vector id="{ident}" type="{decl[2]}" count="{decl[3]}"/>']
+    if kind == "union":
+        return ([f'<union id="{ident}">']
+                + [f'<field name="{name}" type="{t}"/>' for name, t in decl[2]] + ["</union>"])
+    if kind == "flags":
+        return ([f'<flags id="{ident}" size="{decl[2]}">']
+                + [f'<field name="{name}" start="{lo}" end="{hi}"/>' for name, lo, hi in decl[3]]
+                + ["</flags>"])
+    raise ValueError(f"unknown gdb type kind {kind!r}")
+
+
 def target_xml(desc):
-    """The target description for `desc` (a translator's gdb module), one document."""
+    """The target description for `desc` (a translator's gdb module), one document. A feature's
+    types (desc.TYPES, optional) come before its registers: gdb looks a register's type up as
+    it parses the register, and rejects one it does not know yet."""
+    types = getattr(desc, "TYPES", {})
     out = ['<?xml version="1.0"?>', '<!DOCTYPE target SYSTEM "gdb-target.dtd">',
            '<target version="1.0">', f"<architecture>{desc.ARCHITECTURE}</architecture>",
            "<osabi>GNU/Linux</osabi>"]
     for feature, regs in desc.FEATURES:
         out.append(f'<feature name="{feature}">')
+        for decl in types.get(feature, ()):
+            out += _type_xml(decl)
         out += [f'<reg name="{name}" bitsize="{bits}" type="{kind}" regnum="{num}"/>'
                 for num, name, bits, kind, _ in regs]
         out.append("</feature>")
