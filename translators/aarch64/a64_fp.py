@@ -13,8 +13,9 @@ Arm ARM's rules (its FPProcessNaNs, FPMax/FPMaxNum, FPCompare, FPToFixed pseudoc
   - FPCR: RMode (23:22: RN RP RM RZ) rounds every op that reads it; DN (25) makes every NaN
     result the default NaN; FZ (24; gcc's -ffast-math start-up code sets it) reads subnormal
     single/double operands as zeros (IDC) and flushes results tiny before rounding to zeros
-    (UFC, not IXC). AHP (26, the alternative half format) is NOT implemented: half is always
-    IEEE (Linux starts programs with FPCR = 0).
+    (UFC, not IXC). AHP (26) selects the alternative half format of fcvt (no infinities or
+    NaNs: exponent 31 is a normal binade; a NaN converts to zero, an infinity or overflow to
+    the largest magnitude, each with IOC); Linux starts programs with FPCR = 0.
   - NaNs propagate (DN = 0): the first signalling NaN operand, quieted (IOC), else the first
     quiet one; fused ops look at the addend first. Negated operands (fmsub, fnmadd, fnmsub) are
     negated before that, so a NaN comes out with its sign flipped, as the pseudocode and QEMU
@@ -37,6 +38,7 @@ from translators.aarch64.cpu import CF, FPCR, FPSR, NF, V0, VF, ZF, wx, xr
 TINY_AFTER = False
 M32 = 0xFFFFFFFF
 DN, FZ = 1 << 25, 1 << 24
+AHP = 1 << 26
 IDC = 32                                      # beside ieee754's flags: an input flushed (FZ)
 H = 3                                         # ftype of half precision (fcvt only)
 # operations of the out-of-line cores
@@ -272,8 +274,11 @@ def _round_right(sig, sh, sign, mode):
 @jit(inline="never")
 def to_half(x, fmt, fpcr):
     """Single or double x rounded to half in FPCR's mode: (bits, flags)."""
+    alt = (fpcr & AHP) != 0
     if is_nan(x, fmt):
         fl = NV if is_snan(x, fmt) else 0
+        if alt:
+            return ((x >> (fmt + (11 if fmt == F64 else 8) - 15)) & 0x8000), NV
         if fpcr & DN:
             return np.int64(0x7E00), fl
         return ((x >> (fmt + (11 if fmt == F64 else 8) - 15)) & 0x8000) | 0x7E00 | (
@@ -282,7 +287,7 @@ def to_half(x, fmt, fpcr):
     sign = (d >> 63) & 1
     e, f = (d >> 52) & 0x7FF, d & ((np.int64(1) << 52) - 1)
     if e == 0x7FF:
-        return (sign << 15) | 0x7C00, 0
+        return ((sign << 15) | 0x7FFF, NV) if alt else ((sign << 15) | 0x7C00, 0)
     if e == 0 and f == 0:
         return sign << 15, 0
     sig, exp = (f, np.int64(-1074)) if e == 0 else (f | (np.int64(1) << 52), e - 1075)
@@ -301,7 +306,9 @@ def to_half(x, fmt, fpcr):
     if kept < 1024:
         return (sign << 15) | kept, flags
     bexp = q + 25
-    if bexp >= 31:
+    if alt and bexp >= 32:
+        return (sign << 15) | 0x7FFF, NV     # saturates: no OFC, no IXC
+    if bexp >= 31 and not alt:
         mode = rounding(fpcr)
         if mode == RTZ or (mode == RDN and sign == 0) or (mode == RUP and sign == 1):
             return (sign << 15) | 0x7BFF, flags | OF | NX
@@ -313,7 +320,7 @@ def to_half(x, fmt, fpcr):
 def from_half(h, fmt, fpcr):
     """Half h widened (exactly) to single or double: (bits, flags)."""
     sign, e, f = (h >> 15) & 1, (h >> 10) & 31, h & 0x3FF
-    if e == 31:
+    if e == 31 and not fpcr & AHP:
         if f == 0:
             return (default_nan(fmt) & ~(np.int64(1) << (fmt - 1))) | (
                 sign_mask(fmt) if sign else np.int64(0)), 0

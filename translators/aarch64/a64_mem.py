@@ -33,8 +33,9 @@ is lost; atomic.py has no 16-byte compare-and-swap yet. Every exclusive is a ful
 import numpy as np
 
 from jitvm.compiled import fence, jit
-from jitvm.mmu import (faulted, load_s8, load_s16, load_s32, load_u8, load_u16, load_u32,
-                       load_u64, store_u8, store_u16, store_u32, store_u64)
+from jitvm.exits import Exit
+from jitvm.mmu import (CTL_EXIT, CTL_FAULT_ADDR, faulted, load_s8, load_s16, load_s32, load_u8,
+                       load_u16, load_u32, load_u64, store_u8, store_u16, store_u32, store_u64)
 from translators.atomic import READ, WRITE, amo_cas, amo_load, atomic_pa
 from translators.aarch64.a64_base import extend_reg, illegal
 from translators.aarch64.cpu import RES_ADDR, RES_SIZE, RES_VALUE, RES_VALUE2, wsp, wx, xr
@@ -44,8 +45,17 @@ DONE, FAULT, UNALLOCATED = 0, 1, 2
 
 
 @jit
+def untag(va):
+    """Top-byte ignore: Linux runs arm64 user space with TBI0, so bits 63:56 of a data address
+    are not part of it, nor of the fault address it reports. As Linux's untagged_addr: an
+    address with bit 55 set (the kernel's half, TTBR1) is left as it is, and faults."""
+    return va & ((va << 8) >> 8)
+
+
+@jit
 def load(m, va, size, signed):
-    """1 << size bytes at va, zero- or sign-extended to 64 bits."""
+    """1 << size bytes at va (tag ignored), zero- or sign-extended to 64 bits."""
+    va = untag(va)
     if size == 0:
         return load_s8(m, va) if signed else load_u8(m, va)
     if size == 1:
@@ -57,7 +67,8 @@ def load(m, va, size, signed):
 
 @jit
 def store(m, va, v, size):
-    """True when done (False: faulted, nothing written)."""
+    """True when done (False: faulted, nothing written). The tag of va is ignored."""
+    va = untag(va)
     if size == 0:
         return store_u8(m, va, v)
     if size == 1:
@@ -152,11 +163,13 @@ def pair(r, m, pc, ilen, rt, rn, rt2, mode, imm, size, is_load, signed):
     n = 1 << size
     if is_load:
         v1 = load(m, va, size, signed)
+        if faulted(m):                      # the first word's address, not the second's
+            return pc
         v2 = load(m, va + n, size, signed)
         if faulted(m):
             return pc
-        wx(r, rt, v1)
-        wx(r, rt2, v2)
+        wx(r, rt2, v2)                      # rt == rt2 (CONSTRAINED UNPREDICTABLE): the first
+        wx(r, rt, v1)                       # word, as qemu
     else:
         if not store(m, va, xr(r, rt), size) or not store(m, va + n, xr(r, rt2), size):
             return pc
@@ -195,7 +208,7 @@ def exec_ldp_x(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 # ---- exclusives ---------------------------------------------------------------------------------
 @jit(inline="never")
 def load_exclusive(r, m, pc, ilen, rt, rn, size):
-    va = r[rn]
+    va = untag(r[rn])
     n = np.int64(1) << size
     pa = atomic_pa(m, va, n, READ)
     if pa < 0:
@@ -216,7 +229,7 @@ def load_exclusive(r, m, pc, ilen, rt, rn, size):
 
 @jit(inline="never")
 def store_exclusive(r, m, pc, ilen, rs, rt, rn, size):
-    va = r[rn]
+    va = untag(r[rn])
     n = np.int64(1) << size
     pa = atomic_pa(m, va, n, WRITE)
     if pa < 0:
@@ -238,7 +251,7 @@ def store_exclusive(r, m, pc, ilen, rs, rt, rn, size):
 
 @jit(inline="never")
 def load_exclusive_pair(r, m, pc, ilen, rt, rt2, rn, sz):
-    va = r[rn]
+    va = untag(r[rn])
     n = np.int64(8) << sz                   # the whole pair, aligned to its size
     pa = atomic_pa(m, va, n, READ)
     if pa < 0:
@@ -260,7 +273,7 @@ def load_exclusive_pair(r, m, pc, ilen, rt, rt2, rn, sz):
 
 @jit(inline="never")
 def store_exclusive_pair(r, m, pc, ilen, rs, rt, rt2, rn, sz):
-    va = r[rn]
+    va = untag(r[rn])
     n = np.int64(8) << sz
     pa = atomic_pa(m, va, n, WRITE)
     if pa < 0:
@@ -321,13 +334,28 @@ def exec_ldaxp(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 
 # ---- load-acquire / store-release ---------------------------------------------------------------
 @jit
+def misaligned(m, va, size):
+    """Acquire/release accesses need natural alignment (an alignment fault, SIGBUS, before any
+    translation fault: Cortex-A53 has no LSE2); records Exit.MISALIGNED if va is not."""
+    if va & ((np.int64(1) << size) - 1):
+        m[4][CTL_EXIT] = Exit.MISALIGNED
+        m[4][CTL_FAULT_ADDR] = untag(va)
+        return True
+    return False
+
+
+@jit
 def exec_stlr(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+    if misaligned(m, r[rs1], rm):
+        return pc
     fence()                                 # earlier accesses complete first
     return pc + ilen if store(m, r[rs1], xr(r, rd), rm) else pc
 
 
 @jit
 def exec_ldar(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
+    if misaligned(m, r[rs1], rm):
+        return pc
     v = load(m, r[rs1], rm, False)
     if faulted(m):
         return pc

@@ -26,8 +26,9 @@
   cntfrq_el0    62.5 MHz (QEMU's cortex-a53 generic timer)    illegal
   cntvct_el0    ctl[CTL_INSTRET], this CPU's retired          illegal
                 instructions (monotonic, lags by up to a slice, as loongarch64's rdtime)
-  midr_el1      Exit.ILLEGAL: readable at EL0 only through Linux's emulation when HWCAP_CPUID
-                is advertised, and the port advertises HWCAP = FP | ASIMD only (ISA-NOTES)
+  midr_el1      0x410fd034, a Cortex-A53 r0p4 (as /proc/cpuinfo says): EL0 reads trap, and
+                Linux's emulation (arm64 cpufeature.c, emulate_mrs) answers with the CPU's
+                own value whatever AT_HWCAP says; qemu-user does the same
 """
 import numpy as np
 
@@ -35,6 +36,7 @@ from jitvm.compiled import fence, jit
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, store_u64
 from translators.aarch64.a64_base import illegal
+from translators.aarch64.a64_mem import untag
 from translators.aarch64.cpu import CF, FPCR, FPSR, NF, RES_ADDR, TPIDR_EL0, VF, ZF, wx, xr
 from translators.aarch64.encodings import SYS_OPS, SYSREGS
 
@@ -42,6 +44,7 @@ NZCV, FPCR_REG, FPSR_REG = SYSREGS["nzcv"], SYSREGS["fpcr"], SYSREGS["fpsr"]
 TPIDR, TPIDRRO = SYSREGS["tpidr_el0"], SYSREGS["tpidrro_el0"]
 CTR, DCZID = SYSREGS["ctr_el0"], SYSREGS["dczid_el0"]
 CNTFRQ, CNTVCT = SYSREGS["cntfrq_el0"], SYSREGS["cntvct_el0"]
+MIDR = SYSREGS["midr_el1"]
 DC_ZVA, IC_IVAU = SYS_OPS["dc zva"], SYS_OPS["ic ivau"]
 DC_NOPS = (SYS_OPS["dc cvac"], SYS_OPS["dc cvau"], SYS_OPS["dc civac"], SYS_OPS["dc cvap"])
 DC_CVAC, DC_CVAU, DC_CIVAC, DC_CVAP = DC_NOPS
@@ -50,6 +53,7 @@ CTR_VALUE = 0x84448004          # IminLine = DminLine = 16 words (64 bytes), as 
 DCZID_VALUE = 4                 # BS = log2(words) = 4: 64-byte blocks; DZP = 0 (allowed)
 ZVA_BYTES = 4 << DCZID_VALUE
 CNTFRQ_VALUE = 62_500_000       # QEMU's generic timer on cortex-a53 (1 GHz / 16)
+MIDR_VALUE = 0x410FD034         # implementer Arm, variant 0, part 0xd03 (Cortex-A53), r0p4
 # AHP DN FZ RMode Stride Len, as qemu-aarch64 -cpu cortex-a53 keeps them: the trap enables
 # (IDE IXE UFE OFE DZE IOE) read as zero (no trapped FP exceptions), FZ16 too (no FP16)
 FPCR_MASK = 0x07F70000
@@ -102,7 +106,7 @@ def exec_isb(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 @jit
 def exec_sys(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     if imm == DC_ZVA:
-        va = xr(r, rd) & ~(ZVA_BYTES - 1)
+        va = untag(xr(r, rd)) & ~(ZVA_BYTES - 1)
         for i in range(ZVA_BYTES // 8):       # a fault part-way re-runs the whole (idempotent)
             if not store_u64(m, va + 8 * i, np.int64(0)):
                 return pc
@@ -135,6 +139,8 @@ def exec_mrs(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
         v = np.int64(CNTFRQ_VALUE)
     elif imm == CNTVCT:
         v = m[4][CTL_INSTRET]
+    elif imm == MIDR:
+        v = np.int64(MIDR_VALUE)
     else:
         return illegal(m, pc)
     wx(r, rd, v)

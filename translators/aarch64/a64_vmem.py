@@ -25,7 +25,7 @@ import numpy as np
 from jitvm.compiled import jit
 from jitvm.mmu import faulted, load_u64
 from translators.aarch64.a64_base import extend_reg, illegal
-from translators.aarch64.a64_mem import load, store
+from translators.aarch64.a64_mem import load, store, untag
 from translators.aarch64.cpu import V0, wsp, xr
 
 
@@ -37,10 +37,10 @@ from translators.aarch64.cpu import V0, wsp, xr
 def vload(r, m, t, va, scale):
     """Load 1 << scale bytes into Vt (zero-extended to 128 bits); False when it faulted."""
     if scale == 4:
-        lo = load_u64(m, va)
+        lo = load_u64(m, untag(va))
         if faulted(m):          # the fault is the first half's (its address is the one reported)
             return False
-        hi = load_u64(m, va + 8)
+        hi = load_u64(m, untag(va + 8))
     else:
         lo = load(m, va, scale, False)
         hi = np.int64(0)

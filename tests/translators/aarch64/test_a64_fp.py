@@ -210,6 +210,21 @@ def test_half_and_rounding_to_integral(mc):
     assert run(mc, "frintz d0, d1", d1=f64(-0.25))[0][0] == 1 << 63
 
 
+AHP = 1 << 26
+
+
+def test_alternative_half_precision(mc):
+    """FPCR.AHP: no infinities or NaNs in half; exponent 31 is a normal binade (the Arm ARM's
+    FPConvert/FPRound with alt_hp; qemu cortex-a53 agrees: the fuzz campaign found it)."""
+    assert lo_fpsr(mc, "fcvt h0, s1", AHP, s1=f32(65536.0)) == (0x7C00, 0)       # 2**16
+    assert lo_fpsr(mc, "fcvt h0, d1", AHP, d1=f64(131008.0)) == (0x7FFF, 0)      # the largest
+    assert lo_fpsr(mc, "fcvt h0, d1", AHP, d1=f64(-1e300)) == (0xFFFF, IOC)      # saturates
+    assert lo_fpsr(mc, "fcvt h0, s1", AHP, s1=f32(float("inf"))) == (0x7FFF, IOC)
+    assert lo_fpsr(mc, "fcvt h0, s1", AHP, s1=0xFFC00000) == (0x8000, IOC)       # NaN: zero
+    assert run(mc, "fcvt s0, h1", AHP, s1=0x7C00)[0][0] == f32(65536.0)
+    assert run(mc, "fcvt d0, h1", AHP, s1=0xFFFF)[0][0] == f64(-131008.0)
+
+
 def test_moves(mc):
     assert lo_fpsr(mc, "fmov d0, #-1.25") == (f64(-1.25), 0)
     assert lo_fpsr(mc, "fmov s0, #31.0") == (f32(31.0), 0)
