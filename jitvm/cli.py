@@ -195,9 +195,10 @@ examples:
                    help="delete the translated blocks (the rootfs and the compiled engine "
                         "are kept)")
     c.add_argument("--warm", action="store_true",
-                   help="compile the engine -- interpreter, run loops and the per-instruction "
-                        "ops translated code inlines -- now (a few minutes the first time), so "
-                        "the first run or boot does not wait for it")
+                   help="compile the engine -- the per-instruction ops (one process per "
+                        "core), the interpreter's op table linked from them, the run loops -- "
+                        "now (a few minutes the first time), so the first run or boot does not "
+                        "wait for it")
     c.add_argument("--arch", default=DEFAULT_ISA, choices=ARCHES + ("all",),
                    help=f"ISA whose engine --warm compiles: {', '.join(ISAS)} or all "
                         f"(default {DEFAULT_ISA})")
