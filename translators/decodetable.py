@@ -144,6 +144,9 @@ class Table:
     widths: the field equals `value` for the widest (riscv64's "1:0" == 3), else the other.
     expansions: rows that decode as the instruction their `expands` names (riscv64's
     compressed forms; loongarch64's further ranges of valid fcmp conditions).
+    ends_block: the names after which a basic block ends -- a set (each kind 1), or a dict
+    name -> kind (mipsel: 1 after this instruction, 2 after the next one, a delay slot);
+    the `ends_block` array holds the kind per op, 0 for the rest.
     """
 
     def __init__(self, fields, formats, instructions, ends_block, buckets, expansions=(),
@@ -173,7 +176,10 @@ class Table:
         self.rows = [Row(e, self.ops[e.name], self) for e in instructions]
         self.rows += [Row(e, self.ops[e.expands], self) for e in expansions]
         self.row_of_op = {row.op: row for row in self.rows if row.enc.expands is None}
-        self.ends_block = np.array([int(n in ends_block) for n in self.names], dtype=np.int64)
+        # a set: every name in it ends a block (kind 1); a dict: name -> kind (mipsel: 2 ends
+        # the block after the next instruction, a branch's delay slot)
+        kinds = ends_block if isinstance(ends_block, dict) else dict.fromkeys(ends_block, 1)
+        self.ends_block = np.array([kinds.get(n, 0) for n in self.names], dtype=np.int64)
         check_overlaps(self.rows)
 
         self.bucket_base, base = {}, 0
