@@ -21,14 +21,16 @@ ARCH        ?= riscv64
 TEST_ARCHES ?= riscv64 loongarch64 aarch64
 export JITVM_TEST_ISAS := $(TEST_ARCHES)
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# qemu-user-static: the oracle for every ISA. gcc-riscv64-linux-gnu, gcc-aarch64-linux-gnu: the
-# guest compilers of riscv64 and aarch64 (loongarch64's is zig, from pip). gcc, libc6-dev:
+# qemu-user-static: the oracle for every ISA. gcc-riscv64-linux-gnu, gcc-aarch64-linux-gnu,
+# gcc-mipsel-linux-gnu: the guest compilers of riscv64, aarch64 and mipsel (loongarch64's is zig,
+# from pip; mipsel's musl programs too). gcc, libc6-dev:
 # busybox's host tools (kconfig). llvm-19: llvm-mc-19/llvm-objdump-19 know LoongArch (bookworm's
 # binutils do not), for encoding checks.
 # e2fsprogs: mke2fs -d and debugfs make the ext2/ext4 images tests/kernel/test_ext2_loop.py reads.
 # gdb-multiarch: the debugger tests/guest/test_gdb.py drives against `jitvm run -g` (and qemu's -g).
 APT_PKGS    := qemu-user-static gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
-               gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc libc6-dev \
+               gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+               gcc-mipsel-linux-gnu libc6-dev-mipsel-cross gcc libc6-dev \
                llvm-19 make bzip2 dpkg-dev tmux e2fsprogs gdb-multiarch
 say          = @printf '\n==> %s\n' "$(1)"
 
@@ -103,9 +105,9 @@ boot: deps rootfs warm
 	$(call say,booting: python -m jitvm boot --arch $(ARCH) $(BOOT_ARGS))
 	@$(PYTHON) -m jitvm boot --arch $(ARCH) $(BOOT_ARGS)
 
-# qemu-user as the oracle for guest shells: the host runs riscv64 ELFs through qemu (binfmt_misc)
+# qemu-user as the oracle for guest shells: the host runs guest ELFs through qemu (binfmt_misc)
 oracle:
-	$(call say,qemu oracle: binfmt_misc for riscv64)
+	$(call say,qemu oracle: binfmt_misc for riscv64 loongarch64 aarch64 mipsel)
 	@$(SUDO) bash tests/guest/oracle_binfmt.sh
 
 test: deps $(TEST_ARCHES:%=rootfs-%) $(TEST_ARCHES:%=warm-%) $(TEST_ARCHES:%=guest-%) oracle

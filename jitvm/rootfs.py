@@ -10,7 +10,7 @@ Steps (each prints a "[n/4]" line with its elapsed time):
                                      and glibc's runtime in /lib where the arch's toolchain has
                                      one: Debian's libc6-<arch>-cross, so dynamic programs run)
 
-Toolchains: riscv64 and aarch64 use Debian's cross gcc (static glibc); loongarch64, which has no
+Toolchains: riscv64, aarch64 and mipsel use Debian's cross gcc (static glibc); loongarch64, which has no
 Debian cross compiler, uses zig's clang and musl (`python -m ziglang cc`, the PyPI package `ziglang`).
 
 Everything lives under the cache root, JITVM_CACHE or ~/.cache/jitvm:
@@ -91,6 +91,14 @@ TOOLCHAINS = {
         needs=("aarch64-linux-gnu-gcc",),
         cross="aarch64-linux-gnu-",
         glibc="/usr/aarch64-linux-gnu/lib",     # libc6-arm64-cross (gcc's dependency)
+    ),
+    "mipsel": Toolchain(
+        # MIPS32r2 little-endian, o32, FPXX (Debian's defaults); in progress: the engine does
+        # not run mipsel yet, qemu-mipsel-static does.
+        describe="mipsel-linux-gnu-gcc (glibc)",
+        needs=("mipsel-linux-gnu-gcc",),
+        cross="mipsel-linux-gnu-",
+        glibc="/usr/mipsel-linux-gnu/lib",      # libc6-mipsel-cross (gcc's dependency)
     ),
     "loongarch64": Toolchain(
         # No LoongArch gcc or binutils in bookworm; zig bundles clang, lld and musl.

@@ -10,11 +10,12 @@ from jitvm.rootfs import TOOLCHAINS, deb_src_entry
 from tests.differential import QEMU, qemu_command
 from tests.tools import need
 
-# arch -> (e_machine, e_flags mask, e_flags value: the double-float ABI)
+# arch -> (ELF class, e_machine, e_flags mask, e_flags value: the ABI)
 ELF = {
-    "riscv64": (243, 0x6, 0x4),          # EM_RISCV, EF_RISCV_FLOAT_ABI_DOUBLE
-    "loongarch64": (258, 0x7, 0x3),      # EM_LOONGARCH, EF_LOONGARCH_ABI_DOUBLE_FLOAT (lp64d)
-    "aarch64": (183, 0x0, 0x0),          # EM_AARCH64 (no ABI flags)
+    "riscv64": (2, 243, 0x6, 0x4),          # EM_RISCV, EF_RISCV_FLOAT_ABI_DOUBLE
+    "loongarch64": (2, 258, 0x7, 0x3),      # EM_LOONGARCH, EF_LOONGARCH_ABI_DOUBLE_FLOAT (lp64d)
+    "aarch64": (2, 183, 0x0, 0x0),          # EM_AARCH64 (no ABI flags)
+    "mipsel": (1, 8, 0xf000f000, 0x70001000),   # ELF32, EM_MIPS, EF_MIPS_ARCH_32R2, EF_MIPS_ABI_O32
 }
 
 
@@ -31,10 +32,10 @@ def test_busybox_is_a_static_executable_of_the_arch(arch_rootfs):
     arch, rootfs = arch_rootfs
     bb = rootfs / "bin" / "busybox"
     head = bb.read_bytes()[:64]
-    assert head[:4] == b"\x7fELF" and head[4] == 2 and head[5] == 1     # ELF64, little-endian
-    machine, mask, flags = ELF[arch]
+    elf_class, machine, mask, flags = ELF[arch]
+    assert head[:4] == b"\x7fELF" and head[4] == elf_class and head[5] == 1   # little-endian
     assert int.from_bytes(head[18:20], "little") == machine
-    e_flags = int.from_bytes(head[48:52], "little")
+    e_flags = int.from_bytes(head[48:52] if elf_class == 2 else head[36:40], "little")
     assert e_flags & mask == flags, hex(e_flags)
     assert os.access(bb, os.X_OK)
     with open(bb, "rb") as f:
