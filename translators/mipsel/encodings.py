@@ -49,6 +49,8 @@ FIELDS = {
     "code_hi": Field("25:16"), "code_lo": Field("15:6"),    # break code_hi, code_lo
     "tcode": Field("15:6"),                         # teq/tne/tge/tgeu/tlt/tltu
     "stype": Field("10:6"),                         # sync
+    "sync_zero": Field("25:11"),                    # sync: 0 in the manual, ignored (as QEMU
+                                                    # and llvm-objdump do)
     "hint": Field("20:16"),                         # pref
     "lsb": Field("10:6"),                           # ext/ins: pos
     "size": Field("15:11", add=1),                  # ext: the manual's msbd (size - 1), + 1
@@ -212,7 +214,7 @@ mem = _group("mem", [(n, f"{op:06b} {RS} {RT} {IMM16}", "MEM") for n, op in _LOA
 atomic = _group("atomic", [
     ("ll",   f"110000 {RS} {RT} {IMM16}", "MEM"),
     ("sc",   f"111000 {RS} {RT} {IMM16}", "MEM"),
-    ("sync", f"000000 {ZERO5} {ZERO5} {ZERO5} ----- 001111", "SYNC"),
+    ("sync", f"000000 {RS} {RT} {RD} ----- 001111", "SYNC -%sync_zero"),
 ]) + _regimm("atomic", [
     ("synci", 0b11111, "SYNCI"),
 ])
@@ -248,6 +250,9 @@ FORMATS.update(COP1_FORMATS)
 
 # Every op in op-number order (op 0 is ILLEGAL, numbered by the decoder).
 INSTRUCTIONS = alu + shift + muldiv + bits + branch + mem + atomic + system + COP1_INSTRUCTIONS
+
+# The integer groups (this part of the table; COP1's are the FPU helper's).
+INTEGER_EXTS = ("alu", "shift", "muldiv", "bits", "branch", "mem", "atomic", "sys")
 
 # Which module holds the semantics of each group (translators/gen_dispatch.py).
 SEMANTIC_MODULES = {
