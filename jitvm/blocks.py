@@ -35,6 +35,7 @@ from jitvm.paths import cache_root
 
 ENGINE_VERSION = 8
 MAX_INSNS = 64
+DELAYED = 2             # ENDS_BLOCK kind of a branch with a delay slot (1: any other block end)
 CHAIN_LIMIT = 4096      # instructions a region may run before it returns to the run loop
 # The jump table's geometry is compiled into regions: raise ENGINE_VERSION when it changes.
 JT_BITS = 14
@@ -49,7 +50,12 @@ _loaded = {}                    # object code path -> Loaded (linked once per pr
 
 
 def scan(isa, m, pc):
-    """Decode the block at pc: a list of (pc, inst, fields) with fields = decode(inst)."""
+    """Decode the block at pc: a list of (pc, inst, fields) with fields = decode(inst).
+
+    A delayed branch (ENDS_BLOCK kind DELAYED, MIPS) ends its block after the next instruction,
+    its delay slot; a block never ends between the two (a region chains only between whole
+    blocks). Where the slot cannot join -- on the next page, undecodable, a branch itself -- the
+    block ends before the branch, and the run loop interprets the branch and its slot."""
     insns, page = [], pc // PAGE_SIZE
     while len(insns) < MAX_INSNS:
         inst = int(isa.fetch(m, pc))
@@ -59,6 +65,11 @@ def scan(isa, m, pc):
         op, ilen = fields[0], fields[1]
         if op == 0:
             break
+        if isa.ENDS_BLOCK[op] == DELAYED:
+            slot = _delay_slot(isa, m, pc + ilen, page)
+            if slot is not None:
+                insns += [(pc, inst, fields), slot]
+            break
         insns.append((pc, inst, fields))
         if isa.ENDS_BLOCK[op]:
             break
@@ -67,6 +78,19 @@ def scan(isa, m, pc):
             break
     m[4][0] = 0            # scanning must not leave a fetch fault behind: the guest will see it
     return insns
+
+
+def _delay_slot(isa, m, pc, page):
+    """(pc, inst, fields) of the delay slot at pc, if it can end a block on `page`."""
+    if pc // PAGE_SIZE != page:
+        return None
+    inst = int(isa.fetch(m, pc))
+    if inst < 0:
+        return None
+    fields = tuple(int(x) for x in isa.decode(inst))
+    if fields[0] == 0 or isa.ENDS_BLOCK[fields[0]]:
+        return None
+    return pc, inst, fields
 
 
 @jit
@@ -95,11 +119,15 @@ def entry(name, k):
     return (int(name[2:13], 16) << 16) | k
 
 
-def static_successors(insns):
+def static_successors(isa, insns):
     """(fall-through pc, pc-relative branch or jump target) of a block as from `scan`: the
-    successors its last instruction names without a register."""
-    last, _, fields = insns[-1]
-    return last + fields[1], last + fields[-1]
+    successors its branch (the last instruction, or the one before a delay slot) names without
+    a register. Hints for chaining, checked when taken: a wrong one only misses a link."""
+    end, _, _ = insns[-1]
+    branch, _, fields = insns[-1]
+    if len(insns) > 1 and isa.ENDS_BLOCK[insns[-2][2][0]] == DELAYED:
+        branch, _, fields = insns[-2]
+    return end + insns[-1][2][1], branch + fields[-1]
 
 
 def emit_region(isa, batch, name, local_regs=True):
@@ -109,7 +137,7 @@ def emit_region(isa, batch, name, local_regs=True):
     for k, insns in enumerate(batch):
         # Successors chained to by name, likeliest first: a loop back to itself, then the static
         # ones. (Any other pc is looked up in the jump table, see jitvm/region_ir.py.)
-        order = [insns[0][0], *static_successors(insns)]
+        order = [insns[0][0], *static_successors(isa, insns)]
         plan.append((entry(name, k), insns,
                      [(pc, starts[pc]) for pc in dict.fromkeys(order) if pc in starts]))
     return region_ir.emit(isa, name, plan, region_id=entry(name, 0) >> 16,

@@ -228,7 +228,7 @@ class Engine:
         while stack:
             pc, insns = stack.pop()
             out.append((pc, insns))
-            for nxt in reversed(blocks.static_successors(insns)):   # the fall-through comes next
+            for nxt in reversed(blocks.static_successors(self.isa, insns)):   # the fall-through comes next
                 if (nxt in seen or nxt not in cache.probed
                         or len(out) + len(stack) >= PATH_BLOCKS):
                     continue

@@ -15,13 +15,20 @@ Two loops share the decode cache `dc` (one row per recently seen pc):
                 the next exit).
 """
 
-from jitvm.blocks import JT_SIZE, jt_row
+from jitvm.blocks import DELAYED, JT_SIZE, jt_row
 from jitvm.compiled import PURE_PYTHON, call_block, call_op, carray, jit, native
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_EXIT, CTL_EXIT_INFO, CTL_INSTRET, block_views, raw
 from translators.ISA_NAME import ENDS_BLOCK, NAMES, decode, fetch
 from translators.ISA_NAME._dispatch import execute
 from translators.ISA_NAME.cpu import PC
+
+try:        # an ISA with delay slots (MIPS) says when one is pending; the others never have one
+    from translators.ISA_NAME.cpu import in_delay_slot
+except ImportError:
+    @jit
+    def in_delay_slot(r):
+        return False
 
 # decode-cache columns
 DC_PC, DC_OP, DC_LEN, DC_RD, DC_RS1, DC_RS2, DC_RS3, DC_RM, DC_IMM, DC_END = range(10)
@@ -117,21 +124,30 @@ def run_jit(r, m, dc, ot, jt, heat, budget, threshold):
     n = 0
     while n < budget and ctl[CTL_EXIT] == 0:
         pc = r[PC]
+        if in_delay_slot(r):             # a branch's slot is pending (after an exit between
+            s = lookup(m, dc, pc)        # them): run it before any block may start
+            if s < 0:
+                break
+            if step(r, m, p, dc, ot, s, pc):
+                n += 1
+            continue
         h = jt_row(jt, pc)
         if jt[h, 0] == pc:
             n += call_block(jt[h, 1], jt[h, 2], p[0], p[1], p[2])
             ctl[CTL_STAT_BLOCKS_JIT] += 1
             continue
         ctl[CTL_STAT_BLOCKS_INTERP] += 1
-        while True:                      # interpret one basic block
-            pc2 = r[PC]
+        slot = False
+        while True:                      # interpret one basic block (a delayed branch's: and
+            pc2 = r[PC]                  # its slot, as blocks.scan makes them)
             s = lookup(m, dc, pc2)
             if s < 0:
                 break
             if step(r, m, p, dc, ot, s, pc2):
                 n += 1
-            if ctl[CTL_EXIT] != 0 or dc[s, DC_END] != 0:
+            if ctl[CTL_EXIT] != 0 or slot or dc[s, DC_END] == 1:
                 break
+            slot = dc[s, DC_END] == DELAYED
         heat[h] += 1
         if heat[h] == threshold and ctl[CTL_HOT_N] < HOT_CAP:
             ctl[CTL_HOT_Q + ctl[CTL_HOT_N]] = pc

@@ -19,7 +19,7 @@ ELF_MACHINES = {3: "x86 (i386)", 8: "mips", 40: "arm", 62: "x86_64", 183: "aarch
 
 AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY = 0, 3, 4, 5, 6, 7, 8, 9
 AT_UID, AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK = 11, 12, 13, 14, 15, 16, 17
-AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_EXECFN = 23, 25, 26, 31
+AT_SECURE, AT_BASE_PLATFORM, AT_RANDOM, AT_HWCAP2, AT_EXECFN = 23, 24, 25, 26, 31
 
 
 class ExecError(Exception):
@@ -114,7 +114,7 @@ def _phdrs(data, bits, h, name):
     return out
 
 
-def _segments(data, phdrs, name):
+def _segments(data, phdrs, name, task_size):
     """binfmt_elf's checks, each with its errno, before anything is mapped."""
     loads, interp = [], None
     for ph in phdrs:
@@ -124,9 +124,9 @@ def _segments(data, phdrs, name):
                                 EINVAL)
             if ph.p_offset + ph.p_filesz > len(data):
                 raise ExecError(f"{name}: truncated ELF (segment ends past the end of the file)")
-            if ph.p_memsz > params.TASK_SIZE or ph.p_vaddr > params.TASK_SIZE - ph.p_memsz:
+            if ph.p_memsz > task_size or ph.p_vaddr > task_size - ph.p_memsz:
                 raise ExecError(f"{name}: a segment at {ph.p_vaddr:#x} (+{ph.p_memsz:#x}) lies "
-                                f"outside user space (below {params.TASK_SIZE:#x})", EINVAL)
+                                f"outside user space (below {task_size:#x})", EINVAL)
             loads.append(ph)
         elif ph.p_type == PT_INTERP:
             if interp is not None:
@@ -154,7 +154,7 @@ def _map_image(mm, data, name, loads, bias):
     return max(bias + h.p_vaddr + h.p_memsz for h in loads)
 
 
-def _parse(data, abi, name):
+def _parse(data, abi, name, task_size):
     check_header(data, abi, name)
     bits = abi.ELF_CLASS
     f = EHDR[bits].unpack_from(data, 16)
@@ -162,17 +162,18 @@ def _parse(data, abi, name):
     if h.e_type not in (ET_EXEC, ET_DYN):
         raise ExecError(f"{name}: ELF type {h.e_type} is not an executable (nor a shared "
                         "object)")
-    loads, interp = _segments(data, _phdrs(data, bits, h, name), name)
+    loads, interp = _segments(data, _phdrs(data, bits, h, name), name, task_size)
     return h, loads, interp
 
 
 def load(mm, data, abi, name, read_guest_file):
     """Map the program (and its interpreter) into mm. `read_guest_file(path) -> bytes` reads from
     the guest's root file system, for PT_INTERP."""
-    ehdr, loads, interp = _parse(data, abi, name)
+    space = params.address_space(abi)
+    ehdr, loads, interp = _parse(data, abi, name, space["TASK_SIZE"])
     bias = 0
     if ehdr.e_type == ET_DYN:
-        bias = page_down(params.ELF_ET_DYN_BASE) - page_down(min(h.p_vaddr for h in loads))
+        bias = page_down(space["ELF_ET_DYN_BASE"]) - page_down(min(h.p_vaddr for h in loads))
     top = _map_image(mm, data, name, loads, bias)
     phdr = next((bias + h.p_vaddr + ehdr.e_phoff - h.p_offset for h in loads
                  if h.p_offset <= ehdr.e_phoff < h.p_offset + h.p_filesz), 0)
@@ -183,8 +184,8 @@ def load(mm, data, abi, name, read_guest_file):
         except (OSError, Errno):
             raise ExecError(f"{name}: dynamically linked, and its interpreter {interp} is not in "
                             f"the root file system; link it statically or install its libc", 2)
-        ihdr, iloads, _ = _parse(idata, abi, interp)
-        base = page_down(params.MMAP_BASE - (64 << 20))
+        ihdr, iloads, _ = _parse(idata, abi, interp, space["TASK_SIZE"])
+        base = page_down(space["MMAP_BASE"] - (64 << 20))
         ibias = base - page_down(min(h.p_vaddr for h in iloads))
         _map_image(mm, idata, interp, iloads, ibias)
         entry = ibias + ihdr.e_entry
@@ -194,7 +195,7 @@ def load(mm, data, abi, name, read_guest_file):
 
 def build_stack(mm, image, abi, argv, envp, execfn, creds=(0, 0, 0, 0)):
     """Map the stack and lay out argc, argv, envp and auxv below its top; returns the new sp."""
-    top = params.STACK_TOP
+    top, word = mm.stack_top, abi.ELF_CLASS // 8
     mm.add(Vma(top - params.STACK_SIZE, top, PTE_R | PTE_W, name="[stack]"))
     blob, offsets = bytearray(), {}
 
@@ -204,6 +205,8 @@ def build_stack(mm, image, abi, argv, envp, execfn, creds=(0, 0, 0, 0)):
     put("execfn", execfn.encode() + b"\0")
     put("platform", abi.PLATFORM.encode() + b"\0")
     put("random", os.urandom(16))
+    if getattr(abi, "BASE_PLATFORM", None):
+        put("base_platform", abi.BASE_PLATFORM.encode() + b"\0")
     for i, a in enumerate(argv):
         put(("arg", i), a + b"\0")
     for i, e in enumerate(envp):
@@ -220,12 +223,14 @@ def build_stack(mm, image, abi, argv, envp, execfn, creds=(0, 0, 0, 0)):
             (AT_EXECFN, at("execfn"))]
     if abi.HWCAP2 is not None:
         auxv.append((AT_HWCAP2, abi.HWCAP2))
+    if getattr(abi, "BASE_PLATFORM", None):
+        auxv.append((AT_BASE_PLATFORM, at("base_platform")))
     auxv.append((AT_NULL, 0))
     words = [len(argv)] + [at(("arg", i)) for i in range(len(argv))] + [0] + \
             [at(("env", i)) for i in range(len(envp))] + [0] + [x for kv in auxv for x in kv]
-    sp = (strings - 8 * len(words)) & ~(abi.STACK_ALIGN - 1)
+    sp = (strings - word * len(words)) & ~(abi.STACK_ALIGN - 1)
     if top - sp > params.STACK_SIZE // 4:
         raise ExecError("argument list too long", 7)             # E2BIG
     mm.write(strings, bytes(blob))
-    mm.write(sp, b"".join((w & (1 << 64) - 1).to_bytes(8, "little") for w in words))
+    mm.write(sp, b"".join((w & (1 << 8 * word) - 1).to_bytes(word, "little") for w in words))
     return sp

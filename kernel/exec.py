@@ -13,7 +13,7 @@ Three steps, with the point of no return between the second and the third:
 """
 import os
 
-from kernel import perm, rusage, signal
+from kernel import params, perm, rusage, signal
 from kernel.elf import ExecError, build_stack, load
 from kernel.errno import ELOOP, ENOEXEC, ENOMEM, Errno
 from kernel.frames import OutOfMemory
@@ -28,7 +28,9 @@ SHEBANG_MAX = 256           # BINPRM_BUF_SIZE: how much of a #! line the kernel 
 def new_image(k, data, name, argv, envp, execfn=None, creds=(0, 0, 0, 0)):
     """A fresh address space holding ELF `data` with its stack built: (mm, entry pc, sp).
     Raises ExecError (with the errno execve returns) and then leaves nothing behind."""
-    mm = AddressSpace(k.frames)
+    space = params.address_space(k.abi)
+    mm = AddressSpace(k.frames, mmap_top=space["MMAP_BASE"], task_size=space["TASK_SIZE"],
+                      stack_top=space["STACK_TOP"])
     try:
         img = load(mm, data, k.abi, name, k.read_guest_file)
         sp = build_stack(mm, img, k.abi, argv, envp, execfn or name, creds)

@@ -16,6 +16,7 @@ from kernel.futex import FutexTable
 from kernel.printk import KernelLog
 from kernel.process import RLIMIT_CORE, Process, Thread, unshare
 from kernel.sched import Scheduler
+from kernel.sigabi import SignalAbi
 from kernel.syscall_cpu import SyscallCpu
 from kernel.syscalls import ipc, table
 
@@ -35,6 +36,7 @@ class Kernel:
         self.futexes = FutexTable(self)
         self.boot_time = time.monotonic()
         self.syscalls = table.build(self.abi)
+        self.sigabi = SignalAbi(self.abi)       # signals in the ABI's numbering (kernel/sigabi.py)
         self.unknown_syscalls = set()
         self.strace, self.debug = strace, debug
         self.strace_pids = set()                # traced one by one (kernel/monitor.py)

@@ -11,6 +11,14 @@ STACK_TOP = 0x3F_FFFF_F000     # just under TASK_SIZE, as Linux places it
 MMAP_BASE = 0x3F_0000_0000     # top-down mmaps start below this: above a PIE and its heap, under
                                # the stack and its gap (Linux: mmap_base = stack top - gap)
 ELF_ET_DYN_BASE = 0x2A_AAAA_A000   # where a static-PIE or the dynamic linker is loaded
+
+
+def address_space(abi):
+    """TASK_SIZE, STACK_TOP, MMAP_BASE, ELF_ET_DYN_BASE for programs of `abi`: the values above,
+    or a 32-bit ABI's own (abi.ADDRESS_SPACE)."""
+    return getattr(abi, "ADDRESS_SPACE", None) or dict(
+        TASK_SIZE=TASK_SIZE, STACK_TOP=STACK_TOP, MMAP_BASE=MMAP_BASE,
+        ELF_ET_DYN_BASE=ELF_ET_DYN_BASE)
 HOSTNAME = "jitvm"
 KERNEL_RELEASE = "6.6.0-jitvm"
 TTY_BUF_SIZE = 4096            # N_TTY_BUF_SIZE: input a terminal buffers before it stops reading

@@ -22,6 +22,7 @@ the thread's pc is still on its ecall, and t.restart["_blocked"] says so.
 import time
 from dataclasses import dataclass, field
 
+from kernel.context import Restored
 from kernel.errno import EFAULT, EINTR, Errno
 
 # ---- the tables ---------------------------------------------------------------------------------
@@ -445,7 +446,9 @@ def _handle(k, t, info, act):
             raise Errno(EFAULT)        # the alternate stack overflowed
         restorer = k.abi.SA_RESTORER and act.flags & k.abi.SA_RESTORER
         tramp = act.restorer if restorer else trampoline(t.proc.mm, sf.TRAMPOLINE)
-        t.proc.mm.write(frame, sf.build_frame(ctx.regs, info.pack(), old_mask, uc_stack))
+        guest_mask = int.from_bytes(k.sigabi.mask_out(old_mask), "little")
+        t.proc.mm.write(frame, sf.build_frame(ctx.regs, k.sigabi.pack_info(info), guest_mask,
+                                              uc_stack))
     except Errno:
         # force_sigsegv: a handler for SIGSEGV itself cannot run on this stack either
         if sig == SIGSEGV:
@@ -454,7 +457,7 @@ def _handle(k, t, info, act):
                     f"cannot write the frame for {NAMES.get(sig, sig)} at {frame:#x} "
                     f"(sp {ctx.sp:#x})")
         return
-    sf.enter_handler(ctx.regs, act.handler, sig, frame, tramp)
+    sf.enter_handler(ctx.regs, act.handler, k.sigabi.sig_out(sig), frame, tramp)
     t.sigmask = (t.sigmask | act.mask | (0 if act.flags & SA_NODEFER else bit(sig))) & ~UNBLOCKABLE
     t.saved_sigmask = None
     if act.flags & SA_RESETHAND:
@@ -486,15 +489,16 @@ def sigreturn(k, t):
         data = t.proc.mm.read(frame, sf.FRAME_SIZE)
     except Errno:
         force_fault(k, t, SIGSEGV, SI_KERNEL, 0, f"bad signal frame at {frame:#x}")
-        return ctx.return_value
+        return Restored(ctx.return_value)
     mask, (ss_sp, ss_flags, ss_size) = sf.restore_frame(ctx.regs, data)
+    mask = k.sigabi.mask_in(mask.to_bytes(k.sigabi.setsize, "little"))
     t.sigmask = mask & ~UNBLOCKABLE & FULL_MASK
     mode = ss_flags & ~SS_AUTODISARM
     if not on_altstack(t, ctx.sp) and mode in (0, SS_ONSTACK, SS_DISABLE):
         # restore_altstack; one sigaltstack would refuse is ignored, as in Linux
         t.altstack = (0, 0, SS_DISABLE) if mode == SS_DISABLE else (ss_sp, ss_size, ss_flags)
     t.restart.clear()
-    return ctx.return_value
+    return Restored(ctx.return_value)
 
 
 # ---- ITIMER_REAL (alarm) ------------------------------------------------------------------------

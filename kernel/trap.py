@@ -8,7 +8,8 @@ import traceback
 from enum import IntEnum
 
 from jitvm.exits import Access, Exit
-from kernel import signal
+from kernel import abimap, signal
+from kernel.context import Restored
 from kernel.errno import EIO, ENOSYS, Errno
 from kernel.frames import OutOfMemory
 from kernel.sched import WouldBlock
@@ -107,7 +108,9 @@ def syscall(k, t):
         result = -ENOSYS
     else:
         try:
-            result = fn(t, *args[:fn.__code__.co_argcount - 1])
+            args = abimap.syscall_args(k.abi, t.proc.mm, ctx.sp, name, args,
+                                       fn.__code__.co_argcount - 1)
+            result = fn(t, *args)
         except WouldBlock as wb:
             # park the thread; it executes the system call again when woken
             ctx.pc = ctx.pc - k.abi.SYSCALL_INSN_LEN
@@ -134,5 +137,5 @@ def syscall(k, t):
         done = None if t.proc.exited else result
         k.log(f"[pid {t.tid}] " + format_call(t.proc.mm, name, kinds, args, done), plain=True)
     t.restart.clear()
-    if not t.proc.exited:
+    if not t.proc.exited and not isinstance(result, Restored):
         ctx.set_return(result)

@@ -12,6 +12,8 @@ expects, so a syscall adapter only does `mm.write(ptr, pack_x(...))`.
 import struct
 from dataclasses import dataclass
 
+from kernel.abimap import long_bytes
+
 # ---- open(2) flags, octal as in asm-generic/fcntl.h --------------------------------------------
 O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 0o3, 0o0, 0o1, 0o2
 O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC = 0o100, 0o200, 0o400, 0o1000
@@ -41,6 +43,11 @@ def open_flags_in(abi, flags):
 def open_flags_out(abi, flags):
     """The other way: flags the kernel keeps, as the guest's ISA spells them (F_GETFL)."""
     return _move_bits(flags, [(generic, guest) for guest, generic in abi.OPEN_FLAGS.items()])
+
+
+def map_flags_in(abi, flags):
+    """A guest's mmap(2) flags in asm-generic values (abi.MAP_FLAGS: guest bit -> generic bit)."""
+    return _move_bits(flags, getattr(abi, "MAP_FLAGS", {}).items())
 
 
 # ---- *at(2) flags ------------------------------------------------------------------------------
@@ -172,9 +179,10 @@ def unpack_timespec(data):
     return struct.unpack("<qq", data)
 
 
-def unpack_iovecs(data):
-    """An iovec array -> [(base, len), ...]."""
-    return list(struct.iter_unpack("<QQ", data))
+def read_iovecs(mm, abi, iov, n):
+    """The n-entry iovec array at iov -> [(base, len), ...] ({void *; size_t}: the ABI's longs)."""
+    fmt = "<QQ" if long_bytes(abi) == 8 else "<II"
+    return list(struct.iter_unpack(fmt, mm.read(iov, struct.calcsize(fmt) * n))) if n else []
 
 
 # struct statfs (asm-generic/statfs.h, 64-bit): 120 bytes.

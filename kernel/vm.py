@@ -115,6 +115,8 @@ class AddressSpace:
     brk_start: int = 0
     brk: int = 0
     mmap_top: int = params.MMAP_BASE
+    task_size: int = params.TASK_SIZE      # user space ends here (the ABI's: params.address_space)
+    stack_top: int = params.STACK_TOP
     tlb_gen: int = 0
     code_gen: int = 0
     users: int = 1          # processes using it (CLONE_VM without CLONE_THREAD: vfork)
@@ -318,7 +320,7 @@ class AddressSpace:
         return addr
 
     def _is_free(self, start, length):
-        return start > 0 and start + length <= params.STACK_TOP and all(
+        return start > 0 and start + length <= self.stack_top and all(
             v.end <= start or v.start >= start + length for v in self.vmas)
 
     def mmap(self, addr, length, perm, fixed, backing=None, offset=0, shared=False, name=""):
@@ -418,7 +420,8 @@ class AddressSpace:
         """A copy-on-write copy for fork(): private pages are shared read-only (a frame reference
         per mapping); shared mappings stay shared and writable. Both sides' TLBs are invalid."""
         child = AddressSpace(self.frames, brk_start=self.brk_start, brk=self.brk,
-                             mmap_top=self.mmap_top, code_gen=self.code_gen)
+                             mmap_top=self.mmap_top, code_gen=self.code_gen,
+                             task_size=self.task_size, stack_top=self.stack_top)
         mem64 = self.pt.mem64
         try:
             for v in self.vmas:

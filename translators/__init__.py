@@ -7,10 +7,10 @@ core's load/store helpers -- never the engine or the kernel.
 """
 import importlib
 
-ISAS = ("riscv64", "loongarch64", "aarch64")
+ISAS = ("riscv64", "loongarch64", "aarch64", "mipsel")
 DEFAULT_ISA = "riscv64"
 # e_machine -> ISA (each abi.ELF_MACHINE says the same; tests/translators/test_isas.py checks)
-ELF_MACHINES = {243: "riscv64", 258: "loongarch64", 183: "aarch64"}
+ELF_MACHINES = {243: "riscv64", 258: "loongarch64", 183: "aarch64", 8: "mipsel"}
 
 
 def load(name):

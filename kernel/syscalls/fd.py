@@ -31,7 +31,7 @@ from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_
                          FD_CLOEXEC, FICLONE, FICLONERANGE, FIOCLEX, FIONBIO, FIONCLEX,
                          O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, S_IFDIR, S_IFMT, S_IFREG,
                          SEEK_CUR, SEEK_END, SEEK_HOLE, SEEK_SET, SETFL_MASK, as_int, pack_stat,
-                         open_flags_in, open_flags_out, pack_statfs, unpack_iovecs)
+                         open_flags_in, open_flags_out, pack_statfs, read_iovecs)
 
 # Linux caps one read/write at MAX_RW_COUNT (2 GiB - 4 KiB); we cap lower so a huge count cannot
 # make the kernel allocate gigabytes. Callers loop on short counts, as POSIX allows.
@@ -72,7 +72,7 @@ def _count(count):
 def _iovecs(t, iov, iovcnt):
     if not 0 <= iovcnt <= UIO_MAXIOV:
         raise Errno(EINVAL)
-    vecs = unpack_iovecs(t.proc.mm.read(iov, 16 * iovcnt)) if iovcnt else []
+    vecs = read_iovecs(t.proc.mm, t.kernel.abi, iov, iovcnt)
     if sum(n for _, n in vecs) >= 1 << 63:
         raise Errno(EINVAL)
     return vecs

@@ -44,7 +44,6 @@ import struct
 import time
 from itertools import chain
 
-from kernel import params
 from kernel.errno import (E2BIG, EACCES, EAGAIN, EEXIST, EFBIG, EINVAL, ENOENT, ENOMEM, ENOSPC,
                           EPERM, ERANGE, Errno)
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
@@ -369,7 +368,7 @@ def sys_shmat(t, shmid, shmaddr, shmflg):
         if not shmflg & SHM_REMAP and any(v.start < addr + size and addr < v.end
                                           for v in mm.vmas):
             raise Errno(EINVAL)
-        if addr + size > params.TASK_SIZE:
+        if addr + size > mm.task_size:
             raise Errno(ENOMEM)
         if addr < MMAP_MIN_ADDR and t.proc.creds.euid != 0:
             raise Errno(EPERM)

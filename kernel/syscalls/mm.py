@@ -15,7 +15,7 @@ from kernel.errno import EACCES, EEXIST, EINVAL, ENODEV, ENOMEM, EPERM, Errno
 from kernel.pagecache import SharedFileBacking
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.tmpfs import TmpFS
-from kernel.uapi import O_RDWR
+from kernel.uapi import O_RDWR, map_flags_in
 from kernel.vm import PAGE, page_up
 
 PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
@@ -56,7 +56,7 @@ def sys_brk(t, addr):
 
 
 def sys_mmap(t, addr, length, prot, flags, fd, offset):
-    mm = t.proc.mm
+    mm, flags = t.proc.mm, map_flags_in(t.kernel.abi, flags)
     if length <= 0 or offset & (PAGE - 1) or not flags & (MAP_SHARED | MAP_PRIVATE):
         raise Errno(EINVAL)
     if page_up(length) > (1 << 46):

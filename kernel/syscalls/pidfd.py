@@ -58,7 +58,7 @@ from kernel.errno import EBADF, EFAULT, EINVAL, ENOENT, EPERM, ESRCH, Errno
 from kernel.pagetable import PTE_W
 from kernel.poll import Epoll
 from kernel.syscalls import ipc, policy
-from kernel.uapi import O_NONBLOCK, O_RDWR, POLLIN, POLLRDNORM, Stat, as_int, unpack_iovecs
+from kernel.uapi import O_NONBLOCK, O_RDWR, POLLIN, POLLRDNORM, Stat, as_int, read_iovecs
 from kernel.vfs import File
 
 PIDFD_NONBLOCK = O_NONBLOCK
@@ -264,15 +264,15 @@ def _iovecs(t, iov, n):
     n &= (1 << 64) - 1                  # an unsigned long
     if n > UIO_MAXIOV:
         raise Errno(EINVAL)
-    return unpack_iovecs(t.proc.mm.read(iov, 16 * n)) if n else []
+    return read_iovecs(t.proc.mm, t.kernel.abi, iov, n)
 
 
 def _local_iovecs(t, iov, n):
     """import_iovec: every local buffer must lie in user space (access_ok: EFAULT); the total is
     cut at MAX_RW_COUNT."""
-    out, total = [], 0
+    out, total, task_size = [], 0, t.proc.mm.task_size
     for base, length in _iovecs(t, iov, n):
-        if length >> 63 or length > params.TASK_SIZE or base > params.TASK_SIZE - length:
+        if length >> 63 or length > task_size or base > task_size - length:
             raise Errno(EFAULT)
         length = min(length, MAX_RW_COUNT - total)
         out.append([base, length])

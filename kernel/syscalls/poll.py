@@ -44,10 +44,8 @@ def _put_remaining(t, ptr, waiter):
 
 
 # ---- pipes -------------------------------------------------------------------------------------
-def sys_pipe2(t, pipefd, flags):
-    if flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT):
-        raise Errno(EINVAL)
-    t.proc.mm.read(pipefd, 8)           # EFAULT before any fd is allocated
+def make_pipe_fds(t, flags):
+    """A new pipe's (read fd, write fd); flags as pipe2's, checked by the caller (check_pipe)."""
     r, w = make_pipe(flags & O_NONBLOCK)
     fds, cloexec = t.proc.fds, bool(flags & O_CLOEXEC)
     try:
@@ -55,8 +53,18 @@ def sys_pipe2(t, pipefd, flags):
     except Errno:
         w.put()
         raise
-    wfd = fds.install(w, cloexec)       # on EMFILE the read end must go too
-    t.proc.mm.write(pipefd, struct.pack("<ii", rfd, wfd))
+    return rfd, fds.install(w, cloexec)     # on EMFILE the read end must go too
+
+
+def check_pipe(flags):
+    if flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT):
+        raise Errno(EINVAL)
+
+
+def sys_pipe2(t, pipefd, flags):
+    check_pipe(flags)
+    t.proc.mm.read(pipefd, 8)           # EFAULT before any fd is allocated
+    t.proc.mm.write(pipefd, struct.pack("<ii", *make_pipe_fds(t, flags)))
     return 0
 
 

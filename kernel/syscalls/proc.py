@@ -16,12 +16,14 @@ import struct
 import time
 
 from kernel import fork
+from kernel.abimap import long_bytes
 from kernel.errno import E2BIG, ECHILD, EFAULT, EINVAL, ELOOP, ENOSYS, ESRCH, Errno
 from kernel.exec import execve
 from kernel.futex import BITSET_MATCH_ANY
 from kernel.process import RLIMIT_NAMES, SIGCHLD
 from kernel.rusage import Usage, of_process
 from kernel.sched import WouldBlock
+from kernel.signal import SigInfo
 from kernel.syscalls.fs import read_path, resolve
 from kernel.uapi import AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, as_int, pack_rusage
 
@@ -32,8 +34,9 @@ def sys_clone(t, a0, a1, a2, a3, a4):
     # the argument order differs between ISAs (CONFIG_CLONE_BACKWARDS and friends)
     a = dict(zip(t.kernel.abi.CLONE_ARGS_ORDER, (a0, a1, a2, a3, a4)))
     flags = a["flags"] & 0xFFFFFFFF
+    exit_signal = t.kernel.sigabi.sig_in(flags & fork.CSIGNAL, allow_zero=True)
     return _clone(t, flags & ~fork.CSIGNAL, a["stack"], a["parent_tid"], a["tls"],
-                  a["child_tid"], flags & fork.CSIGNAL)
+                  a["child_tid"], exit_signal)
 
 
 CLONE_ARGS = struct.Struct("<11Q")     # struct clone_args, CLONE_ARGS_SIZE_VER2 = 88 bytes
@@ -209,7 +212,7 @@ def sys_wait4(t, pid, wstatus, options, rusage):
               "continued": lambda: 0xFFFF}[what]()
     mm = me.mm
     if wstatus:
-        mm.write(wstatus, struct.pack("<i", _s32(status)))
+        mm.write(wstatus, struct.pack("<i", _s32(t.kernel.sigabi.status_out(status))))
     if rusage:
         mm.write(rusage, pack_rusage(_child_usage(c)))
     _collect(t, c, what)
@@ -246,8 +249,10 @@ def sys_waitid(t, idtype, id, infop, options, rusage):
         else:
             code, status = CLD_CONTINUED, SIGCONT
     if infop:       # the fields Linux writes: si_signo, si_errno, si_code; si_pid, si_uid, si_status
-        me.mm.write(infop, struct.pack("<iii", signo, 0, code))
-        me.mm.write(infop + 16, struct.pack("<iIi", pid, uid, status))
+        info = SigInfo(signo, code, pid, uid, status=status)
+        raw = t.kernel.sigabi.pack_info(info) if signo else bytes(128)
+        union = 16 if long_bytes(t.kernel.abi) == 8 else 12
+        me.mm.write(infop, raw[:union + 12])
     if rusage:
         me.mm.write(rusage, pack_rusage(_child_usage(c) if hit is not None else Usage()))
     if hit is not None:

@@ -4,6 +4,8 @@ Implemented: rt_sigaction rt_sigprocmask rt_sigpending rt_sigsuspend rt_sigtimed
 sigaltstack kill tkill tgkill rt_sigqueueinfo rt_tgsigqueueinfo setitimer getitimer (ITIMER_REAL
 only: ITIMER_VIRTUAL/ITIMER_PROF need CPU-time accounting -> EINVAL).
 The machinery (generation, delivery, frames) is kernel/signal.py; these are thin adapters.
+Signal numbers, masks, flags and structs cross in the guest ABI's numbering and layout
+(t.kernel.sigabi, kernel/sigabi.py).
 """
 import struct
 import time
@@ -12,64 +14,62 @@ from kernel import signal as S
 from kernel.errno import EAGAIN, EINTR, EINVAL, ENOMEM, EPERM, ESRCH, Errno
 from kernel.sched import WouldBlock
 
-SIGSET_SIZE = 8                    # the kernel's sigset_t: 64 signals
-
 
 def _s32(v):
     v &= 0xFFFFFFFF
     return v - (1 << 32) if v >> 31 else v
 
 
-def _signo(sig, allow_zero=False):
-    sig = _s32(sig)
-    if not (0 if allow_zero else 1) <= sig <= S.NSIG:
-        raise Errno(EINVAL)
-    return sig
+def _signo(t, sig, allow_zero=False):
+    return t.kernel.sigabi.sig_in(sig, allow_zero)
 
 
 def _read_set(t, ptr):
-    return t.proc.mm.read_u64(ptr) & S.FULL_MASK
+    return t.kernel.sigabi.read_mask(t.proc.mm, ptr)
 
 
 def _write_set(t, ptr, mask):
-    t.proc.mm.write_u64(ptr, mask)
+    t.kernel.sigabi.write_mask(t.proc.mm, ptr, mask)
+
+
+def _check_setsize(t, sigsetsize):
+    if sigsetsize != t.kernel.sigabi.setsize:
+        raise Errno(EINVAL)
 
 
 # ---- handlers and masks -------------------------------------------------------------------------
 def sys_rt_sigaction(t, sig, act, oact, sigsetsize):
-    """struct sigaction as asm-generic lays it out: handler, flags, mask (24 bytes) -- or, where
-    the ABI has SA_RESTORER, handler, flags, restorer, mask (32 bytes)."""
-    sig = _signo(sig)
-    if sigsetsize != SIGSET_SIZE:
-        raise Errno(EINVAL)
+    """struct sigaction as the ABI lays it out (asm-generic: handler, flags, mask; with
+    SA_RESTORER: handler, flags, restorer, mask; MIPS: flags, handler, mask)."""
+    sig, sa = _signo(t, sig), t.kernel.sigabi
+    _check_setsize(t, sigsetsize)
     p = S.init_process(t.proc)
     sa_restorer = t.kernel.abi.SA_RESTORER
-    layout, known = ("<QQQQ", S.SA_KNOWN | sa_restorer) if sa_restorer else ("<QQQ", S.SA_KNOWN)
+    layout, order = sa.sigaction_layout()
+    known = S.SA_KNOWN | sa_restorer
     new = None
     if act:
-        fields = struct.unpack(layout, t.proc.mm.read(act, struct.calcsize(layout)))
-        handler, flags, mask = fields[0], fields[1], fields[-1]
+        f = dict(zip(order, struct.unpack(layout, t.proc.mm.read(act, struct.calcsize(layout)))))
         if sig in (S.SIGKILL, S.SIGSTOP):
             raise Errno(EINVAL)
-        new = S.SigAction(handler, flags & known, mask & S.FULL_MASK & ~S.UNBLOCKABLE,
-                          fields[2] if sa_restorer else 0)
+        new = S.SigAction(f["handler"], sa.sa_flags_in(f["flags"]) & known,
+                          sa.mask_in(f["mask"]) & ~S.UNBLOCKABLE, f.get("restorer", 0))
     old = S.action(p, sig)
     if oact:
-        out = (old.handler, old.flags, old.restorer, old.mask) if sa_restorer else \
-            (old.handler, old.flags, old.mask)
-        t.proc.mm.write(oact, struct.pack(layout, *out))
+        f = dict(handler=old.handler, flags=sa.sa_flags_out(old.flags), restorer=old.restorer,
+                 mask=sa.mask_out(old.mask))
+        t.proc.mm.write(oact, struct.pack(layout, *(f[k] for k in order)))
     if new is not None:
         S.set_action(p, sig, new)
     return 0
 
 
 def sys_rt_sigprocmask(t, how, nset, oset, sigsetsize):
-    if sigsetsize != SIGSET_SIZE:
-        raise Errno(EINVAL)
+    _check_setsize(t, sigsetsize)
     S.init_thread(t)
     new = _read_set(t, nset) if nset else None
-    if new is not None and how not in (S.SIG_BLOCK, S.SIG_UNBLOCK, S.SIG_SETMASK):
-        raise Errno(EINVAL)
+    if new is not None:
+        how = t.kernel.sigabi.how_in(how)
     if oset:
         _write_set(t, oset, t.sigmask)
     if new is not None:
@@ -80,11 +80,11 @@ def sys_rt_sigprocmask(t, how, nset, oset, sigsetsize):
 
 
 def sys_rt_sigpending(t, uset, sigsetsize):
-    if sigsetsize > SIGSET_SIZE:
+    if sigsetsize > t.kernel.sigabi.setsize:
         raise Errno(EINVAL)
     S.init_thread(t)
     pending = (t.pending.mask | t.proc.shared_pending.mask) & t.sigmask
-    t.proc.mm.write(uset, pending.to_bytes(8, "little")[:sigsetsize])
+    t.kernel.sigabi.write_mask(t.proc.mm, uset, pending, sigsetsize)
     return 0
 
 
@@ -92,8 +92,7 @@ def sys_rt_sigpending(t, uset, sigsetsize):
 def sys_rt_sigsuspend(t, uset, sigsetsize):
     """Wait with a temporary mask until a handler runs; always -EINTR. The old mask is kept in
     t.saved_sigmask, saved into the handler's frame and so restored by its sigreturn."""
-    if sigsetsize != SIGSET_SIZE:
-        raise Errno(EINVAL)
+    _check_setsize(t, sigsetsize)
     S.init_thread(t)
     if not t.restart.get("suspended"):            # first entry, not a retry after a wake-up
         mask = _read_set(t, uset) & ~S.UNBLOCKABLE
@@ -108,15 +107,14 @@ def sys_rt_sigsuspend(t, uset, sigsetsize):
 
 def sys_rt_sigtimedwait(t, uset, uinfo, uts, sigsetsize):
     """Take a pending signal of the set (normally blocked ones) without running a handler."""
-    if sigsetsize != SIGSET_SIZE:
-        raise Errno(EINVAL)
+    _check_setsize(t, sigsetsize)
     S.init_thread(t)
     want = _read_set(t, uset) & ~S.UNBLOCKABLE
     info = S.dequeue(t, want)
     if info is not None:
         if uinfo:
-            t.proc.mm.write(uinfo, info.pack())
-        return info.signo
+            t.proc.mm.write(uinfo, t.kernel.sigabi.pack_info(info))
+        return t.kernel.sigabi.sig_out(info.signo)
     deadline = t.restart.get("deadline")
     if uts and deadline is None:
         sec, nsec = struct.unpack("<qq", t.proc.mm.read(uts, 16))
@@ -135,13 +133,12 @@ def sys_rt_sigreturn(t):
 
 def sys_sigaltstack(t, uss, uoss):
     S.init_thread(t)
-    sp = t.ctx.sp
-    new = struct.unpack("<QiiQ", t.proc.mm.read(uss, 24)) if uss else None
+    sp, sa = t.ctx.sp, t.kernel.sigabi
+    new = sa.unpack_stack(t.proc.mm.read(uss, sa.stack_size())) if uss else None
     ss_sp, ss_size, flags = t.altstack
-    old = struct.pack("<QiiQ", ss_sp, S.altstack_state(t, sp) | flags & S.SS_AUTODISARM, 0,
-                      ss_size)
+    old = sa.pack_stack(ss_sp, S.altstack_state(t, sp) | flags & S.SS_AUTODISARM, ss_size)
     if new is not None:
-        nsp, nflags, _, nsize = new
+        nsp, nflags, nsize = new
         if S.on_altstack(t, sp):
             raise Errno(EPERM)
         mode = nflags & ~S.SS_AUTODISARM
@@ -181,7 +178,7 @@ def _live(k):
 
 
 def sys_kill(t, pid, sig):
-    sig, pid, k = _signo(sig, allow_zero=True), _s32(pid), t.kernel
+    sig, pid, k = _signo(t, sig, allow_zero=True), _s32(pid), t.kernel
     if pid > 0:
         p = k.processes.get(pid)
         # a zombie still exists: kill succeeds and does nothing (Linux)
@@ -204,7 +201,7 @@ def _thread(k, tid, tgid=None):
 
 
 def sys_tgkill(t, tgid, tid, sig):
-    tgid, tid, sig = _s32(tgid), _s32(tid), _signo(sig, allow_zero=True)
+    tgid, tid, sig = _s32(tgid), _s32(tid), _signo(t, sig, allow_zero=True)
     if tgid <= 0 or tid <= 0:
         raise Errno(EINVAL)
     th = _thread(t.kernel, tid, tgid)
@@ -212,7 +209,7 @@ def sys_tgkill(t, tgid, tid, sig):
 
 
 def sys_tkill(t, tid, sig):
-    tid, sig = _s32(tid), _signo(sig, allow_zero=True)
+    tid, sig = _s32(tid), _signo(t, sig, allow_zero=True)
     if tid <= 0:
         raise Errno(EINVAL)
     th = _thread(t.kernel, tid)
@@ -229,14 +226,14 @@ def _queued_info(t, target_pid, sig, uinfo):
 
 
 def sys_rt_sigqueueinfo(t, tgid, sig, uinfo):
-    tgid, sig = _s32(tgid), _signo(sig, allow_zero=True)
+    tgid, sig = _s32(tgid), _signo(t, sig, allow_zero=True)
     p = t.kernel.processes.get(tgid)
     info = _queued_info(t, tgid, sig, uinfo)
     return _deliver_to(t, [p] if p else [], sig, info)
 
 
 def sys_rt_tgsigqueueinfo(t, tgid, tid, sig, uinfo):
-    tgid, tid, sig = _s32(tgid), _s32(tid), _signo(sig, allow_zero=True)
+    tgid, tid, sig = _s32(tgid), _s32(tid), _signo(t, sig, allow_zero=True)
     th = _thread(t.kernel, tid, tgid)
     info = _queued_info(t, tgid, sig, uinfo)
     return _deliver_to(t, [th.proc], sig, info, th)

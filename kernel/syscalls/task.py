@@ -16,8 +16,9 @@ import os
 import struct
 
 from kernel import params, rusage
+from kernel.abimap import fmt, long_bytes
 from kernel.errno import EACCES, EINVAL, ENOSYS, EPERM, ESRCH, Errno
-from kernel.process import RLIMIT_NAMES
+from kernel.process import RLIM_INFINITY, RLIMIT_NAMES
 from kernel.uapi import as_int, pack_rusage
 
 
@@ -224,7 +225,7 @@ def sys_set_tid_address(t, tidptr):
 
 
 def sys_set_robust_list(t, head, length):
-    if length != 24:
+    if length != 3 * long_bytes(t.kernel.abi):      # struct robust_list_head: 3 longs
         raise Errno(EINVAL)
     t.robust_list = head
     return 0
@@ -235,8 +236,9 @@ def sys_get_robust_list(t, pid, head_ptr, len_ptr):
     target = t if pid == 0 else t.kernel.threads.get(pid)
     if target is None:
         raise Errno(ESRCH)
-    t.proc.mm.write_u64(head_ptr, target.robust_list)
-    t.proc.mm.write_u64(len_ptr, 24)
+    word = fmt(t.kernel.abi, "<L")
+    t.proc.mm.write(head_ptr, struct.pack(word, target.robust_list))
+    t.proc.mm.write(len_ptr, struct.pack(word, 3 * long_bytes(t.kernel.abi)))
     return 0
 
 
@@ -250,14 +252,23 @@ def sys_rseq(t, area, size, flags, sig):
     raise Errno(ENOSYS)
 
 
-def _rlimit(t, resource, new, old):
-    if not 0 <= resource < len(RLIMIT_NAMES):
+def _rlimit(t, resource, new, old, compat=False):
+    """prlimit64's work (struct rlimit64: two u64), or with `compat` getrlimit/setrlimit's on a
+    32-bit ABI: two unsigned longs, RLIM_INFINITY its own (abi.RLIM_INFINITY) and larger limits
+    reported as it (Linux's compat_getrlimit)."""
+    abi = t.kernel.abi
+    names = getattr(abi, "RLIMIT_NAMES", RLIMIT_NAMES)      # the ABI's numbering
+    if not 0 <= resource < len(names):
         raise Errno(EINVAL)
-    mm = t.proc.mm
+    resource = RLIMIT_NAMES.index(names[resource])
+    mm, layout, inf = t.proc.mm, "<QQ", RLIM_INFINITY
+    if compat and long_bytes(abi) == 4:
+        layout, inf = "<II", abi.RLIM_INFINITY
     if old:
-        mm.write(old, struct.pack("<QQ", *t.proc.rlimits[resource]))
+        mm.write(old, struct.pack(layout, *(min(v, inf) for v in t.proc.rlimits[resource])))
     if new:
-        cur, mx = struct.unpack("<QQ", mm.read(new, 16))
+        cur, mx = (RLIM_INFINITY if v == inf else v
+                   for v in struct.unpack(layout, mm.read(new, struct.calcsize(layout))))
         if cur > mx:
             raise Errno(EINVAL)
         if mx > t.proc.rlimits[resource][1] and t.proc.creds.euid != 0:
@@ -273,11 +284,11 @@ def sys_prlimit64(t, pid, resource, new, old):
 
 
 def sys_getrlimit(t, resource, old):
-    return _rlimit(t, resource, 0, old)
+    return _rlimit(t, resource, 0, old, compat=True)
 
 
 def sys_setrlimit(t, resource, new):
-    return _rlimit(t, resource, new, 0)
+    return _rlimit(t, resource, new, 0, compat=True)
 
 
 def sys_umask(t, mask):
@@ -317,9 +328,13 @@ def sys_sysinfo(t, buf):
     total = frames.nframes * params.PAGE_SIZE
     free = frames.free_count * params.PAGE_SIZE
     uptime = int(k.uptime())
-    data = struct.pack("<q3Q6QH6xQQI", uptime, 0, 0, 0, total, free, 0, 0, 0, 0,
+    # struct sysinfo: long uptime; unsigned long loads[3], 6 memory sizes; u16 procs (padded to
+    # a long); unsigned long totalhigh, freehigh; u32 mem_unit; char _f[20 - 2 * long - 4]
+    word = long_bytes(k.abi)
+    layout = fmt(k.abi, f"<l3L6LH{word - 2}xLLI{20 - 2 * word - 4}x")
+    data = struct.pack(layout, uptime, 0, 0, 0, total, free, 0, 0, 0, 0,
                        len(k.processes), 0, 0, 1)
-    t.proc.mm.write(buf, data.ljust(112, b"\0"))
+    t.proc.mm.write(buf, data.ljust(-(-len(data) // word) * word, b"\0"))
     return 0
 
 

@@ -5,6 +5,7 @@ from kernel.errno import EFAULT, ENAMETOOLONG, Errno
 from kernel.fdtable import FdTable
 from kernel.process import Credentials
 from kernel.sched import WouldBlock
+from kernel.sigabi import SignalAbi
 from kernel.syscalls import fd as F
 from kernel.syscalls import net as N
 from kernel.uapi import AF_UNIX, MSGHDR, SOCK_STREAM, SOL_SOCKET, unpack_cmsgs
@@ -53,6 +54,7 @@ class FakeKernel:
     """Records the signals the kernel code sends; its ABI is riscv64's (asm-generic values)."""
     net = "guest"
     abi = riscv64_abi
+    sigabi = SignalAbi(riscv64_abi)
 
     def __init__(self):
         self.signals = []

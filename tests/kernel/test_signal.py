@@ -14,6 +14,7 @@ from kernel.frames import FrameAllocator
 from kernel.pagetable import PTE_R, PTE_W
 from kernel.process import Credentials, Process, Thread
 from kernel.sched import WouldBlock, Scheduler
+from kernel.sigabi import SignalAbi
 from kernel.syscalls import signal as SS
 from kernel.syscalls import table
 from kernel.vm import AddressSpace
@@ -122,6 +123,7 @@ class FakeKernel:
         self.abi = abi
         self.sched = Scheduler(self)
         self.syscalls = table.build(abi)
+        self.sigabi = SignalAbi(abi)
         self.processes = {}
         self.debugger = None
         self.strace_pids = set()

@@ -1,0 +1,105 @@
+"""mipsel o32 Linux ABI facts, as data (the MIPS o32 psABI + arch/mips/include/uapi). The kernel
+reads these; it never names a MIPS register or constant itself.
+
+o32 is a 32-bit ABI and the one here whose numbering differs from asm-generic: system calls are
+4000 + n (o32.py), errno values from 35 on, signal numbers, sigaction flags, open and mmap flags.
+The kernel keeps asm-generic values inside and translates at the system call boundary with the
+tables below (kernel/abimap.py).
+
+PARTIAL (in progress): the system call table, errno and the calling convention are complete;
+signal numbers, sigaction/stack_t/siginfo layouts, termios and the two signal frame kinds are
+being written.
+"""
+from translators.mipsel import cpu, o32
+
+ELF_MACHINE = 8              # EM_MIPS (with ELFCLASS32, little-endian: mipsel)
+ELF_CLASS = 32
+LONG_BYTES = 4               # sizeof(long) = sizeof(void *): struct layouts, the stack, auxv
+
+# The o32 table, with the *_time64 calls (64-bit time_t: the layouts every 64-bit ISA uses, and
+# what glibc >= 2.34 and musl >= 1.2 call) under the kernel's names for them; the calls they
+# replaced (32-bit time_t) keep a *_time32 name the kernel does not implement (ENOSYS).
+_TIME64 = {"clock_gettime64": "clock_gettime", "clock_settime64": "clock_settime",
+           "clock_adjtime64": "clock_adjtime", "clock_getres_time64": "clock_getres",
+           "clock_nanosleep_time64": "clock_nanosleep", "timer_gettime64": "timer_gettime",
+           "timer_settime64": "timer_settime", "timerfd_gettime64": "timerfd_gettime",
+           "timerfd_settime64": "timerfd_settime", "utimensat_time64": "utimensat",
+           "pselect6_time64": "pselect6", "ppoll_time64": "ppoll",
+           "io_pgetevents_time64": "io_pgetevents", "recvmmsg_time64": "recvmmsg",
+           "mq_timedsend_time64": "mq_timedsend", "mq_timedreceive_time64": "mq_timedreceive",
+           "semtimedop_time64": "semtimedop", "rt_sigtimedwait_time64": "rt_sigtimedwait",
+           "futex_time64": "futex", "sched_rr_get_interval_time64": "sched_rr_get_interval"}
+_TIME32 = set(_TIME64.values())
+SYSCALL_NAMES = {nr: _TIME64.get(name, name + "_time32" if name in _TIME32 else name)
+                 for nr, name in o32.SYSCALLS.items()}
+
+# UserContext mapping: where the kernel finds pc, sp, tls, the syscall number/arguments/result.
+PC = cpu.PC
+NPC = cpu.NPC                # delay slots: setting the pc sets this to pc + 4 (kernel/context.py)
+SP = cpu.SP
+TP = cpu.ULR                 # set_thread_area / CLONE_SETTLS; read by `rdhwr $3, $29`
+RA = cpu.RA
+SYSCALL_NR = cpu.V0          # v0 = 4000 + n
+SYSCALL_ARGS = (4, 5, 6, 7)  # a0..a3; the 5th to 8th at 16..28($sp) (the caller's o32 arg area)
+SYSCALL_STACK_ARGS = (16, 20, 24, 28)
+SYSCALL_RET = cpu.V0         # v0
+SYSCALL_RET2 = cpu.V1        # v1: pipe()'s second descriptor
+SYSCALL_ERROR_FLAG = cpu.A3  # a3 = 1 and v0 = a positive errno on failure, a3 = 0 on success
+ALIGN_64BIT_ARGS = True      # a 64-bit argument takes an aligned pair of words, low word first
+SYSCALL_INSN_LEN = 4
+# clone(flags, stack, parent_tid, tls, child_tid): CLONE_BACKWARDS (child_tid is the 5th
+# argument, read from 16($sp))
+CLONE_ARGS_ORDER = ("flags", "stack", "parent_tid", "tls", "child_tid")
+
+STACK_ALIGN = 8              # o32: sp 8-byte aligned at entry
+# 32-bit user space (arch/mips/include/asm/processor.h TASK_SIZE 0x7fff8000); mmaps top-down from
+# under the stack's gap, a static PIE or ld.so at 2/3 of it (ELF_ET_DYN_BASE)
+ADDRESS_SPACE = dict(TASK_SIZE=0x7FFF_8000, STACK_TOP=0x7FFF_7000, MMAP_BASE=0x7700_0000,
+                     ELF_ET_DYN_BASE=0x5555_5000)
+HWCAP = 0                    # AT_HWCAP: no MIPS r6, MSA, CRC or GINV features (as qemu-mipsel)
+HWCAP2 = None
+SA_RESTORER = 0              # no sa_restorer on MIPS: handlers return to the kernel's trampoline
+OPEN_FLAGS = o32.OPEN_FLAGS  # open(2) flags: guest bit -> asm-generic bit (kernel/uapi.py)
+MAP_FLAGS = o32.MAP_FLAGS    # mmap(2) flags, likewise
+PLATFORM = "mips"
+BASE_PLATFORM = "mips32r2"   # AT_BASE_PLATFORM
+SHMLBA = 0x40000             # shmat alignment (arch/mips/include/asm/shmparam.h: cache aliasing)
+UNAME_MACHINE = "mips"
+STAT_LAYOUT = "asm-generic"  # statx is the same everywhere; the o32 stat64 calls: not yet
+ERRNO = o32.ERRNO            # errno names -> o32 values (those that differ)
+RLIMIT_NAMES, RLIM_INFINITY = o32.RLIMIT_NAMES, o32.RLIM_INFINITY
+# Signals (kernel/sigabi.py): MIPS's numbers; its SIGEMT travels as the kernel's SIGSTKFLT (the
+# one asm-generic signal MIPS lacks), so every number has a twin
+SIGNALS = {**o32.SIGNALS, "SIGSTKFLT": o32.SIGNALS["SIGEMT"]}
+NSIG, SA_FLAGS, SIG_HOW = o32.NSIG, o32.SA_FLAGS, o32.SIG_HOW
+SIGACTION_FLAGS_FIRST = True  # struct sigaction {u32 sa_flags; handler; sigset_t sa_mask}
+STACK_T_SIZE_SECOND = True   # stack_t {ss_sp; size_t ss_size; int ss_flags}
+SIGINFO_CODE_FIRST = True    # siginfo {si_signo; si_code; si_errno; ...}
+
+# `break code` and the trap instructions (arch/mips/kernel/traps.c do_trap_or_bp): BRK_OVERFLOW
+# and BRK_DIVZERO are SIGFPE; the integer-overflow exception is reported as code 6 too (do_ov).
+BREAK_SIGNALS = {6: ("SIGFPE", "FPE_INTOVF"), 7: ("SIGFPE", "FPE_INTDIV")}
+# A reserved instruction: do_ri -> force_sig(SIGILL) (si_code SI_KERNEL... as qemu: ILL_ILLOPC)
+ILLEGAL_SIGINFO = ("ILL_ILLOPC", True)
+
+
+def fp_trap_code(regs):
+    """si_code name for an enabled FP exception (FCSR's Cause bits 16:12, as Linux's do_fpe)."""
+    cause = int(regs[cpu.FCSR]) >> 12 & 0x1F
+    for bit, name in ((0x10, "FPE_FLTINV"), (0x08, "FPE_FLTDIV"), (0x04, "FPE_FLTOVF"),
+                      (0x02, "FPE_FLTUND"), (0x01, "FPE_FLTRES")):
+        if cause & bit:
+            return name
+    return "FPE_FLTUNK"
+
+
+def cpuinfo(cpu_index):
+    """One CPU's paragraph of /proc/cpuinfo, as arch/mips/kernel/proc.c prints it."""
+    return (f"system type\t\t: jitvm\nmachine\t\t\t: jitvm\nprocessor\t\t: {cpu_index}\n"
+            "cpu model\t\t: MIPS 24Kf V7.4  FPU V0.0\nBogoMIPS\t\t: 100.00\n"
+            "wait instruction\t: yes\nmicrosecond timers\t: yes\ntlb_entries\t\t: 64\n"
+            "extra interrupt vector\t: yes\nhardware watchpoint\t: no\n"
+            "isa\t\t\t: mips1 mips2 mips32r1 mips32r2\nASEs implemented\t: \n"
+            "shadow register sets\t: 1\nkscratch registers\t: 0\npackage\t\t\t: 0\n"
+            f"core\t\t\t: {cpu_index}\nVCED exceptions\t\t: not available\n"
+            "VCEI exceptions\t\t: not available\n\n")
