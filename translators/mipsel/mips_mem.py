@@ -15,8 +15,9 @@ lwl/lwr/swl/swr, little-endian: with b = address & 3, lwl fills the top b + 1 by
 from the aligned word's bytes 0..b (the most significant part of an unaligned word whose last
 byte is at the address), lwr the low 4 - b bytes from bytes b..3; swl stores rt's top b + 1
 bytes at the aligned word's bytes 0..b, swr rt's low 4 - b bytes at bytes b..3. lwl/lwr read the
-aligned word (one page: it faults exactly when the bytes they need do; the fault address is the
-aligned one, as in QEMU); swl/swr write only their bytes.
+aligned word (one page: it faults exactly when the bytes they need do); swl/swr write only their
+bytes. Each first touches the byte at the address itself, so a fault reports that address (the
+hardware's BadVAddr; QEMU 7.2 does the same with a byte access before the word).
 
 ll/sc as loongarch64's ll.w/sc.w (translators/atomic.py): the reservation is the address and the
 value ll loaded (r[RES_ADDR], r[RES_VALUE]); sc stores iff it targets the reserved address and a
@@ -79,9 +80,17 @@ def exec_lw(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 
 
 @jit
+def part_word(m, a):
+    """The aligned word holding address a, after a byte access at a itself (the fault address
+    of lwl/lwr is theirs, not the word's); 0 after a fault."""
+    load_u8(m, a)
+    return np.int64(0) if faulted(m) else load_u32(m, a & ~3)
+
+
+@jit
 def exec_lwl(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     a = va(r[rs1] + imm)
-    w = load_u32(m, a & ~3)
+    w = part_word(m, a)
     keep = (np.int64(1) << (8 * (3 - (a & 3)))) - 1     # rt's low bytes that stay
     return loaded(r, m, pc, rd, ((w << (8 * (3 - (a & 3)))) & M32) | (r[rd] & keep))
 
@@ -89,7 +98,7 @@ def exec_lwl(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 @jit
 def exec_lwr(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     a = va(r[rs1] + imm)
-    w = load_u32(m, a & ~3)
+    w = part_word(m, a)
     shift = 8 * (a & 3)
     fill = M32 >> shift                                  # rt's low bytes that are replaced
     return loaded(r, m, pc, rd, (r[rd] & ~fill) | (w >> shift))
@@ -114,8 +123,10 @@ def exec_sw(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
 
 @jit
 def store_bytes(m, a, v, n):
-    """Store the low n (1..4) bytes of v at a, all inside one aligned word; False on a fault
+    """Store the low n (0..4) bytes of v at a, all inside one aligned word; False on a fault
     (nothing written: the first access is the one that can fault, the rest share its page)."""
+    if n == 0:
+        return True
     if n == 4:
         return store_u32(m, a, v)
     if n == 3:
@@ -130,8 +141,10 @@ def store_bytes(m, a, v, n):
 @jit
 def exec_swl(r, m, pc, ilen, rd, rs1, rs2, rs3, rm, imm):
     a = va(r[rs1] + imm)
-    b = a & 3                                 # rt's top b + 1 bytes at the word's bytes 0..b
-    return stored(r, store_bytes(m, a & ~3, (r[rd] & M32) >> (8 * (3 - b)), b + 1), pc)
+    b = a & 3                                 # rt's top b + 1 bytes at the word's bytes 0..b:
+    v = r[rd] & M32                           # its top byte at a first (the fault address),
+    done = store_u8(m, a, v >> 24) and store_bytes(m, a & ~3, v >> (8 * (3 - b)), b)
+    return stored(r, done, pc)                # then the other b below it
 
 
 @jit

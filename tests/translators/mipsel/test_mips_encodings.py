@@ -66,5 +66,6 @@ def test_ends_block():
     delayed = {"beq", "bne", "blez", "bgtz", "bltz", "bgez", "bltzal", "bgezal", "j", "jal",
                "jr", "jr.hb", "jalr", "jalr.hb"}
     likely = {"beql", "bnel", "blezl", "bgtzl", "bltzl", "bgezl", "bltzall", "bgezall"}
-    assert E.ENDS_BLOCK == {**dict.fromkeys(delayed, 2), **dict.fromkeys(likely, 1),
-                            "syscall": 1, "break": 1, "synci": 1}
+    integer = {k: v for k, v in E.ENDS_BLOCK.items() if k in integer_names()}
+    assert integer == {**dict.fromkeys(delayed, 2), **dict.fromkeys(likely, 1),
+                       "syscall": 1, "break": 1, "synci": 1}

@@ -130,6 +130,13 @@ def test_faulting_store_changes_nothing(mc, name):
     assert mc.read(DATA, 16) == BYTES and mc.r[5] == 0x12345678
 
 
+@pytest.mark.parametrize("name", ["lwl", "lwr", "swl", "swr"])
+def test_partial_word_faults_report_their_address(mc, name):
+    mc.map(DATA, 0)
+    assert mc.run(name, rd=5, rs1=4, imm=6) == PC and mc.exit == Exit.PAGE_FAULT
+    assert mc.ctl[CTL_FAULT_ADDR] == DATA + 6
+
+
 def test_store_straddling_into_an_unmapped_page_writes_nothing(mc):
     mc.map(DATA + 0x1000, 0)
     mc.r[5] = -1
