@@ -51,3 +51,13 @@ def test_table_errors():
         table([("a", "1100 ---- ----", "RI")], ends={"b"}, buckets={12: "11:8"})
     with pytest.raises(ValueError, match="need"):
         table([("a", "1100 ---- ---", "RI")], buckets={12: "11:8"})
+
+
+def test_ends_block_kinds_from_a_dict():
+    """mipsel's ENDS_BLOCK is a dict name -> kind (2: the block ends after the delay slot);
+    a set stays kind 1 for each name."""
+    rows = [("jump", "01 ----------", "J"), ("add", "1100 ---- ----", "RI")]
+    t = Table(FIELDS, FORMATS, [Enc(*r) for r in rows], {"jump": 2, "add": 1},
+              buckets={12: "11:8"})
+    assert list(t.ends_block) == [0, 2, 1]
+    assert list(table(rows, ends={"jump"}, buckets={12: "11:8"}).ends_block) == [0, 1, 0]
