@@ -15,6 +15,12 @@ from translators.mipsel.decoder import NAMES, OP_ILLEGAL, OPERANDS, ROW_OF_OP, d
 M32 = 0xFFFFFFFF
 GPR_NAMES = ["$zero"] + [f"${i}" for i in range(1, 28)] + ["$gp", "$sp", "$fp", "$ra"]
 REG_NAMES = dict.fromkeys(("rs", "rt", "rd", "base"), GPR_NAMES)
+# the FPU's fields (encodings.py COP1 section): FP registers, condition codes, control registers
+REG_NAMES.update(dict.fromkeys(("fs", "ft", "fd", "fr", "fs_d", "ft_d", "fd_d", "fr_d"),
+                               [f"$f{i}" for i in range(32)]))
+REG_NAMES.update(dict.fromkeys(("cc_c", "cc_b", "cc_m"), [f"$fcc{i}" for i in range(8)]))
+REG_NAMES["fcr"] = [f"${i}" for i in range(32)]
+OPTIONAL_CCS = {"cc_c", "cc_b"}               # c.cond.fmt, bc1f/bc1t: $fcc0 is left out
 BRANCH_OFFSETS = {"boffset"}                 # bytes from the delay slot
 JUMP_INDEXES = {"instr_index"}               # within the delay slot's 256 MiB region
 OPTIONAL_CODES = {"code", "code_hi", "code_lo", "tcode", "stype"}   # left out when 0 at the end
@@ -38,6 +44,8 @@ def disasm(inst, pc=0):
         v = value[operand]
         if kind == "const":
             continue                         # implied: the $ra of jal/bal*
+        if src in OPTIONAL_CCS and v == 0:
+            continue
         if src == "base":                    # "offset(base)": the offset came just before
             out[-1] = (f"{out[-1][0]}({REG_NAMES[src][v]})", src)
         elif src in REG_NAMES:

@@ -236,13 +236,137 @@ system = _special("sys", [
 ])
 
 # ---- COP1 (FPU): the FPU helper's rows ----
-# The FPU helper adds here: its fields (fs, ft, fd, fmt, cc, ...) to COP1_FIELDS, formats to
-# COP1_FORMATS, rows (COP1, COP1X, lwc1/swc1/ldc1/sdc1, SPECIAL's movf/movt) to
-# COP1_INSTRUCTIONS, and {"mips_fp": (its ext groups, ...)} to COP1_SEMANTIC_MODULES.
-COP1_FIELDS = {}
-COP1_FORMATS = {}
-COP1_INSTRUCTIONS = []
-COP1_SEMANTIC_MODULES = {}
+# COP1 (opcode 010001) by its fmt field (S 10000, D 10001, W 10100; the fields as the manual
+# names them: fr 25:21, ft 20:16, fs 15:11, fd 10:6), COP1X (010011: indexed loads and stores,
+# madd family), lwc1/ldc1/swc1/sdc1 and SPECIAL's movf/movt (function 000001). FR=0, as QEMU 7.2
+# runs FP32 programs on its default 24Kf: a .d operand is an even/odd register pair, and where
+# QEMU raises Reserved Instruction for an odd register (arithmetic, compares, conversions,
+# abs/neg/mov.d, COP1X) the table takes only even ones -- the `_d` fields, whose low bit is a
+# fixed 0 -- which is also what llvm-objdump decodes. movf/movt/movz/movn.d, ldc1/sdc1 and
+# mfhc1/mthc1 take any register (mips_fp: the pair holding it). Not rows, so illegal (SIGILL,
+# as in QEMU with FR=0): the 64-bit integer format (cvt/round/trunc/ceil/floor .l, cvt.s.l,
+# cvt.d.l), paired single (.ps), luxc1/suxc1, prefx.
+COP1_FIELDS = {
+    "fs": Field("15:11"), "ft": Field("20:16"), "fd": Field("10:6"), "fr": Field("25:21"),
+    "fs_d": Field("15:12=4:1"), "ft_d": Field("20:17=4:1"),     # even registers only
+    "fd_d": Field("10:7=4:1"), "fr_d": Field("25:22=4:1"),
+    "fcr": Field("15:11"),                          # cfc1/ctc1: the control register number
+    "cc_c": Field("10:8"),                          # c.cond.fmt's destination condition code
+    "cc_b": Field("20:18"),                         # bc1f/bc1t
+    "cc_m": Field("20:18"),                         # movf/movt: printed even when 0
+}
+COP1_FORMATS = {
+    "F3": "rd=%fd rs1=%fs rs2=%ft",                 # add.s fd, fs, ft
+    "F3D": "rd=%fd_d rs1=%fs_d rs2=%ft_d",
+    "F2": "rd=%fd rs1=%fs",                         # sqrt.s fd, fs
+    "F2D": "rd=%fd_d rs1=%fs_d",
+    "F2_FROM_D": "rd=%fd rs1=%fs_d",                # cvt.s.d, cvt.w.d, trunc.w.d ..
+    "F2_TO_D": "rd=%fd_d rs1=%fs",                  # cvt.d.s, cvt.d.w
+    "FCMP": "rd=%cc_c rs1=%fs rs2=%ft",             # c.eq.s cc, fs, ft
+    "FCMPD": "rd=%cc_c rs1=%fs_d rs2=%ft_d",
+    "FMOVCF": "rd=%fd rs1=%fs rs2=%cc_m",           # movt.s fd, fs, cc
+    "FMOVZ": "rd=%fd rs1=%fs rs2=%rt",              # movn.s fd, fs, rt
+    "MOVCI": "rd=%rd rs1=%rs rs2=%cc_m",            # movt rd, rs, cc
+    "MFC1": "rd=%rt rs1=%fs",                       # mfc1 rt, fs
+    "MTC1": "rs1=%rt rd=%fs",                       # mtc1 rt, fs: fs is written
+    "CFC1": "rd=%rt rs1=%fcr",
+    "CTC1": "rs1=%rt rd=%fcr",
+    "BC1": "rs1=%cc_b imm=%boffset",                # bc1t cc, offset
+    "FMEM": "rd=%ft imm=%offset rs1=%base",         # lwc1 ft, offset(base)
+    "FMEMX": "rd=%fd rs2=%rt rs1=%base",            # lwxc1 fd, index(base)
+    "FMEMXD": "rd=%fd_d rs2=%rt rs1=%base",
+    "FSTX": "rd=%fs rs2=%rt rs1=%base",             # swxc1 fs, index(base)
+    "FSTXD": "rd=%fs_d rs2=%rt rs1=%base",
+    "FMADD": "rd=%fd rs3=%fr rs1=%fs rs2=%ft",      # madd.s fd, fr, fs, ft = fs * ft + fr
+    "FMADDD": "rd=%fd_d rs3=%fr_d rs1=%fs_d rs2=%ft_d",
+}
+_S, _D, _W = "10000", "10001", "10100"
+_R, _E = "-----", "----0"                           # any register, an even one
+
+
+def _cop1(ext, rows):
+    """COP1 rows: (name, fmt, the ft fs fd fields, function, format)."""
+    return _group(ext, [(n, f"010001 {fmt} {mid} {fn:06b}", f) for n, fmt, mid, fn, f in rows])
+
+
+def _sd(ops):
+    """(op, function, fields of .s, of .d) -> the .s and .d rows of each op."""
+    return [(f"{op}.{k}", fmt, mid_s if k == "s" else mid_d, fn, fmt_s if k == "s" else fmt_d)
+            for op, fn, mid_s, mid_d, fmt_s, fmt_d in ops for k, fmt in (("s", _S), ("d", _D))]
+
+
+_3S, _3D = f"{_R} {_R} {_R}", f"{_E} {_E} {_E}"
+_2S, _2D = f"{ZERO5} {_R} {_R}", f"{ZERO5} {_E} {_E}"
+fp_arith = _cop1("fp_arith", _sd([
+    ("add", 0b000000, _3S, _3D, "F3", "F3D"), ("sub", 0b000001, _3S, _3D, "F3", "F3D"),
+    ("mul", 0b000010, _3S, _3D, "F3", "F3D"), ("div", 0b000011, _3S, _3D, "F3", "F3D"),
+    ("sqrt", 0b000100, _2S, _2D, "F2", "F2D"), ("abs", 0b000101, _2S, _2D, "F2", "F2D"),
+    ("mov", 0b000110, _2S, _2D, "F2", "F2D"), ("neg", 0b000111, _2S, _2D, "F2", "F2D"),
+    ("recip", 0b010101, _2S, _2D, "F2", "F2D"), ("rsqrt", 0b010110, _2S, _2D, "F2", "F2D"),
+])) + _group("fp_arith", [
+    (f"{op}.{k}", f"010011 {reg} {reg} {reg} {reg} {fn:03b} {fmt}", f)
+    for op, fn in (("madd", 0b100), ("msub", 0b101), ("nmadd", 0b110), ("nmsub", 0b111))
+    for k, fmt, reg, f in (("s", "000", _R, "FMADD"), ("d", "001", _E, "FMADDD"))
+])
+
+# c.cond.fmt cc, fs, ft: one row per condition (function 11 cond; bits 7:6 zero), named as the
+# manual and llvm-objdump name them. cond bit 0: true if unordered, 1: if equal, 2: if less,
+# 3: signalling (invalid on quiet NaNs too).
+C_CONDS = ("f", "un", "eq", "ueq", "olt", "ult", "ole", "ule",
+           "sf", "ngle", "seq", "ngl", "lt", "nge", "le", "ngt")
+fp_cmp = _cop1("fp_cmp", [
+    (f"c.{c}.{k}", fmt, f"{mid} --- 00", 0b110000 | i, f)
+    for k, fmt, mid, f in (("s", _S, f"{_R} {_R}", "FCMP"), ("d", _D, f"{_E} {_E}", "FCMPD"))
+    for i, c in enumerate(C_CONDS)
+])
+
+fp_cvt = _cop1("fp_cvt", [
+    ("cvt.s.d", _D, f"{ZERO5} {_E} {_R}", 0b100000, "F2_FROM_D"),
+    ("cvt.s.w", _W, _2S, 0b100000, "F2"),
+    ("cvt.d.s", _S, f"{ZERO5} {_R} {_E}", 0b100001, "F2_TO_D"),
+    ("cvt.d.w", _W, f"{ZERO5} {_R} {_E}", 0b100001, "F2_TO_D"),
+] + [
+    (f"{op}.w.{k}", fmt, _2S if k == "s" else f"{ZERO5} {_E} {_R}", fn,
+     "F2" if k == "s" else "F2_FROM_D")
+    for op, fn in (("round", 0b001100), ("trunc", 0b001101), ("ceil", 0b001110),
+                   ("floor", 0b001111), ("cvt", 0b100100))
+    for k, fmt in (("s", _S), ("d", _D))
+])
+
+fp_move = _cop1("fp_move", [
+    (f"mov{tf}.{k}", fmt, f"--- 0 {i} {_R} {_R}", 0b010001, "FMOVCF")
+    for k, fmt in (("s", _S), ("d", _D)) for i, tf in enumerate("ft")
+] + [
+    (f"mov{zn}.{k}", fmt, f"{RT} {_R} {_R}", fn, "FMOVZ")
+    for k, fmt in (("s", _S), ("d", _D)) for zn, fn in (("z", 0b010010), ("n", 0b010011))
+]) + _group("fp_move", [
+    (n, f"010001 {rs} {RT} {_R} 00000000000", f)
+    for n, rs, f in (("mfc1", "00000", "MFC1"), ("cfc1", "00010", "CFC1"),
+                     ("mfhc1", "00011", "MFC1"), ("mtc1", "00100", "MTC1"),
+                     ("ctc1", "00110", "CTC1"), ("mthc1", "00111", "MTC1"))
+]) + _special("fp_move", [
+    ("movf", f"{RS} --- 0 0 {RD} {ZERO5}", 0b000001, "MOVCI"),
+    ("movt", f"{RS} --- 0 1 {RD} {ZERO5}", 0b000001, "MOVCI"),
+])
+
+fp_branch = _group("fp_branch", [
+    (n, f"010001 01000 --- {nd}{tf} {IMM16}", "BC1")
+    for n, nd, tf in (("bc1f", 0, 0), ("bc1t", 0, 1), ("bc1fl", 1, 0), ("bc1tl", 1, 1))
+])
+
+fp_mem = _group("fp_mem", [
+    ("lwc1", f"110001 {RS} {RT} {IMM16}", "FMEM"), ("ldc1", f"110101 {RS} {RT} {IMM16}", "FMEM"),
+    ("swc1", f"111001 {RS} {RT} {IMM16}", "FMEM"), ("sdc1", f"111101 {RS} {RT} {IMM16}", "FMEM"),
+    ("lwxc1", f"010011 {RS} {RT} {ZERO5} {_R} 000000", "FMEMX"),
+    ("ldxc1", f"010011 {RS} {RT} {ZERO5} {_E} 000001", "FMEMXD"),
+    ("swxc1", f"010011 {RS} {RT} {_R} {ZERO5} 001000", "FSTX"),
+    ("sdxc1", f"010011 {RS} {RT} {_E} {ZERO5} 001001", "FSTXD"),
+])
+
+COP1_INSTRUCTIONS = fp_arith + fp_cmp + fp_cvt + fp_move + fp_branch + fp_mem
+COP1_SEMANTIC_MODULES = {"mips_fp": ("fp_arith", "fp_cmp", "fp_cvt", "fp_move", "fp_branch",
+                                     "fp_mem")}
+COP1_ENDS_BLOCK = {"bc1f": 2, "bc1t": 2, "bc1fl": 1, "bc1tl": 1}   # as beq / beql
 # ---- end of COP1 ----
 
 FIELDS.update(COP1_FIELDS)
@@ -274,4 +398,4 @@ DELAYED = ("beq", "bne", "blez", "bgtz", "bltz", "bgez", "bltzal", "bgezal", "j"
            "jr.hb", "jalr", "jalr.hb")
 LIKELY = ("beql", "bnel", "blezl", "bgtzl", "bltzl", "bgezl", "bltzall", "bgezall")
 ENDS_BLOCK = {**dict.fromkeys(DELAYED, 2), **dict.fromkeys(LIKELY, 1),
-              "syscall": 1, "break": 1, "synci": 1}
+              "syscall": 1, "break": 1, "synci": 1, **COP1_ENDS_BLOCK}
