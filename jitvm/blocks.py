@@ -123,11 +123,10 @@ def static_successors(isa, insns):
     """(fall-through pc, pc-relative branch or jump target) of a block as from `scan`: the
     successors its branch (the last instruction, or the one before a delay slot) names without
     a register. Hints for chaining, checked when taken: a wrong one only misses a link."""
-    end, _, _ = insns[-1]
-    branch, _, fields = insns[-1]
+    end, _, (_, ilen, *_) = insns[-1]
     if len(insns) > 1 and isa.ENDS_BLOCK[insns[-2][2][0]] == DELAYED:
-        branch, _, fields = insns[-2]
-    return end + insns[-1][2][1], branch + fields[-1]
+        return end + ilen, end + insns[-2][2][-1]     # MIPS: offsets count from the slot
+    return end + ilen, end + insns[-1][2][-1]
 
 
 def emit_region(isa, batch, name, local_regs=True):

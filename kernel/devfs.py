@@ -43,7 +43,7 @@ from kernel.sched import WaitQueue, WouldBlock
 from kernel.tty import Tty, controlling_tty
 from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, O_NOCTTY, O_NONBLOCK, POLLIN, POLLOUT,
                          POLLRDNORM, POLLWRNORM, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK,
-                         S_IFMT, S_IFSOCK, TCGETS, TCSETS, TCSETSF, TCSETSW, TERMIOS_SIZE,
+                         S_IFMT, S_IFSOCK, TCGETS, TCSETS, TCSETSF, TCSETSW, termios_size,
                          TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TMPFS_MAGIC, Stat,
                          Termios, dtype, makedev, pack_winsize)
 from kernel.vfs import SPECIAL_OPENERS, File, FileSystem, Inode, host_errors
@@ -102,9 +102,9 @@ class Terminal:
             raise Errno(ENOTTY)
         mm = t.proc.mm
         if req == TCGETS:
-            mm.write(arg, (self._host_get() if host else self.termios).pack())
+            mm.write(arg, (self._host_get() if host else self.termios).pack(t.kernel.abi))
         elif req in (TCSETS, TCSETSW, TCSETSF):
-            tio = Termios.unpack(mm.read(arg, TERMIOS_SIZE))
+            tio = Termios.unpack(mm.read(arg, termios_size(t.kernel.abi)), t.kernel.abi)
             if host:
                 self._host_set(tio, {TCSETS: termios.TCSANOW, TCSETSW: termios.TCSADRAIN,
                                      TCSETSF: termios.TCSAFLUSH}[req])

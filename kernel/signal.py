@@ -432,6 +432,8 @@ def _handle(k, t, info, act):
     if t.restart.get("_blocked"):
         _interrupt_syscall(k, t, act)
     sf, ctx, sig = k.abi.sigframe, t.ctx, info.signo
+    if not act.flags & SA_SIGINFO:
+        sf = getattr(sf, "LEGACY", sf)            # an ABI's older frame (MIPS's sigframe)
     sp = ctx.sp
     ss_sp, ss_size, ss_flags = t.altstack
     uc_stack = (ss_sp, ss_flags, ss_size)         # __save_altstack: the flags as set
@@ -479,22 +481,26 @@ def trampoline(mm, code):
                    name=TRAMPOLINE_VMA)
 
 
-def sigreturn(k, t):
-    """rt_sigreturn: restore registers, mask and alternate stack from the frame at sp. Returns
-    the restored return-value register so the system call path writes it back unchanged."""
+def sigreturn(k, t, legacy=False):
+    """rt_sigreturn (or with `legacy` an ABI's older sigreturn, whose frame has no stack_t):
+    restore registers, mask and alternate stack from the frame at sp. Returns the restored
+    return-value register so the system call path writes it back unchanged."""
     init_thread(t)
     sf, ctx = k.abi.sigframe, t.ctx
+    if legacy:
+        sf = sf.LEGACY
     frame = ctx.sp
     try:
         data = t.proc.mm.read(frame, sf.FRAME_SIZE)
     except Errno:
         force_fault(k, t, SIGSEGV, SI_KERNEL, 0, f"bad signal frame at {frame:#x}")
         return Restored(ctx.return_value)
-    mask, (ss_sp, ss_flags, ss_size) = sf.restore_frame(ctx.regs, data)
+    mask, stack = sf.restore_frame(ctx.regs, data)
     mask = k.sigabi.mask_in(mask.to_bytes(k.sigabi.setsize, "little"))
     t.sigmask = mask & ~UNBLOCKABLE & FULL_MASK
+    ss_sp, ss_flags, ss_size = stack or (0, -1, 0)
     mode = ss_flags & ~SS_AUTODISARM
-    if not on_altstack(t, ctx.sp) and mode in (0, SS_ONSTACK, SS_DISABLE):
+    if stack and not on_altstack(t, ctx.sp) and mode in (0, SS_ONSTACK, SS_DISABLE):
         # restore_altstack; one sigaltstack would refuse is ignored, as in Linux
         t.altstack = (0, 0, SS_DISABLE) if mode == SS_DISABLE else (ss_sp, ss_size, ss_flags)
     t.restart.clear()

@@ -27,9 +27,10 @@ import weakref
 from kernel import params
 from kernel.errno import EAGAIN, EINVAL, EIO, ENOTTY, EPERM, ESRCH, Errno
 from kernel.sched import WaitQueue, WouldBlock
-from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, NCCS, TCGETS, TCSETS, TCSETSF, TCSETSW,
-                         TERMIOS_SIZE, TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ,
-                         Termios, as_int, pack_winsize)
+from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, NCCS, TCFLSH, TCGETS, TCSBRK, TCSBRKP,
+                         TCSETS, TCSETSF, TCSETSW, TCXONC, TIOCEXCL, TIOCGETD, TIOCGPGRP, TIOCGSID,
+                         TIOCGWINSZ, TIOCNOTTY, TIOCNXCL, TIOCOUTQ, TIOCSCTTY, TIOCSETD,
+                         TIOCSPGRP, TIOCSWINSZ, Termios, as_int, pack_winsize, termios_size)
 
 # ---- asm-generic termbits.h --------------------------------------------------------------------
 # c_iflag
@@ -47,10 +48,6 @@ FLUSHO, PENDIN, IEXTEN = 0o10000, 0o40000, 0o100000
 VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC = range(8)
 VSTART, VSTOP, VSUSP, VEOL, VREPRINT, VDISCARD, VWERASE, VLNEXT, VEOL2 = range(8, 17)
 
-# ---- asm-generic ioctls.h (the rest are in kernel/uapi.py) --------------------------------------
-TCSBRK, TCXONC, TCFLSH, TIOCEXCL, TIOCNXCL = 0x5409, 0x540A, 0x540B, 0x540C, 0x540D
-TIOCOUTQ, TIOCNOTTY, TIOCSETD, TIOCGETD = 0x5411, 0x5422, 0x5423, 0x5424
-TCSBRKP, TIOCGSID = 0x5425, 0x5429
 TCOOFF, TCOON, TCIOFF, TCION = range(4)             # TCXONC arguments
 TCIFLUSH, TCOFLUSH, TCIOFLUSH = range(3)            # TCFLSH arguments
 N_TTY = 0
@@ -590,10 +587,10 @@ class Tty:
         req, iarg = req & 0xFFFFFFFF, as_int(arg)      # some requests take an int, not a pointer
         mm, p = t.proc.mm, t.proc
         if req == TCGETS:
-            mm.write(arg, self.tio.pack())
+            mm.write(arg, self.tio.pack(t.kernel.abi))
         elif req in (TCSETS, TCSETSW, TCSETSF):
             self._job_control(t, SIGTTOU)
-            tio = Termios.unpack(mm.read(arg, TERMIOS_SIZE))
+            tio = Termios.unpack(mm.read(arg, termios_size(t.kernel.abi)), t.kernel.abi)
             if req == TCSETSF:
                 self.flush_input()
             self.set_termios(tio)       # TCSETSW's drain is immediate: output is synchronous

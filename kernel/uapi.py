@@ -10,6 +10,7 @@ Structs are packed with `struct` format strings; each pack_* returns exactly the
 expects, so a syscall adapter only does `mm.write(ptr, pack_x(...))`.
 """
 import struct
+from functools import lru_cache
 from dataclasses import dataclass
 
 from kernel.abimap import long_bytes
@@ -67,11 +68,20 @@ F_DUPFD_CLOEXEC = 1030
 FD_CLOEXEC = 1
 F_UNLCK = 2
 
+
+def fcntl_in(abi, cmd):
+    """A guest's fcntl command as the kernel's: abi.FCNTL maps the commands it numbers otherwise
+    (guest number -> asm-generic number; -1: not supported, EINVAL)."""
+    return getattr(abi, "FCNTL", {}).get(cmd, cmd)
+
 # ---- ioctl(2) on terminals (asm-generic/ioctls.h) ----------------------------------------------
 TCGETS, TCSETS, TCSETSW, TCSETSF = 0x5401, 0x5402, 0x5403, 0x5404
 TIOCSCTTY, TIOCGPGRP, TIOCSPGRP = 0x540E, 0x540F, 0x5410
 TIOCGWINSZ, TIOCSWINSZ, FIONREAD, FIONBIO = 0x5413, 0x5414, 0x541B, 0x5421
 FIONCLEX, FIOCLEX = 0x5450, 0x5451
+TCSBRK, TCXONC, TCFLSH, TIOCEXCL, TIOCNXCL = 0x5409, 0x540A, 0x540B, 0x540C, 0x540D
+TIOCOUTQ, TIOCNOTTY, TIOCSETD, TIOCGETD = 0x5411, 0x5422, 0x5423, 0x5424
+TCSBRKP, TIOCGSID, TIOCSTI = 0x5425, 0x5429, 0x5412
 # reflink (linux/fs.h: _IOW(0x94, 9, int), _IOW(0x94, 13, struct file_clone_range); MIPS differs)
 FICLONE, FICLONERANGE = 0x40049409, 0x4020940D
 # pseudo-terminal masters (_IOR/_IOW('T', n, int) with asm-generic's _IOC bits; MIPS differs)
@@ -80,6 +90,28 @@ TIOCGPTN, TIOCSPTLCK, TIOCGDEV = 0x80045430, 0x40045431, 0x80045432
 TIOCSIG, TIOCGPKT, TIOCGPTLCK = 0x40045436, 0x80045438, 0x80045439
 TIOCPKT_DATA, TIOCPKT_FLUSHREAD, TIOCPKT_FLUSHWRITE = 0, 1, 2      # TIOCPKT status bits
 TIOCPKT_STOP, TIOCPKT_START, TIOCPKT_NOSTOP, TIOCPKT_DOSTOP = 4, 8, 16, 32
+
+# The kernel's ioctl requests; an ABI numbering them otherwise lists its own (abi.IOCTLS: name ->
+# number), and a request of its that means nothing here is refused (ENOTTY), even if its number
+# is one of ours (MIPS's 0x5401 is TCGETA, not TCGETS).
+IOCTL_NAMES = ("TCGETS TCSETS TCSETSW TCSETSF TIOCSCTTY TIOCGPGRP TIOCSPGRP TIOCGWINSZ "
+               "TIOCSWINSZ FIONREAD FIONBIO FIONCLEX FIOCLEX FICLONE FICLONERANGE TIOCPKT "
+               "TIOCGPTPEER TIOCGPTN TIOCSPTLCK TIOCGDEV TIOCSIG TIOCGPKT TIOCGPTLCK TCSBRK "
+               "TCXONC TCFLSH TIOCEXCL TIOCNXCL TIOCOUTQ TIOCNOTTY TIOCSETD TIOCGETD TCSBRKP "
+               "TIOCGSID TIOCSTI BLKBSZGET BLKGETSIZE64").split()
+
+
+@lru_cache(maxsize=None)
+def _ioctls_in(abi):
+    g = globals()
+    refused = dict.fromkeys((g[n] for n in IOCTL_NAMES), -1)
+    return {**refused, **{num: g[name] for name, num in abi.IOCTLS.items() if name in g}}
+
+
+def ioctl_in(abi, request):
+    """A guest's ioctl request number as the kernel's."""
+    return _ioctls_in(abi).get(request, request) if hasattr(abi, "IOCTLS") else request
+
 
 # ---- file types (the same numbers on every Linux) ----------------------------------------------
 S_IFMT, S_IFSOCK, S_IFLNK, S_IFREG = 0o170000, 0o140000, 0o120000, 0o100000
@@ -196,8 +228,17 @@ def pack_statfs(ftype, bsize, blocks, bfree, bavail, files, ffree, namelen=255, 
 
 
 # struct termios (asm-generic/termbits.h): four u32 flag words, c_line, c_cc[NCCS=19]: 36 bytes.
+# An ABI with its own (abi.TERMIOS_CC: its c_cc names in order; TERMIOS_LFLAG: c_lflag bits that
+# differ, guest bit -> asm-generic bit) is translated by pack/unpack.
 NCCS = 19
 _TERMIOS = struct.Struct("<IIIIB19s")
+CC_NAMES = ("VINTR VQUIT VERASE VKILL VEOF VTIME VMIN VSWTC VSTART VSTOP VSUSP VEOL VREPRINT "
+            "VDISCARD VWERASE VLNEXT VEOL2").split()
+
+
+def termios_size(abi):
+    names = getattr(abi, "TERMIOS_CC", None)
+    return _TERMIOS.size if names is None else 17 + len(names)
 
 
 @dataclass
@@ -209,16 +250,26 @@ class Termios:
     line: int
     cc: bytes           # NCCS bytes
 
-    def pack(self):
-        return _TERMIOS.pack(self.iflag, self.oflag, self.cflag, self.lflag, self.line,
-                             self.cc[:NCCS].ljust(NCCS, b"\0"))
+    def pack(self, abi=None):
+        cc = self.cc[:NCCS].ljust(NCCS, b"\0")
+        names = getattr(abi, "TERMIOS_CC", None)
+        if names is None:
+            return _TERMIOS.pack(self.iflag, self.oflag, self.cflag, self.lflag, self.line, cc)
+        guest_cc = bytes(cc[CC_NAMES.index(n)] if n in CC_NAMES else 0 for n in names)
+        lflag = _move_bits(self.lflag, [(g, k) for k, g in abi.TERMIOS_LFLAG.items()])
+        return struct.pack(f"<IIIIB{len(names)}s", self.iflag, self.oflag, self.cflag, lflag,
+                           self.line, guest_cc)
 
     @classmethod
-    def unpack(cls, data):
-        return cls(*_TERMIOS.unpack(data))
+    def unpack(cls, data, abi=None):
+        names = getattr(abi, "TERMIOS_CC", None)
+        if names is None:
+            return cls(*_TERMIOS.unpack(data))
+        iflag, oflag, cflag, lflag, line, guest_cc = struct.unpack(f"<IIIIB{len(names)}s", data)
+        cc = bytes(guest_cc[names.index(n)] if n in names else 0 for n in CC_NAMES)
+        return cls(iflag, oflag, cflag, _move_bits(lflag, abi.TERMIOS_LFLAG.items()), line, cc)
 
 
-TERMIOS_SIZE = _TERMIOS.size
 # A fresh Linux tty (drivers/tty/tty_io.c tty_std_termios, INIT_C_CC): cooked mode with echo.
 DEFAULT_TERMIOS = Termios(iflag=0o2400, oflag=0o5, cflag=0o2277, lflag=0o105073, line=0,
                           cc=b"\x03\x1c\x7f\x15\x04\x00\x01\x00\x11\x13\x1a\x00\x12\x0f\x17\x16")

@@ -30,8 +30,8 @@ from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_
                          F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_SETPIPE_SZ, F_UNLCK, F_WRLCK,
                          FD_CLOEXEC, FICLONE, FICLONERANGE, FIOCLEX, FIONBIO, FIONCLEX,
                          O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, S_IFDIR, S_IFMT, S_IFREG,
-                         SEEK_CUR, SEEK_END, SEEK_HOLE, SEEK_SET, SETFL_MASK, as_int, pack_stat,
-                         open_flags_in, open_flags_out, pack_statfs, read_iovecs)
+                         SEEK_CUR, SEEK_END, SEEK_HOLE, SEEK_SET, SETFL_MASK, as_int, ioctl_in, pack_stat,
+                         fcntl_in, open_flags_in, open_flags_out, pack_statfs, read_iovecs)
 
 # Linux caps one read/write at MAX_RW_COUNT (2 GiB - 4 KiB); we cap lower so a huge count cannot
 # make the kernel allocate gigabytes. Callers loop on short counts, as POSIX allows.
@@ -279,7 +279,7 @@ def sys_dup2(t, oldfd, newfd):
 
 
 def sys_fcntl(t, fd, cmd, arg):
-    fds, cmd = t.proc.fds, as_int(cmd)
+    fds, cmd = t.proc.fds, fcntl_in(t.kernel.abi, as_int(cmd))
     f = fds.get(fd)
     if cmd in (F_DUPFD, F_DUPFD_CLOEXEC):
         if not 0 <= arg < fds.limit:
@@ -364,7 +364,7 @@ def _fcntl_lock(t, f, cmd, arg):
 
 def sys_ioctl(t, fd, request, arg):
     f = _file(t, fd)
-    request &= U32
+    request = ioctl_in(t.kernel.abi, request & U32)
     if request in (FIOCLEX, FIONCLEX):
         t.proc.fds.set_cloexec(fd, request == FIOCLEX)
         return 0

@@ -11,7 +11,7 @@ import struct
 import time
 
 from kernel import signal as S
-from kernel.errno import EAGAIN, EINTR, EINVAL, ENOMEM, EPERM, ESRCH, Errno
+from kernel.errno import EAGAIN, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, Errno
 from kernel.sched import WouldBlock
 
 
@@ -129,6 +129,13 @@ def sys_rt_sigtimedwait(t, uset, uinfo, uts, sigsetsize):
 
 def sys_rt_sigreturn(t):
     return S.sigreturn(t.kernel, t)
+
+
+def sys_sigreturn(t):
+    """The older sigreturn of ABIs with two frame kinds (MIPS: handlers without SA_SIGINFO)."""
+    if getattr(t.kernel.abi.sigframe, "LEGACY", None) is None:
+        raise Errno(ENOSYS)
+    return S.sigreturn(t.kernel, t, legacy=True)
 
 
 def sys_sigaltstack(t, uss, uoss):
@@ -282,7 +289,7 @@ SYSCALLS = {
     "rt_sigpending": (sys_rt_sigpending, "ptr size"),
     "rt_sigsuspend": (sys_rt_sigsuspend, "ptr size"),
     "rt_sigtimedwait": (sys_rt_sigtimedwait, "ptr ptr ptr size"),
-    "rt_sigreturn": (sys_rt_sigreturn, ""),
+    "rt_sigreturn": (sys_rt_sigreturn, ""), "sigreturn": (sys_sigreturn, ""),
     "sigaltstack": (sys_sigaltstack, "ptr ptr"),
     "kill": (sys_kill, "int int"), "tkill": (sys_tkill, "int int"),
     "tgkill": (sys_tgkill, "int int int"),

@@ -1,6 +1,7 @@
 """Pseudo-terminals in isolation (kernel/pty.py, kernel/devpts.py): pairs made by a devpts
 instance over a fake kernel, signals recorded, fake processes standing in for the kernel's."""
 import struct
+from types import SimpleNamespace
 
 import pytest
 
@@ -18,6 +19,7 @@ from kernel.uapi import (FIONREAD, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_RDWR, POLL
                          TIOCPKT_START, TIOCPKT_STOP, TIOCSCTTY, TIOCSIG, TIOCSPGRP, TIOCSPTLCK,
                          TIOCSWINSZ, Termios, makedev)
 from tests.kernel.fakes import FakeMM
+from translators.riscv64 import abi as riscv64_abi
 
 
 class FakeProc:
@@ -29,6 +31,8 @@ class FakeProc:
 
 
 class FakeThread:
+    kernel = SimpleNamespace(abi=riscv64_abi)      # asm-generic uapi values
+
     def __init__(self, proc):
         self.proc, self.restart, self.sigmask = proc, {}, 0
 

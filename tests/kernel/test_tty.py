@@ -3,6 +3,7 @@ bytearray, whose signals are recorded, and fake processes standing in for the ke
 import os
 import struct
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,6 +14,7 @@ from kernel.signal import SIG_IGN, SigAction
 from kernel.uapi import (FIONREAD, TCGETS, TCSETS, TCSETSF, TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY,
                          TIOCSPGRP, TIOCSWINSZ, Termios)
 from tests.kernel.fakes import FakeMM
+from translators.riscv64 import abi as riscv64_abi
 
 
 class FakeProc:
@@ -23,6 +25,8 @@ class FakeProc:
 
 
 class FakeThread:
+    kernel = SimpleNamespace(abi=riscv64_abi)      # asm-generic uapi values
+
     def __init__(self, proc):
         self.proc, self.restart, self.sigmask = proc, {}, 0
 

@@ -2,6 +2,7 @@
 devfs and the console, open file descriptions and the fd table."""
 import os
 import stat
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,6 +14,7 @@ from kernel.namespace import make_root
 from kernel.uapi import O_RDONLY, O_RDWR, O_WRONLY, TCGETS, TIOCGWINSZ, DEFAULT_TERMIOS, Termios
 from kernel.vfs import File, FsContext
 from tests.kernel.fakes import FakeMM
+from translators.riscv64 import abi as riscv64_abi
 
 
 def errno_of(fn, *args, **kw):
@@ -190,6 +192,8 @@ def test_dev_symlinks_point_at_proc(fs):
 
 
 class FakeThread:
+    kernel = SimpleNamespace(abi=riscv64_abi)      # asm-generic uapi values
+
     def __init__(self):
         self.proc = type("P", (), {"mm": FakeMM(4096, base=0), "pid": 1})()
 

@@ -6,11 +6,12 @@ o32 is a 32-bit ABI and the one here whose numbering differs from asm-generic: s
 The kernel keeps asm-generic values inside and translates at the system call boundary with the
 tables below (kernel/abimap.py).
 
-PARTIAL (in progress): the system call table, errno and the calling convention are complete;
-signal numbers, sigaction/stack_t/siginfo layouts, termios and the two signal frame kinds are
-being written.
+PARTIAL (in progress): struct layouts with longs are translated where libc calls need them
+(kernel/abimap.py `fmt`), not yet everywhere; termios, ioctl numbers, socket constants and the
+o32 stat64 calls are still asm-generic's.
 """
 from translators.mipsel import cpu, o32
+from translators.mipsel import signal as sigframe   # rt_sigframe and the legacy sigframe
 
 ELF_MACHINE = 8              # EM_MIPS (with ELFCLASS32, little-endian: mipsel)
 ELF_CLASS = 32
@@ -68,6 +69,8 @@ UNAME_MACHINE = "mips"
 STAT_LAYOUT = "asm-generic"  # statx is the same everywhere; the o32 stat64 calls: not yet
 ERRNO = o32.ERRNO            # errno names -> o32 values (those that differ)
 RLIMIT_NAMES, RLIM_INFINITY = o32.RLIMIT_NAMES, o32.RLIM_INFINITY
+FCNTL, IOCTLS = o32.FCNTL, o32.IOCTLS              # kernel/uapi.py fcntl_in, ioctl_in
+TERMIOS_CC, TERMIOS_LFLAG = o32.TERMIOS_CC, o32.TERMIOS_LFLAG    # uapi.Termios
 # Signals (kernel/sigabi.py): MIPS's numbers; its SIGEMT travels as the kernel's SIGSTKFLT (the
 # one asm-generic signal MIPS lacks), so every number has a twin
 SIGNALS = {**o32.SIGNALS, "SIGSTKFLT": o32.SIGNALS["SIGEMT"]}

@@ -135,3 +135,38 @@ MAP_FLAGS = {0x400: 0x4000,         # MAP_NORESERVE
 RLIMIT_NAMES = ("CPU FSIZE DATA STACK CORE NOFILE AS RSS NPROC MEMLOCK LOCKS SIGPENDING "
                 "MSGQUEUE NICE RTPRIO RTTIME").split()
 RLIM_INFINITY = 0x7FFFFFFF   # getrlimit/setrlimit's (o32 only; prlimit64's is ~0 everywhere)
+
+# ---- fcntl(2) commands (asm/fcntl.h): guest -> asm-generic; struct flock64 is the 64-bit ABIs'
+# struct flock, so F_*LK64 are theirs; o32's own F_GETLK/F_SETLK/F_SETLKW take a 32-bit struct
+# flock, not supported here (-1: EINVAL) -- glibc and musl use the 64 forms
+FCNTL = {14: -1, 6: -1, 7: -1,          # F_GETLK, F_SETLK, F_SETLKW (32-bit struct flock)
+         33: 5, 34: 6, 35: 7,           # F_GETLK64, F_SETLK64, F_SETLKW64
+         24: 8, 23: 9}                  # F_SETOWN, F_GETOWN
+
+
+def _ioc(direction, kind, nr, size):
+    """MIPS's _IOC: 3 direction bits (1 none, 2 read, 4 write) at 29, a 13-bit size at 16."""
+    return direction << 29 | size << 16 | ord(kind) << 8 | nr
+
+
+# ---- ioctl requests (asm/ioctls.h, asm/sockios.h): name -> number -----------------------------
+IOCTLS = dict(
+    TCGETS=0x540D, TCSETS=0x540E, TCSETSW=0x540F, TCSETSF=0x5410, TCSBRK=0x5405, TCXONC=0x5406,
+    TCFLSH=0x5407, TIOCEXCL=0x740D, TIOCNXCL=0x740E, TIOCOUTQ=0x7472, TIOCSTI=0x5472,
+    TIOCPKT=0x5470, TIOCNOTTY=0x5471, TIOCSETD=0x7401, TIOCGETD=0x7400, FIOCLEX=0x6601,
+    FIONCLEX=0x6602, FIONBIO=0x667E, FIONREAD=0x467F, TIOCSCTTY=0x5480, TCSBRKP=0x5486,
+    TIOCGSID=0x7416,
+    TIOCSWINSZ=_ioc(4, "t", 103, 8), TIOCGWINSZ=_ioc(2, "t", 104, 8),
+    TIOCSPGRP=_ioc(4, "t", 118, 4), TIOCGPGRP=_ioc(2, "t", 119, 4),
+    TIOCGPTN=_ioc(2, "T", 0x30, 4), TIOCSPTLCK=_ioc(4, "T", 0x31, 4),
+    TIOCGDEV=_ioc(2, "T", 0x32, 4), TIOCSIG=_ioc(4, "T", 0x36, 4), TIOCGPKT=_ioc(2, "T", 0x38, 4),
+    TIOCGPTLCK=_ioc(2, "T", 0x39, 4), TIOCGPTPEER=_ioc(1, "T", 0x41, 0),
+    FICLONE=_ioc(4, "\x94", 9, 4), FICLONERANGE=_ioc(4, "\x94", 13, 32),
+    BLKBSZGET=_ioc(2, "\x12", 112, 4), BLKGETSIZE64=_ioc(2, "\x12", 114, 4))
+
+# ---- termios (asm/termbits.h): c_cc[23] in MIPS's order; c_lflag's IEXTEN, TOSTOP, FLUSHO -------
+TERMIOS_CC = ("VINTR VQUIT VERASE VKILL VMIN VTIME VEOL2 VSWTC VSTART VSTOP VSUSP VDSUSP "
+              "VREPRINT VDISCARD VWERASE VLNEXT VEOF VEOL - - - - -").split()
+TERMIOS_LFLAG = {0x100: 0o100000,     # IEXTEN
+                 0x8000: 0o400,       # TOSTOP
+                 0x2000: 0o10000}     # FLUSHO
