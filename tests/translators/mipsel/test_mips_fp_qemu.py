@@ -1,4 +1,4 @@
-"""mipsel FPU against qemu-mipsel 7.2: tests/guest/mipsel/fp_torture.c run under
+"""mipsel FPU against qemu-mipsel 7.2: tests/guest/mipsel/fp_pairs.c run under
 qemu-mipsel-static prints one line per instruction with its operands, FCSR before, the result
 and FCSR after (~250 000 cases: every rounding mode, flush-to-zero, legacy NaNs, the madd
 family, all 16 compares); each is replayed through the exec_ functions of mips_fp.py, called
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 REPO = Path(__file__).resolve().parents[3]
 LINE = re.compile(r"^(\S+) fcsr=([0-9a-f]+) a=([0-9a-f]+) b=([0-9a-f]+) c=([0-9a-f]+) -> "
                   r"([0-9a-f]+) fcsr=([0-9a-f]+)$")
-FA, FB, FC, FD = 0, 2, 4, 6          # the registers fp_torture uses (pairs f0, f2, f4, f6)
+FA, FB, FC, FD = 0, 2, 4, 6          # the registers fp_pairs uses (pairs f0, f2, f4, f6)
 
 
 def torture_output():
@@ -38,7 +38,7 @@ def torture_output():
         missing = "qemu-mipsel-static"
     if missing:
         pytest.fail(f"{missing} is needed for the FP differential test (make deps)")
-    prog = build.build("fp_torture", "mipsel", progress=lambda s: None, libc="musl")
+    prog = build.build("fp_pairs", "mipsel", progress=lambda s: None, libc="musl")
     out = subprocess.run(["qemu-mipsel-static", str(prog)], capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stderr
@@ -51,7 +51,7 @@ def set_pair(r, n, v):
 
 
 def replay(lines):
-    """[mismatch descriptions] of fp_torture's lines replayed through mips_fp."""
+    """[mismatch descriptions] of fp_pairs' lines replayed through mips_fp."""
     mc = Machine()
     r, i = mc.r, np.int64
     fns, bad = {}, []
