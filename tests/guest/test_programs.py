@@ -18,6 +18,7 @@ EXPECTED = {
     "atomics": ([], 0),
     "compressed": ([], 0),
     "rvc_mix": ([], 0),
+    "delay_slots": ([], 0),
     "memory": ([], 0),
     "files": ([], 0),
     "identity": ([], 0),

@@ -167,12 +167,19 @@ static void hog(int out, unsigned long leave) {
 }
 
 static int mem(void) {
+    /* 1 TiB; a 32-bit address space (mipsel: 2 GiB for the user) cannot name that: 3 GiB
+       and the largest increment sbrk takes */
+    int wide = sizeof(size_t) == 8;
     errno = 0;
-    void *p = mmap(NULL, 1ul << 40, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    check("mmap of 1 TiB: ENOMEM", p == MAP_FAILED && errno == ENOMEM);
+    size_t huge = wide ? (size_t)((uint64_t)1 << 40) : (size_t)3 << 30;
+    void *p = mmap(NULL, huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    check(wide ? "mmap of 1 TiB: ENOMEM" : "mmap of 3 GiB: ENOMEM",
+          p == MAP_FAILED && errno == ENOMEM);
     void *old = sbrk(0);
     errno = 0;
-    check("sbrk of 1 TiB: ENOMEM", sbrk(1l << 40) == (void *)-1 && errno == ENOMEM);
+    check(wide ? "sbrk of 1 TiB: ENOMEM" : "sbrk of 2 GiB: ENOMEM",
+          sbrk(wide ? (intptr_t)((uint64_t)1 << 40) : INTPTR_MAX) == (void *)-1
+          && errno == ENOMEM);
     check("the break did not move", sbrk(0) == old);
 
     /* a child that touches memory until it cannot: the OOM killer's SIGKILL, or ENOMEM */

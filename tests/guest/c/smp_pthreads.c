@@ -3,8 +3,8 @@
  *   a) a counter under a pthread mutex (lock and trylock), with an invariant checked inside;
  *   b) a bounded producer/consumer queue on pthread_cond_wait/signal (sum, count, FIFO order);
  *   c) C11 atomics (RISC-V AMOs and LR/SC, LoongArch am*_db and LL/SC, AArch64 ldxr/stxr
- *      loops -- built without LSE): fetch_add on 64- and
- *      32-bit words (with the values returned checked to be a permutation), compare-exchange
+ *      loops -- built without LSE; MIPS32 ll/sc loops and libatomic's locks for 64 bits):
+ *      fetch_add on 64- and 32-bit words (with the values returned checked to be a permutation), compare-exchange
  *      loops (weak and strong), an explicit lr/sc (ll/sc) loop -- the one piece of inline asm,
  *      one per ISA; the check names keep RISC-V's instruction names, so every ISA prints the
  *      same lines -- fetch_xor/or/and on shared bit masks, spinlocks built on
@@ -114,7 +114,7 @@ static long taken, total_items, per_producer;
 static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t notfull = PTHREAD_COND_INITIALIZER, notempty = PTHREAD_COND_INITIALIZER;
 
-struct consumed { long sum, count, disorder; };
+struct consumed { long long sum; long count, disorder; };   /* sum: > 2^31 */
 static struct consumed consumed[MAXT];
 static int nprod;
 
@@ -169,14 +169,15 @@ static void test_queue(void)
     for (long i = 0; i < nprod; i++) pthread_create(&p[i], NULL, producer, (void *)i);
     for (int i = 0; i < nprod; i++) pthread_join(p[i], NULL);
     for (int i = 0; i < ncons; i++) pthread_join(c[i], NULL);
-    long sum = 0, count = 0, disorder = 0, want = 0;
+    long long sum = 0, want = 0;
+    long count = 0, disorder = 0;
     for (int i = 0; i < ncons; i++) {
         sum += consumed[i].sum;
         count += consumed[i].count;
         disorder += consumed[i].disorder;
     }
     for (long q = 0; q < nprod; q++)
-        want += q * 1000000 * per_producer + per_producer * (per_producer + 1) / 2;
+        want += q * 1000000LL * per_producer + per_producer * (per_producer + 1LL) / 2;
     check("b) queue: items consumed", count, total_items);
     check("b) queue: sum of items", sum, want);
     check("b) queue: items out of FIFO order", disorder, 0);
@@ -186,17 +187,17 @@ static void test_queue(void)
 /* ---- c) atomics --------------------------------------------------------------------------- */
 #define T32_START 0x7ffff000u                  /* the 32-bit ticket crosses 2^31 */
 static long atomic_iters;
-static atomic_long add64;                       /* += 2^32 + 1: carries into the high word */
-static atomic_long ticket64;
+static _Atomic int64_t add64;                   /* += 2^32 + 1: carries into the high word */
+static _Atomic int64_t ticket64;
 static atomic_uint add32;                       /* += 0x10001: wraps modulo 2^32 */
 static atomic_uint ticket32 = T32_START;
-static atomic_long cas64;
+static _Atomic int64_t cas64;
 static atomic_uint cas32;
-static long lrsc64;                             /* only touched by the lr.d/sc.d loop */
+static int64_t lrsc64;                          /* only touched by the lr.d/sc.d loop */
 static atomic_uint mask32;
-static atomic_ulong mask64;
+static _Atomic uint64_t mask64;
 static atomic_int spin32;                       /* amoswap.w lock */
-static atomic_long spin64;                      /* amoswap.d lock */
+static _Atomic int64_t spin64;                  /* amoswap.d lock */
 static long spin32_counter, spin32_a, spin32_b; /* plain: only touched under spin32 */
 static long spin64_counter;                     /* plain: only touched under spin64 */
 static _Atomic unsigned char bytes8[MAXT];      /* neighbours in the same words */
@@ -221,15 +222,15 @@ static void spin_unlock32(void) { atomic_store_explicit(&spin32, 0, memory_order
 static void spin_lock64(void)
 {
     int spins = 0;
-    while (atomic_exchange_explicit(&spin64, 1L, memory_order_acquire))
+    while (atomic_exchange_explicit(&spin64, 1, memory_order_acquire))
         if (++spins % 64 == 0) sched_yield();
 }
 
-static void spin_unlock64(void) { atomic_store_explicit(&spin64, 0L, memory_order_release); }
+static void spin_unlock64(void) { atomic_store_explicit(&spin64, 0, memory_order_release); }
 
-static void lrsc_add(long *p, long v)
+static void lrsc_add(int64_t *p, int64_t v)
 {
-    long old, tmp;
+    int64_t old, tmp;
 #if defined(__riscv)
     __asm__ volatile("1: lr.d.aq %0, (%2)\n"
                      "   add %1, %0, %3\n"
@@ -251,6 +252,19 @@ static void lrsc_add(long *p, long v)
                      "   stlxr %w2, %1, [%3]\n"
                      "   cbnz %w2, 1b"
                      : "=&r"(old), "=&r"(tmp), "=&r"(status) : "r"(p), "r"(v) : "memory");
+#elif defined(__mips__) && !defined(__mips64)
+    /* MIPS32 has no 64-bit ll/sc: the loop adds to the low word (little-endian: offset 0). The
+       sum stays below 2^32 (5 x threads x iterations), so the high word stays 0. */
+    uint32_t o32, t32;
+    (void)old, (void)tmp;
+    __asm__ volatile(".set push\n\t.set noreorder\n"
+                     "1:\tll %0, 0(%2)\n\t"
+                     "addu %1, %0, %3\n\t"
+                     "sc %1, 0(%2)\n\t"
+                     "beqz %1, 1b\n\t"
+                     "nop\n\t"
+                     "sync\n\t.set pop"
+                     : "=&r"(o32), "=&r"(t32) : "r"(p), "r"((uint32_t)v) : "memory");
 #else
 #error "lrsc_add: no load-linked/store-conditional loop for this ISA"
 #endif
@@ -261,14 +275,14 @@ static void *atomics_worker(void *arg)
     long id = (long)arg;
     struct atomics_result *r = &ares[id];
     unsigned bit32 = 1u << id;
-    unsigned long bit64 = 1UL << (63 - id);
+    uint64_t bit64 = 1ULL << (63 - id);
     for (long i = 0; i < atomic_iters; i++) {
-        atomic_fetch_add(&add64, (1L << 32) + 1);
+        atomic_fetch_add(&add64, ((int64_t)1 << 32) + 1);
         r->ticket64_sum += atomic_fetch_add(&ticket64, 1);
         atomic_fetch_add(&add32, 0x10001u);
         r->ticket32_sum += (unsigned)(atomic_fetch_add(&ticket32, 1u) - T32_START);
 
-        long o64 = atomic_load(&cas64);
+        int64_t o64 = atomic_load(&cas64);
         while (!atomic_compare_exchange_weak(&cas64, &o64, o64 + id + 1)) r->cas_retries++;
         unsigned o32 = atomic_load(&cas32);
         while (!atomic_compare_exchange_strong(&cas32, &o32, o32 + 3)) r->cas_retries++;

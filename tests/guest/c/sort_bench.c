@@ -22,6 +22,8 @@ static long sieve(long n, uint8_t *composite)
         if (composite[i])
             continue;
         count++;
+        if (i > n / i)
+            continue;                  /* i * i > n (and would overflow a 32-bit long) */
         for (long j = i * i; j <= n; j += i)
             composite[j] = 1;
     }

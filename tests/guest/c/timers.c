@@ -33,7 +33,14 @@
 static int fails;
 #define CHECK(c, what) do { if (c) printf("ok %s\n", what); \
     else { printf("FAIL %s (errno %s)\n", what, strerror(errno)); fails++; } } while (0)
-#define MS 1000000L
+/* The kernel's struct timeval for the raw settimeofday/gettimeofday calls: two longs on every
+   ISA. (musl on a 32-bit ISA has a 64-bit time_t in its own and names the calls *_time32.) */
+struct k_timeval { long tv_sec, tv_usec; };
+#if !defined(SYS_settimeofday) && defined(SYS_settimeofday_time32)
+#define SYS_settimeofday SYS_settimeofday_time32
+#define SYS_gettimeofday SYS_gettimeofday_time32
+#endif
+#define MS 1000000LL                /* long long: 10 s in ns does not fit a 32-bit long */
 
 static double now(clockid_t clk) {
     struct timespec ts;
@@ -41,13 +48,13 @@ static double now(clockid_t clk) {
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static struct itimerspec its(long interval_ns, long value_ns) {
+static struct itimerspec its(long long interval_ns, long long value_ns) {
     struct itimerspec v = {{interval_ns / 1000000000, interval_ns % 1000000000},
                            {value_ns / 1000000000, value_ns % 1000000000}};
     return v;
 }
 
-static long ns(struct timespec ts) { return ts.tv_sec * 1000000000L + ts.tv_nsec; }
+static long long ns(struct timespec ts) { return ts.tv_sec * 1000000000LL + ts.tv_nsec; }
 
 static int fails_with(long r, int err) { return r == -1 && errno == err; }
 
@@ -397,7 +404,7 @@ static void test_clock_errors(void) {
     ts.tv_nsec = 1000000000;
     CHECK(fails_with(clock_settime(CLOCK_REALTIME, &ts), EINVAL),
           "clock_settime tv_nsec 1e9 EINVAL");
-    struct timeval tv = {1, 1000000};
+    struct k_timeval tv = {1, 1000000};
     CHECK(fails_with(syscall(SYS_settimeofday, &tv, NULL), EINVAL),
           "settimeofday tv_usec 1e6 EINVAL");
     struct timex tx = {0};
