@@ -10,6 +10,8 @@ An ABI module that differs says so as data, and this module turns that into the 
   SYSCALL_STACK_ARGS    offsets from sp of the arguments past the registers (o32: 16..28)
   ALIGN_64BIT_ARGS      on a 32-bit ABI, a 64-bit argument takes an even-aligned pair of words
   LONG_BYTES            4 on a 32-bit ABI: struct layouts with longs and pointers (`fmt`)
+  TIME32_SYSCALLS       a 32-bit ABI's older calls, whose time structs hold 32-bit time_t
+                        (kernel/uapi.py time_fields; trap.syscall sets t.time32)
   RLIMIT_NAMES          the resources in the ABI's numbering; RLIM_INFINITY: its 32-bit value
 
 Names of the 32-bit ABIs' system calls whose 64-bit twins the kernel implements already (Linux's
@@ -19,11 +21,11 @@ from functools import lru_cache
 
 from kernel import errno as E
 
-# system call -> the positions of its 64-bit parameters (loff_t, u64) in the C prototype: on a
-# 32-bit ABI each takes two argument words
-WIDE_PARAMS = {"pread64": (3,), "pwrite64": (3,), "truncate": (1,), "ftruncate": (1,),
+# a 32-bit ABI's system call -> the positions of its 64-bit parameters (loff_t, u64) in the C
+# prototype, each of which takes two argument words (truncate and ftruncate take a long)
+WIDE_PARAMS = {"pread64": (3,), "pwrite64": (3,), "truncate64": (1,), "ftruncate64": (1,),
                "fallocate": (2, 3), "sync_file_range": (1, 2), "readahead": (1,),
-               "fadvise64": (1, 2), "lookup_dcookie": (0,)}
+               "fadvise64": (1, 2), "fadvise64_64": (1, 2), "lookup_dcookie": (0,)}
 # 32-bit ABIs' names of calls the kernel implements under their 64-bit names
 COMPAT_NAMES = {"ftruncate64": "ftruncate", "truncate64": "truncate", "fcntl64": "fcntl",
                 "sendfile64": "sendfile", "fadvise64_64": "fadvise64"}

@@ -37,6 +37,7 @@ class Kernel:
         self.boot_time = time.monotonic()
         self.syscalls = table.build(self.abi)
         self.sigabi = SignalAbi(self.abi)       # signals in the ABI's numbering (kernel/sigabi.py)
+        self.time32_syscalls = getattr(self.abi, "TIME32_SYSCALLS", frozenset())
         self.unknown_syscalls = set()
         self.strace, self.debug = strace, debug
         self.strace_pids = set()                # traced one by one (kernel/monitor.py)

@@ -48,6 +48,10 @@ class SignalAbi:
         self.how = {getattr(abi, "SIG_HOW", {}).get(n, v): v for n, v in
                     (("SIG_BLOCK", S.SIG_BLOCK), ("SIG_UNBLOCK", S.SIG_UNBLOCK),
                      ("SIG_SETMASK", S.SIG_SETMASK))}
+        codes = {n: getattr(S, n) for n in ("SI_QUEUE", "SI_TIMER", "SI_MESGQ", "SI_ASYNCIO",
+                                            "SI_SIGIO", "SI_TKILL")}
+        self.code_out_map = _bijection(codes, getattr(abi, "SI_CODES", {}))
+        self.code_in_map = {g: k for k, g in self.code_out_map.items()}
         self.long = long_bytes(abi)
         self.code_first = getattr(abi, "SIGINFO_CODE_FIRST", False)
         # bit moves between the kernel's 64-bit mask and the guest's low 64 bits
@@ -64,6 +68,13 @@ class SignalAbi:
         if not (0 if allow_zero else 1) <= sig <= min(self.nsig, S.NSIG):
             raise Errno(EINVAL)
         return self.sig_in_map.get(sig, sig)
+
+    def code_out(self, code):
+        """A siginfo's si_code as the guest numbers the negative (sender) codes."""
+        return self.code_out_map.get(code, code)
+
+    def code_in(self, code):
+        return self.code_in_map.get(code, code)
 
     def how_in(self, how):
         if how not in self.how:
@@ -139,7 +150,8 @@ class SignalAbi:
         if self.long == 8 and not self.code_first:
             return struct.pack("<i", signo) + info.pack()[4:]
         # 32-bit: the union follows the three ints at 12 (pointers and clock_t 4 bytes)
-        head = struct.pack("<iii", signo, *((info.code, 0) if self.code_first else (0, info.code)))
+        code = self.code_out(info.code)
+        head = struct.pack("<iii", signo, *((code, 0) if self.code_first else (0, code)))
         if info.code > 0 and info.signo in S.SYNCHRONOUS:
             body = struct.pack("<I", info.addr & 0xFFFFFFFF)
         elif info.signo == S.SIGCHLD and info.code > 0:

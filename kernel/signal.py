@@ -69,6 +69,7 @@ SS_ONSTACK, SS_DISABLE, SS_AUTODISARM = 1, 2, 1 << 31
 
 # si_code values (asm-generic/siginfo.h)
 SI_USER, SI_KERNEL, SI_QUEUE, SI_TIMER, SI_TKILL = 0, 0x80, -1, -2, -6
+SI_MESGQ, SI_ASYNCIO, SI_SIGIO = -3, -4, -5
 ILL_ILLOPC, FPE_INTDIV, SEGV_MAPERR, SEGV_ACCERR, BUS_ADRALN, TRAP_BRKPT = 1, 1, 1, 2, 1, 1
 SEGV_BNDERR, BUS_ADRERR = 3, 2
 # the synchronous signals and si_codes an ISA's ABI names for its traps (break codes, FP traps)

@@ -110,6 +110,7 @@ def syscall(k, t):
         try:
             args = abimap.syscall_args(k.abi, t.proc.mm, ctx.sp, name, args,
                                        fn.__code__.co_argcount - 1)
+            t.time32 = nr in k.time32_syscalls         # a 32-bit ABI's older time structs
             result = fn(t, *args)
         except WouldBlock as wb:
             # park the thread; it executes the system call again when woken

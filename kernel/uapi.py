@@ -13,7 +13,7 @@ import struct
 from functools import lru_cache
 from dataclasses import dataclass
 
-from kernel.abimap import long_bytes
+from kernel.abimap import fmt, long_bytes
 
 # ---- open(2) flags, octal as in asm-generic/fcntl.h --------------------------------------------
 O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 0o3, 0o0, 0o1, 0o2
@@ -194,21 +194,35 @@ def pack_dirent64(ino, off, dtype_, name):
     return struct.pack("<QqHB", ino, off, reclen, dtype_) + name + bytes(reclen - 19 - len(name))
 
 
-def pack_timespec(ns):
-    return struct.pack("<qq", *divmod(ns, 10**9))
+# ---- time structs: timespec, timeval, itimerval and itimerspec are n time fields, 64-bit -- or
+# 32-bit in a 32-bit ABI's older calls (time32: abi.TIME32_SYSCALLS, t.time32 set per call)
+def time_fields(t, n=2):
+    return "<" + ("i" if getattr(t, "time32", False) else "q") * n
 
 
-def pack_rusage(u):
+def time_size(t, n=2):
+    return struct.calcsize(time_fields(t, n))
+
+
+def read_times(t, ptr, n=2):
+    """n time fields at ptr as the guest wrote them (validation is the caller's business)."""
+    return struct.unpack(time_fields(t, n), t.proc.mm.read(ptr, time_size(t, n)))
+
+
+def pack_times(t, *values):
+    return struct.pack(time_fields(t, len(values)), *values)
+
+
+def pack_timespec(t, ns):
+    return pack_times(t, *divmod(ns, 10**9))
+
+
+def pack_rusage(abi, u):
     """struct rusage: ru_utime and ru_stime as timevals, then 14 longs (maxrss in KiB; the
-    fields Linux leaves zero stay zero)."""
+    fields Linux leaves zero stay zero) -- the ABI's longs, whatever its time_t."""
     tv = lambda ns: (ns // 10**9, ns % 10**9 // 1000)      # noqa: E731
-    return struct.pack("<4q14q", *tv(u.utime_ns), *tv(u.stime_ns), u.maxrss_kb, 0, 0, 0,
-                       u.minflt, u.majflt, 0, 0, 0, 0, 0, 0, u.nvcsw, u.nivcsw)
-
-
-def unpack_timespec(data):
-    """-> (tv_sec, tv_nsec) as the guest wrote them (validation is the caller's business)."""
-    return struct.unpack("<qq", data)
+    return struct.pack(fmt(abi, "<4l14l"), *tv(u.utime_ns), *tv(u.stime_ns), u.maxrss_kb, 0, 0,
+                       0, u.minflt, u.majflt, 0, 0, 0, 0, 0, 0, u.nvcsw, u.nivcsw)
 
 
 def read_iovecs(mm, abi, iov, n):

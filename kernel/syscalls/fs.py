@@ -31,8 +31,8 @@ from kernel.uapi import (AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, A
                          RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
                          S_IFREG,
                          S_IFSOCK, STATX__RESERVED, UTIME_NOW, UTIME_OMIT, X_OK,
-                         as_int, open_flags_in, pack_stat, pack_statfs, pack_statx,
-                         unpack_timespec)
+                         as_int, open_flags_in, pack_stat, pack_statfs, pack_statx, read_times,
+                         time_size)
 from kernel.vfs import MAXSYMLINKS, PATH_MAX, Location
 
 U32 = 0xFFFFFFFF
@@ -378,7 +378,7 @@ def _times(t, ptr):
         return now, now
     out = []
     for i in range(2):
-        sec, nsec = unpack_timespec(t.proc.mm.read(ptr + 16 * i, 16))
+        sec, nsec = read_times(t, ptr + time_size(t) * i)
         if nsec == UTIME_NOW:
             out.append(now)
         elif nsec == UTIME_OMIT:
@@ -417,7 +417,7 @@ def sys_utimensat(t, dirfd, pathname, times, flags):
 
 
 def _all_now(t, ptr):
-    return all(unpack_timespec(t.proc.mm.read(ptr + 16 * i, 16))[1] in (UTIME_NOW, UTIME_OMIT)
+    return all(read_times(t, ptr + time_size(t) * i)[1] in (UTIME_NOW, UTIME_OMIT)
                for i in range(2))
 
 

@@ -50,6 +50,7 @@ from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.perm import in_group
 from kernel.process import RLIMIT_NAMES
 from kernel.sched import WaitQueue, WouldBlock
+from kernel.uapi import read_times
 from kernel.vm import PAGE, SharedPages, page_up
 
 ENOMSG, EIDRM = 42, 43          # asm-generic/errno.h (not in kernel/errno.py's table)
@@ -82,7 +83,6 @@ MSQID64_DS = struct.Struct("<" + _IPC64_PERM + "qqqQQQiiQQ")
 # include/uapi/linux/msg.h, struct msginfo (32): msgpool msgmap msgmax msgmnb msgmni msgssz
 #   msgtql, unsigned short msgseg; struct msgbuf: long mtype, then the text
 MSGINFO = struct.Struct("<7iH2x")
-TIMESPEC = struct.Struct("<qq")
 
 # ---- flags and commands (include/uapi/linux/ipc.h, shm.h, sem.h, msg.h) ------------------------
 IPC_PRIVATE = 0
@@ -563,7 +563,7 @@ def _undo_list(ns, p, sma):
 def _deadline(t, utimeout):
     if not utimeout:
         return None
-    sec, nsec = TIMESPEC.unpack(t.proc.mm.read(utimeout, TIMESPEC.size))
+    sec, nsec = read_times(t, utimeout)
     if sec < 0 or not 0 <= nsec < 1_000_000_000:
         raise Errno(EINVAL)
     return time.monotonic() + sec + nsec / 1e9

@@ -8,12 +8,13 @@ arm): each is its modern successor with the extra arguments filled in, as Linux 
   pipe      pipe: both descriptors as results where the ABI returns two (abi.SYSCALL_RET2, MIPS's
             v1), else written to the array as on x86
   32-bit    _llseek mmap2 set_thread_area (the value form: MIPS and m68k; x86's takes a
-            descriptor, not supported)
+            descriptor, not supported) cacheflush (MIPS's; whatever the range, every
+            translation of the address space goes)
 """
 import struct
 
 from kernel.errno import EINVAL, Errno
-from kernel.syscalls import fd, fs, mm, poll, proc
+from kernel.syscalls import fd, fs, mm, poll, proc, task
 from kernel.uapi import (AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_CREAT, O_TRUNC, O_WRONLY,
                          open_flags_out)
 
@@ -91,7 +92,7 @@ def sys_waitpid(t, pid, wstatus, options):
 
 
 def sys_getpgrp(t):
-    return proc.sys_getpgid(t, 0)
+    return task.sys_getpgid(t, 0)
 
 
 # ---- pipe -------------------------------------------------------------------------------------
@@ -123,6 +124,12 @@ def sys_mmap2(t, addr, length, prot, flags, fdno, pgoff):
     return mm.sys_mmap(t, addr, length, prot, flags, fdno, (pgoff & 0xFFFFFFFF) * 4096)
 
 
+def sys_cacheflush(t, addr, nbytes, cache):
+    """MIPS's cacheflush(addr, nbytes, cache) (and __clear_cache's fallback): code was
+    written, so translations of the address space go, as riscv_flush_icache's."""
+    return mm.sys_flush_icache(t, addr, addr + nbytes, 0)
+
+
 def sys_set_thread_area(t, tls):
     t.ctx.tls = tls
     return 0
@@ -141,4 +148,5 @@ SYSCALLS = {
     "_llseek": (sys__llseek, "fd hex hex ptr int"),
     "mmap2": (sys_mmap2, "ptr size prot mapflags fd hex"),
     "set_thread_area": (sys_set_thread_area, "ptr"),
+    "cacheflush": (sys_cacheflush, "ptr size int"),
 }

@@ -80,7 +80,7 @@ from dataclasses import dataclass, replace
 from kernel import params
 from kernel.errno import E2BIG, EACCES, EBUSY, EINVAL, EOPNOTSUPP, EPERM, ESRCH, Errno
 from kernel.process import RLIMIT_NAMES
-from kernel.uapi import as_int
+from kernel.uapi import as_int, pack_timespec
 
 RLIMIT_NICE, RLIMIT_RTPRIO = RLIMIT_NAMES.index("NICE"), RLIMIT_NAMES.index("RTPRIO")
 
@@ -486,7 +486,7 @@ def sys_sched_get_priority_min(t, policy):
 def sys_sched_rr_get_interval(t, pid, interval):
     pol = policy_of(_sched_target(t, pid))
     ns = RR_TIMESLICE_NS if pol.policy == SCHED_RR else 0
-    t.proc.mm.write(interval, struct.pack("<qq", ns // 1_000_000_000, ns % 1_000_000_000))
+    t.proc.mm.write(interval, pack_timespec(t, ns))
     return 0
 
 

@@ -20,7 +20,7 @@ from kernel.errno import EBADF, EFAULT, EINVAL, Errno
 from kernel.pipe import make_pipe
 from kernel.poll import Epoll, EventFd, poll_files
 from kernel.uapi import (EFD_SEMAPHORE, O_CLOEXEC, O_DIRECT, O_NONBLOCK, POLLERR, POLLHUP,
-                         POLLIN, POLLNVAL, POLLOUT, POLLPRI, as_int)
+                         POLLIN, POLLNVAL, POLLOUT, POLLPRI, as_int, pack_timespec, read_times)
 
 _POLLFD = struct.Struct("<ihh")
 _EPOLL_EVENT = struct.Struct("<I4xQ")    # 16 bytes with padding: packed only on x86_64
@@ -32,7 +32,7 @@ def _timespec_ns(t, ptr):
     """A struct timespec timeout -> ns; NULL -> None (wait for ever)."""
     if not ptr:
         return None
-    sec, nsec = struct.unpack("<qq", t.proc.mm.read(ptr, 16))
+    sec, nsec = read_times(t, ptr)
     if sec < 0 or not 0 <= nsec < NSEC:
         raise Errno(EINVAL)
     return sec * NSEC + nsec
@@ -40,7 +40,7 @@ def _timespec_ns(t, ptr):
 
 def _put_remaining(t, ptr, waiter):
     if ptr:
-        t.proc.mm.write(ptr, struct.pack("<qq", *divmod(waiter.remaining_ns(), NSEC)))
+        t.proc.mm.write(ptr, pack_timespec(t, waiter.remaining_ns()))
 
 
 # ---- pipes -------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from kernel.rusage import Usage, of_process
 from kernel.sched import WouldBlock
 from kernel.signal import SigInfo
 from kernel.syscalls.fs import read_path, resolve
-from kernel.uapi import AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, as_int, pack_rusage
+from kernel.uapi import (AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, as_int, pack_rusage,
+                         read_times)
 
 # ---- clone --------------------------------------------------------------------------------------
 
@@ -214,7 +215,7 @@ def sys_wait4(t, pid, wstatus, options, rusage):
     if wstatus:
         mm.write(wstatus, struct.pack("<i", _s32(t.kernel.sigabi.status_out(status))))
     if rusage:
-        mm.write(rusage, pack_rusage(_child_usage(c)))
+        mm.write(rusage, pack_rusage(t.kernel.abi, _child_usage(c)))
     _collect(t, c, what)
     return c.pid
 
@@ -254,7 +255,8 @@ def sys_waitid(t, idtype, id, infop, options, rusage):
         union = 16 if long_bytes(t.kernel.abi) == 8 else 12
         me.mm.write(infop, raw[:union + 12])
     if rusage:
-        me.mm.write(rusage, pack_rusage(_child_usage(c) if hit is not None else Usage()))
+        me.mm.write(rusage, pack_rusage(t.kernel.abi,
+                                        _child_usage(c) if hit is not None else Usage()))
     if hit is not None:
         _collect(t, c, what, keep=bool(options & WNOWAIT))
     return 0
@@ -270,7 +272,7 @@ def _deadline(t, timeout, absolute, realtime):
     """A futex timeout as a time.monotonic() deadline (None: wait forever)."""
     if not timeout:
         return None
-    sec, nsec = struct.unpack("<qq", t.proc.mm.read(timeout, 16))
+    sec, nsec = read_times(t, timeout)
     if sec < 0 or not 0 <= nsec < 1_000_000_000:
         raise Errno(EINVAL)
     ns = sec * 1_000_000_000 + nsec

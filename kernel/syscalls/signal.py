@@ -13,6 +13,7 @@ import time
 from kernel import signal as S
 from kernel.errno import EAGAIN, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, Errno
 from kernel.sched import WouldBlock
+from kernel.uapi import pack_times, read_times
 
 
 def _s32(v):
@@ -117,7 +118,7 @@ def sys_rt_sigtimedwait(t, uset, uinfo, uts, sigsetsize):
         return t.kernel.sigabi.sig_out(info.signo)
     deadline = t.restart.get("deadline")
     if uts and deadline is None:
-        sec, nsec = struct.unpack("<qq", t.proc.mm.read(uts, 16))
+        sec, nsec = read_times(t, uts)
         if sec < 0 or not 0 <= nsec < 1_000_000_000:
             raise Errno(EINVAL)
         deadline = t.restart["deadline"] = time.monotonic() + sec + nsec / 1e9
@@ -255,15 +256,15 @@ def _timeval(seconds):
     return us // 1_000_000, us % 1_000_000
 
 
-def _itimerval(value, interval):
-    return struct.pack("<qqqq", *_timeval(interval), *_timeval(value))
+def _itimerval(t, value, interval):
+    return pack_times(t, *_timeval(interval), *_timeval(value))
 
 
 def sys_getitimer(t, which, curr):
     if which != ITIMER_REAL:
         raise Errno(EINVAL)
     value, interval = S.get_alarm(t.proc)
-    t.proc.mm.write(curr, _itimerval(value, interval))
+    t.proc.mm.write(curr, _itimerval(t, value, interval))
     return 0
 
 
@@ -273,13 +274,13 @@ def sys_setitimer(t, which, new, old):
         raise Errno(EINVAL)
     value = interval = 0.0
     if new:
-        isec, iusec, vsec, vusec = struct.unpack("<qqqq", t.proc.mm.read(new, 32))
+        isec, iusec, vsec, vusec = read_times(t, new, 4)
         if not (0 <= iusec < 1_000_000 and 0 <= vusec < 1_000_000) or isec < 0 or vsec < 0:
             raise Errno(EINVAL)
         value, interval = vsec + vusec / 1e6, isec + iusec / 1e6
     prev = S.set_alarm(t.kernel, t.proc, value, interval) if new else S.get_alarm(t.proc)
     if old:
-        t.proc.mm.write(old, _itimerval(*prev))
+        t.proc.mm.write(old, _itimerval(t, *prev))
     return 0
 
 

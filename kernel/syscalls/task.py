@@ -136,7 +136,7 @@ def sys_getrusage(t, who, usage):
         u = rusage.of_thread(t)
     else:
         raise Errno(EINVAL)
-    t.proc.mm.write(usage, pack_rusage(u))
+    t.proc.mm.write(usage, pack_rusage(t.kernel.abi, u))
     return 0
 
 

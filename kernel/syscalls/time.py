@@ -8,9 +8,11 @@ import struct
 import time
 
 from kernel import rusage
+from kernel.abimap import fmt
 from kernel.errno import EINVAL, Errno
 from kernel.rusage import USER_HZ, ticks
 from kernel.sched import WouldBlock
+from kernel.uapi import pack_timespec, pack_times, read_times
 
 CLOCKS = {0: time.CLOCK_REALTIME, 1: time.CLOCK_MONOTONIC, 2: time.CLOCK_PROCESS_CPUTIME_ID,
           3: time.CLOCK_THREAD_CPUTIME_ID, 4: time.CLOCK_MONOTONIC_RAW, 5: time.CLOCK_REALTIME,
@@ -19,12 +21,8 @@ TIMER_ABSTIME = 1
 CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID = 2, 3
 
 
-def _timespec(ns):
-    return struct.pack("<qq", ns // 1_000_000_000, ns % 1_000_000_000)
-
-
 def _read_timespec(t, ptr):
-    sec, nsec = struct.unpack("<qq", t.proc.mm.read(ptr, 16))
+    sec, nsec = read_times(t, ptr)
     if sec < 0 or not 0 <= nsec < 1_000_000_000:
         raise Errno(EINVAL)
     return sec * 1_000_000_000 + nsec
@@ -44,21 +42,21 @@ def sys_clock_gettime(t, clock, tp):
         ns = u.utime_ns + u.stime_ns
     else:
         ns = _now(clock, t.kernel)
-    t.proc.mm.write(tp, _timespec(ns))
+    t.proc.mm.write(tp, pack_timespec(t, ns))
     return 0
 
 
 def sys_clock_getres(t, clock, res):
     _now(clock)
     if res:
-        t.proc.mm.write(res, _timespec(1))
+        t.proc.mm.write(res, pack_timespec(t, 1))
     return 0
 
 
 def sys_gettimeofday(t, tv, tz):
     ns = time.time_ns() + getattr(t.kernel, "realtime_offset_ns", 0)
     if tv:
-        t.proc.mm.write(tv, struct.pack("<qq", ns // 10**9, ns % 10**9 // 1000))
+        t.proc.mm.write(tv, pack_times(t, ns // 10**9, ns % 10**9 // 1000))
     if tz:
         t.proc.mm.write(tz, getattr(t.kernel, "sys_tz", bytes(8)))
     return 0
@@ -88,7 +86,8 @@ def sys_clock_nanosleep(t, clock, flags, req, rem):
 def sys_times(t, buf):
     if buf:
         u, c = rusage.of_process(t.proc), rusage.of_children(t.proc)
-        t.proc.mm.write(buf, struct.pack("<qqqq", ticks(u.utime_ns), ticks(u.stime_ns),
+        t.proc.mm.write(buf, struct.pack(fmt(t.kernel.abi, "<4l"),       # clock_t: long
+                                         ticks(u.utime_ns), ticks(u.stime_ns),
                                          ticks(c.utime_ns), ticks(c.stime_ns)))
     return int(t.kernel.uptime() * USER_HZ)
 

@@ -56,7 +56,8 @@ from kernel import rusage
 from kernel import signal as S
 from kernel.errno import EAGAIN, EINVAL, EOPNOTSUPP, EPERM, Errno
 from kernel.sched import WaitQueue, WouldBlock
-from kernel.uapi import O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, Stat, as_int
+from kernel.uapi import (O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, Stat, as_int, pack_times,
+                         read_times, time_size)
 from kernel.vfs import File
 
 ECANCELED = 125                 # asm-generic/errno.h (kernel/errno.py does not list it)
@@ -112,8 +113,8 @@ def _cpu_clock(t, clock):
     return lambda: (lambda u: u.utime_ns + u.stime_ns)(usage())
 
 
-def _read_timespec(mm, ptr):
-    sec, nsec = struct.unpack("<qq", mm.read(ptr, 16))
+def _read_timespec(t, ptr):
+    sec, nsec = read_times(t, ptr)
     if sec < 0 or not 0 <= nsec < NSEC:
         raise Errno(EINVAL)
     return sec * NSEC + nsec
@@ -121,11 +122,11 @@ def _read_timespec(mm, ptr):
 
 def _read_itimerspec(t, ptr):
     """struct itimerspec: (interval, value) in ns; EINVAL for an invalid timespec."""
-    return _read_timespec(t.proc.mm, ptr), _read_timespec(t.proc.mm, ptr + 16)
+    return _read_timespec(t, ptr), _read_timespec(t, ptr + time_size(t))
 
 
-def _itimerspec(value, interval):
-    return struct.pack("<qqqq", *divmod(interval, NSEC), *divmod(value, NSEC))
+def _itimerspec(t, value, interval):
+    return pack_times(t, *divmod(interval, NSEC), *divmod(value, NSEC))
 
 
 def _is_root(t):
@@ -376,12 +377,12 @@ def sys_timerfd_settime(t, fd, flags, new, old):
         raise Errno(EINVAL)
     prev = _timerfd(t, fd).settime(flags, value, interval)
     if old:
-        t.proc.mm.write(old, _itimerspec(*prev))
+        t.proc.mm.write(old, _itimerspec(t, *prev))
     return 0
 
 
 def sys_timerfd_gettime(t, fd, cur):
-    t.proc.mm.write(cur, _itimerspec(*_timerfd(t, fd).gettime()))
+    t.proc.mm.write(cur, _itimerspec(t, *_timerfd(t, fd).gettime()))
     return 0
 
 
@@ -574,12 +575,12 @@ def sys_timer_settime(t, timer_id, flags, new, old):
     interval, value = _read_itimerspec(t, new)
     prev = _timer(t, timer_id).set(flags, value, interval)
     if old:
-        t.proc.mm.write(old, _itimerspec(*prev))
+        t.proc.mm.write(old, _itimerspec(t, *prev))
     return 0
 
 
 def sys_timer_gettime(t, timer_id, cur):
-    t.proc.mm.write(cur, _itimerspec(*_timer(t, timer_id).get()))
+    t.proc.mm.write(cur, _itimerspec(t, *_timer(t, timer_id).get()))
     return 0
 
 
@@ -735,7 +736,7 @@ def _settod(t, ns):
 def sys_settimeofday(t, tv, tz):
     ns = zone = None
     if tv:
-        sec, usec = struct.unpack("<qq", t.proc.mm.read(tv, 16))
+        sec, usec = read_times(t, tv)
         if not 0 <= usec < 1_000_000 or sec < 0:
             raise Errno(EINVAL)
         ns = sec * NSEC + usec * 1000
@@ -761,7 +762,7 @@ def sys_clock_settime(t, clock, tp):
         t.proc.mm.read(tp, 16)
         _cpu_clock(t, clock)                     # a CPU clock can never be set: EPERM after
         raise Errno(EPERM)                       # the other checks (posix_cpu_clock_set)
-    ns = _read_timespec(t.proc.mm, tp)
+    ns = _read_timespec(t, tp)
     _settod(t, ns)
     set_realtime(t.kernel, ns)
     return 0

@@ -108,7 +108,7 @@ def sops(t, *ops):
 def semop(t, semid, *ops, timeout=None):
     if timeout is None:
         return call(t, I.sys_semop, semid, sops(t, *ops), len(ops))
-    ts = put(t, I.TIMESPEC.pack(int(timeout), int(timeout % 1 * 1e9)))
+    ts = put(t, struct.pack("<qq", int(timeout), int(timeout % 1 * 1e9)))
     return call(t, I.sys_semtimedop, semid, sops(t, *ops), len(ops), ts)
 
 
@@ -481,7 +481,7 @@ def test_semop_checks_and_nonblocking_results(k):
     assert semop(t, s, (0, -1, 0), (0, -1, 0)) == 0                  # in order, same semaphore
     assert semctl(t, s, 0, I.GETVAL) == 0
     assert semop(t, s, (0, 0, 0)) == 0                               # it is zero
-    ts = put(t, I.TIMESPEC.pack(0, 1_000_000_000))
+    ts = put(t, struct.pack("<qq", 0, 1_000_000_000))
     assert call(t, I.sys_semtimedop, s, sops(t, (0, -1, 0)), 1, ts) == -EINVAL
 
 

@@ -18,8 +18,10 @@ ELF_CLASS = 32
 LONG_BYTES = 4               # sizeof(long) = sizeof(void *): struct layouts, the stack, auxv
 
 # The o32 table, with the *_time64 calls (64-bit time_t: the layouts every 64-bit ISA uses, and
-# what glibc >= 2.34 and musl >= 1.2 call) under the kernel's names for them; the calls they
-# replaced (32-bit time_t) keep a *_time32 name the kernel does not implement (ENOSYS).
+# what glibc >= 2.34 and musl >= 1.2 call first) under the kernel's names for them. The calls
+# they succeed keep their names and numbers; the kernel reads their timespec, timeval and
+# itimerval as 32-bit (TIME32_SYSCALLS: glibc 2.36 still calls clock_nanosleep and utimensat's
+# older forms when the time fits).
 _TIME64 = {"clock_gettime64": "clock_gettime", "clock_settime64": "clock_settime",
            "clock_adjtime64": "clock_adjtime", "clock_getres_time64": "clock_getres",
            "clock_nanosleep_time64": "clock_nanosleep", "timer_gettime64": "timer_gettime",
@@ -30,9 +32,11 @@ _TIME64 = {"clock_gettime64": "clock_gettime", "clock_settime64": "clock_settime
            "mq_timedsend_time64": "mq_timedsend", "mq_timedreceive_time64": "mq_timedreceive",
            "semtimedop_time64": "semtimedop", "rt_sigtimedwait_time64": "rt_sigtimedwait",
            "futex_time64": "futex", "sched_rr_get_interval_time64": "sched_rr_get_interval"}
-_TIME32 = set(_TIME64.values())
-SYSCALL_NAMES = {nr: _TIME64.get(name, name + "_time32" if name in _TIME32 else name)
-                 for nr, name in o32.SYSCALLS.items()}
+SYSCALL_NAMES = {nr: _TIME64.get(name, name) for nr, name in o32.SYSCALLS.items()}
+TIME32_SYSCALLS = frozenset(
+    nr for nr, name in o32.SYSCALLS.items()
+    if name in {*_TIME64.values(), "nanosleep", "gettimeofday", "settimeofday", "getitimer",
+                "setitimer", "io_getevents"})
 
 # UserContext mapping: where the kernel finds pc, sp, tls, the syscall number/arguments/result.
 PC = cpu.PC
@@ -74,7 +78,7 @@ TERMIOS_CC, TERMIOS_LFLAG = o32.TERMIOS_CC, o32.TERMIOS_LFLAG    # uapi.Termios
 # Signals (kernel/sigabi.py): MIPS's numbers; its SIGEMT travels as the kernel's SIGSTKFLT (the
 # one asm-generic signal MIPS lacks), so every number has a twin
 SIGNALS = {**o32.SIGNALS, "SIGSTKFLT": o32.SIGNALS["SIGEMT"]}
-NSIG, SA_FLAGS, SIG_HOW = o32.NSIG, o32.SA_FLAGS, o32.SIG_HOW
+NSIG, SA_FLAGS, SIG_HOW, SI_CODES = o32.NSIG, o32.SA_FLAGS, o32.SIG_HOW, o32.SI_CODES
 SIGACTION_FLAGS_FIRST = True  # struct sigaction {u32 sa_flags; handler; sigset_t sa_mask}
 STACK_T_SIZE_SECOND = True   # stack_t {ss_sp; size_t ss_size; int ss_flags}
 SIGINFO_CODE_FIRST = True    # siginfo {si_signo; si_code; si_errno; ...}
