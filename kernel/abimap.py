@@ -39,7 +39,7 @@ def errno_out(abi):
 
 
 def long_bytes(abi):
-    return getattr(abi, "LONG_BYTES", 8)
+    return getattr(abi, "LONG_BYTES", 8)     # (abi None: the kernel's own 64-bit layouts)
 
 
 def fmt(abi, spec):

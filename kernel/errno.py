@@ -1,5 +1,5 @@
 """Linux errno values (asm-generic/errno-base.h + errno.h; the same on riscv64, loongarch64,
-aarch64 and x86_64 -- MIPS renumbers some, and its ABI module will remap).
+aarch64 and x86_64 -- MIPS renumbers some: its ABI module's ERRNO table, kernel/abimap.py).
 
 Kernel code raises `Errno(ENOENT)`; the syscall dispatcher turns it into the -ENOENT return value.
 """

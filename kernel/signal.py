@@ -1,5 +1,6 @@
 """Signals: the tables, generation, and delivery on the way back to user mode (Linux's
-kernel/signal.c in miniature; numbers are asm-generic -- MIPS differs and its ABI will remap).
+kernel/signal.c in miniature; numbers are asm-generic -- an ABI that numbers them otherwise is
+translated at the boundary: kernel/sigabi.py).
 
 Where the state lives (fields on kernel/process.py's classes, this module owns them):
   Process.sighand         {sig: SigAction}; a missing entry is SIG_DFL. Entries are immutable and

@@ -33,6 +33,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from kernel import netdev
+from kernel.abimap import fmt
 from kernel.errno import EAGAIN, ECONNRESET, EDOM, EINVAL, ENOPROTOOPT, ENOTCONN, EPIPE, Errno
 from kernel.sched import WaitQueue, WouldBlock
 from kernel.uapi import (FIONREAD, LINGER, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_PEEK, MSG_TRUNC,
@@ -59,6 +60,11 @@ _INTS = (SO_PRIORITY, SO_RCVLOWAT, SO_SNDLOWAT)                         # kept a
 _inos = itertools.count(10000)
 # /proc/net/<name> -> function giving its text; each family registers its tables
 PROC_NET = dict(netdev.PROC_FILES)
+
+
+def _timeval(t, name):
+    """SO_*TIMEO_NEW's timeval is 64-bit everywhere; _OLD's holds the ABI's longs."""
+    return "<qq" if name in (SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW) else fmt(t.kernel.abi, "<ll")
 
 
 @dataclass(eq=False)
@@ -406,7 +412,7 @@ class Socket(File):
             return LINGER.pack(*self.linger)
         elif name in (SO_RCVTIMEO_OLD, SO_RCVTIMEO_NEW, SO_SNDTIMEO_OLD, SO_SNDTIMEO_NEW):
             ns = self.rcvtimeo if name in (SO_RCVTIMEO_OLD, SO_RCVTIMEO_NEW) else self.sndtimeo
-            return struct.pack("<qq", *(divmod(ns // 1000, 10**6) if ns else (0, 0)))
+            return struct.pack(_timeval(t, name), *(divmod(ns // 1000, 10**6) if ns else (0, 0)))
         elif name == SO_PEERCRED:
             return UCRED.pack(*(self.peer_cred or (0, NOBODY, NOBODY)))
         if value is None:
@@ -417,9 +423,10 @@ class Socket(File):
         if level != SOL_SOCKET:
             return self.proto_setsockopt(t, level, name, raw)
         if name in (SO_RCVTIMEO_OLD, SO_RCVTIMEO_NEW, SO_SNDTIMEO_OLD, SO_SNDTIMEO_NEW):
-            if len(raw) < 16:
+            layout = _timeval(t, name)
+            if len(raw) < struct.calcsize(layout):
                 raise Errno(EINVAL)
-            sec, usec = struct.unpack_from("<qq", raw)
+            sec, usec = struct.unpack_from(layout, raw)
             if not 0 <= usec < 10**6:
                 raise Errno(EDOM)
             ns = None if sec == usec == 0 else max(0, sec * 10**9 + usec * 1000)

@@ -2,9 +2,11 @@
 
 Values and layouts are the asm-generic ones (include/uapi/asm-generic/*.h) as used by riscv64 and
 loongarch64 and aarch64, little-endian, 64-bit `long`. An ISA whose values differ says so in its
-ABI module: aarch64 has its own O_DIRECTORY/O_NOFOLLOW/O_DIRECT/O_LARGEFILE (abi.OPEN_FLAGS,
-translated at the system call boundary by open_flags_in/out); MIPS o32 has its own open flags,
-struct stat, termios ioctl numbers and 32-bit longs (not done yet).
+ABI module and is translated at the system call boundary: aarch64 has its own O_DIRECTORY/
+O_NOFOLLOW/O_DIRECT/O_LARGEFILE (abi.OPEN_FLAGS: open_flags_in/out); MIPS o32 has its own open
+and mmap flags, fcntl commands, ioctl numbers, termios and 32-bit longs (abi.MAP_FLAGS, FCNTL,
+IOCTLS, TERMIOS_CC, LONG_BYTES: map_flags_in, fcntl_in, ioctl_in, Termios, kernel/abimap.py fmt)
+-- not yet its struct stat64 and socket constants.
 
 Structs are packed with `struct` format strings; each pack_* returns exactly the bytes the guest
 expects, so a syscall adapter only does `mm.write(ptr, pack_x(...))`.
@@ -322,8 +324,9 @@ LOOP_CONFIG = struct.Struct(f"<II{LOOP_INFO64.size}s64x")
 assert LOOP_INFO64.size == 232 and LOOP_CONFIG.size == 304
 
 # ---- sockets (linux/socket.h, asm-generic/socket.h, linux/in.h, linux/in6.h, linux/tcp.h) ------
-# MIPS renumbers SOCK_STREAM/SOCK_DGRAM, SOL_SOCKET and most SO_* (arch/mips/include/uapi/asm/
-# socket.h, sock_types.h): its ABI module will override these.
+# An ABI that numbers socket types, SOL_SOCKET and SO_* otherwise lists its own (abi.SOCK_TYPES:
+# guest -> asm-generic; SOL_SOCKET; SOCKOPTS: name -> number), translated by the functions below;
+# SOCK_NONBLOCK is its O_NONBLOCK. A 32-bit ABI's msghdr and cmsghdr hold 32-bit longs.
 AF_UNSPEC, AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET = 0, 1, 2, 10, 16, 17
 SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET = 1, 2, 3, 5
 SOCK_TYPE_MASK, SOCK_NONBLOCK, SOCK_CLOEXEC = 0xF, O_NONBLOCK, O_CLOEXEC
@@ -354,25 +357,79 @@ UCRED = struct.Struct("<iII")           # pid, uid, gid
 LINGER = struct.Struct("<ii")
 
 
-def cmsg_align(n):
-    return (n + 7) & ~7
+_MSGHDR32 = struct.Struct("<IiIIIIi")
+_CMSGHDR32 = struct.Struct("<Iii")
 
 
-def pack_cmsg(level, type_, data):
+def msghdr(abi=None):
+    return MSGHDR if long_bytes(abi) == 8 else _MSGHDR32
+
+
+def mmsghdr_size(abi=None):
+    return msghdr(abi).size + long_bytes(abi)      # msg_len, padded to a long
+
+
+def cmsghdr(abi=None):
+    return CMSGHDR if long_bytes(abi) == 8 else _CMSGHDR32
+
+
+def cmsg_align(n, abi=None):
+    word = long_bytes(abi)
+    return (n + word - 1) & -word
+
+
+def level_in(abi, level):
+    """A guest's option or control-message level as the kernel's (SOL_SOCKET may differ)."""
+    guest = getattr(abi, "SOL_SOCKET", SOL_SOCKET)
+    return SOL_SOCKET if level == guest else (-1 if level == SOL_SOCKET else level)
+
+
+def level_out(abi, level):
+    return getattr(abi, "SOL_SOCKET", SOL_SOCKET) if level == SOL_SOCKET else level
+
+
+@lru_cache(maxsize=None)
+def _sockopts_in(abi):
+    g = globals()
+    mine = {name: v for name, v in g.items() if name.startswith("SO_") and isinstance(v, int)}
+    return {**dict.fromkeys(mine.values(), -1),
+            **{num: mine[name] for name, num in abi.SOCKOPTS.items() if name in mine}}
+
+
+def sockopt_in(abi, level, name):
+    """(level, optname) of a guest's setsockopt/getsockopt in the kernel's numbers."""
+    level = level_in(abi, level)
+    if level == SOL_SOCKET and hasattr(abi, "SOCKOPTS"):
+        name = _sockopts_in(abi).get(name, name)
+    return level, name
+
+
+def socket_type_in(abi, type_):
+    """socket(2)'s type with its SOCK_NONBLOCK/SOCK_CLOEXEC flags, in the kernel's numbers."""
+    kind, flags = type_ & SOCK_TYPE_MASK, type_ & ~SOCK_TYPE_MASK
+    return getattr(abi, "SOCK_TYPES", {}).get(kind, kind) | open_flags_in(abi, flags)
+
+
+def socket_type_out(abi, kind):
+    return {k: g for g, k in getattr(abi, "SOCK_TYPES", {}).items()}.get(kind, kind)
+
+
+def pack_cmsg(level, type_, data, abi=None):
     """One control message: header, data, padding to CMSG_SPACE."""
-    body = CMSGHDR.pack(CMSGHDR.size + len(data), level, type_) + data
-    return body + bytes(cmsg_align(len(body)) - len(body))
+    hdr = cmsghdr(abi)
+    body = hdr.pack(hdr.size + len(data), level_out(abi, level), type_) + data
+    return body + bytes(cmsg_align(len(body), abi) - len(body))
 
 
-def unpack_cmsgs(control):
+def unpack_cmsgs(control, abi=None):
     """A control buffer -> [(level, type, data)]; None if a header is malformed (EINVAL)."""
-    out, pos = [], 0
-    while pos + CMSGHDR.size <= len(control):
-        length, level, type_ = CMSGHDR.unpack_from(control, pos)
-        if length < CMSGHDR.size or pos + length > len(control):
+    out, pos, hdr = [], 0, cmsghdr(abi)
+    while pos + hdr.size <= len(control):
+        length, level, type_ = hdr.unpack_from(control, pos)
+        if length < hdr.size or pos + length > len(control):
             return None
-        out.append((level, type_, control[pos + CMSGHDR.size:pos + length]))
-        pos += cmsg_align(length)
+        out.append((level_in(abi, level), type_, control[pos + hdr.size:pos + length]))
+        pos += cmsg_align(length, abi)
     return out
 
 # ---- network interfaces (uapi/linux/sockios.h, uapi/linux/if.h) --------------------------------

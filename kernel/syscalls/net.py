@@ -24,11 +24,12 @@ from kernel.sched import WouldBlock
 from kernel.sock import Received, Socket, cred_of
 from kernel.syscalls.fd import MAX_IO, _iovecs
 from kernel.syscalls.fs import make_node
-from kernel.uapi import (AF_INET, AF_INET6, AF_UNIX, AT_FDCWD, CMSGHDR, MMSGHDR_SIZE,
-                         MSG_CMSG_CLOEXEC, MSG_CTRUNC, MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL,
-                         MSGHDR, O_PATH, SCM_CREDENTIALS, SCM_MAX_FD, SCM_RIGHTS, SOCK_CLOEXEC,
-                         SOCK_NONBLOCK, SOCK_STREAM, SOCK_TYPE_MASK, SOL_SOCKET, UCRED, as_int,
-                         cmsg_align, unpack_cmsgs)
+from kernel.uapi import (AF_INET, AF_INET6, AF_UNIX, AT_FDCWD, MSG_CMSG_CLOEXEC, MSG_CTRUNC,
+                         MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, O_PATH, SCM_CREDENTIALS, SCM_MAX_FD,
+                         SCM_RIGHTS, SO_TYPE, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM,
+                         SOCK_TYPE_MASK, SOL_SOCKET, UCRED, as_int, cmsg_align, cmsghdr,
+                         level_out, mmsghdr_size, msghdr, open_flags_in, sockopt_in,
+                         socket_type_in, socket_type_out, unpack_cmsgs)
 
 SOCKADDR_MAX = 128              # sizeof(struct sockaddr_storage)
 UIO_MAXIOV = 1024
@@ -71,8 +72,8 @@ def _mknod(t, path, mode):
 
 
 # ---- making and naming sockets -----------------------------------------------------------------
-def _split_type(type_):
-    type_ = as_int(type_)
+def _split_type(t, type_):
+    type_ = socket_type_in(t.kernel.abi, as_int(type_))
     flags = type_ & ~SOCK_TYPE_MASK
     if flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC):
         raise Errno(EINVAL)
@@ -80,7 +81,7 @@ def _split_type(type_):
 
 
 def sys_socket(t, domain, type_, protocol):
-    kind, flags = _split_type(type_)
+    kind, flags = _split_type(t, type_)
     domain = as_int(domain)
     create = CREATORS.get(domain)
     if create is None:
@@ -94,7 +95,7 @@ def sys_socket(t, domain, type_, protocol):
 
 
 def sys_socketpair(t, domain, type_, protocol, sv):
-    kind, flags = _split_type(type_)
+    kind, flags = _split_type(t, type_)
     domain = as_int(domain)
     if domain != AF_UNIX:
         raise Errno(EOPNOTSUPP if domain in CREATORS else EAFNOSUPPORT)
@@ -121,7 +122,7 @@ def sys_listen(t, fd, backlog):
 
 
 def sys_accept4(t, fd, addr, addrlen, flags):
-    flags = as_int(flags)
+    flags = open_flags_in(t.kernel.abi, as_int(flags))
     if flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC):
         raise Errno(EINVAL)
     new = _sock(t, fd).accept(t)
@@ -165,7 +166,7 @@ def sys_setsockopt(t, fd, level, name, optval, optlen):
     if optlen < 0:
         raise Errno(EINVAL)
     raw = t.proc.mm.read(optval, min(optlen, 256)) if optlen else b""
-    s.setsockopt(t, as_int(level), as_int(name), raw)
+    s.setsockopt(t, *sockopt_in(t.kernel.abi, as_int(level), as_int(name)), raw)
     return 0
 
 
@@ -174,7 +175,11 @@ def sys_getsockopt(t, fd, level, name, optval, optlen):
     room = struct.unpack("<i", t.proc.mm.read(optlen, 4))[0]
     if room < 0:
         raise Errno(EINVAL)
-    raw = s.getsockopt(t, as_int(level), as_int(name))[:room]
+    level, name = sockopt_in(t.kernel.abi, as_int(level), as_int(name))
+    raw = s.getsockopt(t, level, name)
+    if level == SOL_SOCKET and name == SO_TYPE:
+        raw = struct.pack("<i", socket_type_out(t.kernel.abi, struct.unpack("<i", raw)[0]))
+    raw = raw[:room]
     if raw:
         t.proc.mm.write(optval, raw)
     t.proc.mm.write(optlen, struct.pack("<i", len(raw)))
@@ -189,7 +194,7 @@ def _control_in(t, s, control, controllen):
         return None, cred
     if controllen > CONTROL_MAX:
         raise Errno(ENOBUFS)
-    cmsgs = unpack_cmsgs(t.proc.mm.read(control, controllen))
+    cmsgs = unpack_cmsgs(t.proc.mm.read(control, controllen), t.kernel.abi)
     if cmsgs is None:
         raise Errno(EINVAL)
     files = []
@@ -215,8 +220,8 @@ def _control_in(t, s, control, controllen):
 
 
 def _sendmsg(t, s, msg, flags):
-    name, namelen, iov, iovlen, control, controllen, _ = MSGHDR.unpack(
-        t.proc.mm.read(msg, MSGHDR.size))
+    hdr = msghdr(t.kernel.abi)
+    name, namelen, iov, iovlen, control, controllen, _ = hdr.unpack(t.proc.mm.read(msg, hdr.size))
     addr = _read_addr(t, name, namelen) if name and namelen else None
     vecs = _iovecs(t, iov, iovlen)
     data = b"".join(t.proc.mm.read(b, n) for b, n in vecs if n)[:MAX_IO]
@@ -238,14 +243,14 @@ def sys_sendmsg(t, fd, msg, flags):
 def sys_sendmmsg(t, fd, msgvec, vlen, flags):
     s, sent = _sock(t, fd), 0
     for i in range(min(as_int(vlen) & 0xFFFFFFFF, UIO_MAXIOV)):
-        hdr = msgvec + i * MMSGHDR_SIZE
+        hdr = msgvec + i * mmsghdr_size(t.kernel.abi)
         try:
             n = _sendmsg(t, s, hdr, flags)
         except (Errno, WouldBlock):
             if sent:
                 return sent             # the error waits for the next call, as Linux
             raise
-        t.proc.mm.write(hdr + MSGHDR.size, struct.pack("<I", n))
+        t.proc.mm.write(hdr + msghdr(t.kernel.abi).size, struct.pack("<I", n))
         t.restart.pop("written", None)
         sent += 1
     return sent
@@ -301,15 +306,15 @@ def _receive(t, s, vecs, flags):
             return r
 
 
-def _put_cmsg(out, space, level, type_, data):
+def _put_cmsg(abi, out, space, level, type_, data):
     """put_cmsg: append one control message to `out` as far as `space` allows; True if cut."""
-    room = space - len(out)
-    if room < CMSGHDR.size:
+    room, hdr = space - len(out), cmsghdr(abi)
+    if room < hdr.size:
         return True
-    length = min(CMSGHDR.size + len(data), room)
-    body = CMSGHDR.pack(length, level, type_) + data[:length - CMSGHDR.size]
-    out += body + bytes(min(cmsg_align(len(body)), room) - len(body))
-    return length < CMSGHDR.size + len(data)
+    length = min(hdr.size + len(data), room)
+    body = hdr.pack(length, level_out(abi, level), type_) + data[:length - hdr.size]
+    out += body + bytes(min(cmsg_align(len(body), abi), room) - len(body))
+    return length < hdr.size + len(data)
 
 
 def _control_out(t, s, r, flags, space):
@@ -317,9 +322,10 @@ def _control_out(t, s, r, flags, space):
     (bytes, MSG_CTRUNC or 0). Passed fds that find no room (or no free fd) are closed."""
     out, trunc = bytearray(), False
     if r.cred is not None and s.passcred:
-        trunc = _put_cmsg(out, space, SOL_SOCKET, SCM_CREDENTIALS, UCRED.pack(*r.cred))
+        trunc = _put_cmsg(t.kernel.abi, out, space, SOL_SOCKET, SCM_CREDENTIALS,
+                          UCRED.pack(*r.cred))
     files, given, failed = r.fds or [], [], False
-    fdmax = max(0, (space - len(out) - CMSGHDR.size) // 4)
+    fdmax = max(0, (space - len(out) - cmsghdr(t.kernel.abi).size) // 4)
     for f in files:
         if len(given) < fdmax and not failed:
             try:
@@ -330,7 +336,8 @@ def _control_out(t, s, r, flags, space):
                 continue
         f.put()
     if given:
-        _put_cmsg(out, space, SOL_SOCKET, SCM_RIGHTS, struct.pack(f"<{len(given)}i", *given))
+        _put_cmsg(t.kernel.abi, out, space, SOL_SOCKET, SCM_RIGHTS,
+                  struct.pack(f"<{len(given)}i", *given))
     if len(given) < len(files):
         trunc = True
     return bytes(out), MSG_CTRUNC if trunc else 0
@@ -338,7 +345,8 @@ def _control_out(t, s, r, flags, space):
 
 def _recvmsg(t, s, msg, flags):
     mm = t.proc.mm
-    name, namelen, iov, iovlen, control, controllen, _ = MSGHDR.unpack(mm.read(msg, MSGHDR.size))
+    hdr = msghdr(t.kernel.abi)
+    name, namelen, iov, iovlen, control, controllen, _ = hdr.unpack(mm.read(msg, hdr.size))
     flags = as_int(flags)
     r = _receive(t, s, _iovecs(t, iov, iovlen), flags)
     addr = r.addr or b""
@@ -347,9 +355,8 @@ def _recvmsg(t, s, msg, flags):
     ctl, trunc = _control_out(t, s, r, flags, controllen if control else 0)
     if ctl:
         mm.write(control, ctl)
-    mm.write(msg + 8, struct.pack("<I", len(addr) if name else 0))
-    mm.write(msg + 40, struct.pack("<Q", len(ctl)))
-    mm.write(msg + 48, struct.pack("<i", r.flags | trunc))
+    mm.write(msg, hdr.pack(name, len(addr) if name else 0, iov, iovlen, control, len(ctl),
+                           r.flags | trunc))
     return r.size
 
 
@@ -370,14 +377,14 @@ def sys_recvmsg(t, fd, msg, flags):
 def sys_recvmmsg(t, fd, msgvec, vlen, flags, timeout):
     s, got = _sock(t, fd), 0
     for i in range(min(as_int(vlen) & 0xFFFFFFFF, UIO_MAXIOV)):
-        hdr = msgvec + i * MMSGHDR_SIZE
+        hdr = msgvec + i * mmsghdr_size(t.kernel.abi)
         try:
             n = _recvmsg(t, s, hdr, flags if not got else as_int(flags) | MSG_DONTWAIT)
         except (Errno, WouldBlock):
             if got:
                 return got
             raise
-        t.proc.mm.write(hdr + MSGHDR.size, struct.pack("<I", n))
+        t.proc.mm.write(hdr + msghdr(t.kernel.abi).size, struct.pack("<I", n))
         t.restart.pop("written", None)
         got += 1
     return got

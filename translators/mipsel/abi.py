@@ -7,8 +7,8 @@ The kernel keeps asm-generic values inside and translates at the system call bou
 tables below (kernel/abimap.py).
 
 PARTIAL (in progress): struct layouts with longs are translated where libc calls need them
-(kernel/abimap.py `fmt`), not yet everywhere; termios, ioctl numbers, socket constants and the
-o32 stat64 calls are still asm-generic's.
+(kernel/abimap.py `fmt`), not yet everywhere (SO_RCVTIMEO_OLD's timeval, struct flock, sysv
+ipc's structs); the o32 stat64 calls and signals past the kernel's 64 are not implemented.
 """
 from translators.mipsel import cpu, o32
 from translators.mipsel import signal as sigframe   # rt_sigframe and the legacy sigframe
@@ -74,6 +74,7 @@ STAT_LAYOUT = "asm-generic"  # statx is the same everywhere; the o32 stat64 call
 ERRNO = o32.ERRNO            # errno names -> o32 values (those that differ)
 RLIMIT_NAMES, RLIM_INFINITY = o32.RLIMIT_NAMES, o32.RLIM_INFINITY
 FCNTL, IOCTLS = o32.FCNTL, o32.IOCTLS              # kernel/uapi.py fcntl_in, ioctl_in
+SOCK_TYPES, SOL_SOCKET, SOCKOPTS = o32.SOCK_TYPES, o32.SOL_SOCKET, o32.SOCKOPTS    # sockopt_in
 TERMIOS_CC, TERMIOS_LFLAG = o32.TERMIOS_CC, o32.TERMIOS_LFLAG    # uapi.Termios
 # Signals (kernel/sigabi.py): MIPS's numbers; its SIGEMT travels as the kernel's SIGSTKFLT (the
 # one asm-generic signal MIPS lacks), so every number has a twin
