@@ -42,6 +42,11 @@ def long_bytes(abi):
     return getattr(abi, "LONG_BYTES", 8)     # (abi None: the kernel's own 64-bit layouts)
 
 
+def read_ulong(mm, abi, ptr):
+    """An unsigned long (or a pointer) of the ABI's size at ptr."""
+    return int.from_bytes(mm.read(ptr, long_bytes(abi)), "little")
+
+
 def fmt(abi, spec):
     """A struct format with "l"/"L" for the ABI's long/unsigned long (and pointers)."""
     return spec.translate({ord("l"): "iq"[long_bytes(abi) // 8], ord("L"): "IQ"[long_bytes(abi) // 8]})

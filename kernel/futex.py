@@ -14,6 +14,7 @@ must tolerate anyway). The word is never re-read on re-entry: it may have change
 import struct
 import time
 
+from kernel.abimap import fmt, long_bytes, read_ulong
 from kernel.errno import EAGAIN, EFAULT, EINVAL, ETIMEDOUT, Errno
 from kernel.sched import WaitQueue, WouldBlock
 
@@ -148,14 +149,16 @@ class FutexTable:
         head, mm = t.robust_list, t.proc.mm
         if not head or mm is None:
             return
-        mask = (1 << 64) - 1
+        abi = t.kernel.abi
+        mask = (1 << 8 * long_bytes(abi)) - 1
         try:
-            nxt, offset, pending = struct.unpack("<QqQ", mm.read(head, 24))
+            layout = fmt(abi, "<LlL")
+            nxt, offset, pending = struct.unpack(layout, mm.read(head, struct.calcsize(layout)))
             entry, pending = nxt & ~1, pending & ~1
             for _ in range(ROBUST_LIST_LIMIT):
                 if entry == head:
                     break
-                following = mm.read_u64(entry) & mask & ~1     # read before the word changes
+                following = read_ulong(mm, abi, entry) & ~1    # read before the word changes
                 if entry != pending:
                     self._owner_died(t, (entry + offset) & mask, False)
                 entry = following

@@ -44,6 +44,7 @@ import struct
 import time
 from itertools import chain
 
+from kernel.abimap import fmt, long_bytes
 from kernel.errno import (E2BIG, EACCES, EAGAIN, EEXIST, EFBIG, EINVAL, ENOENT, ENOMEM, ENOSPC,
                           EPERM, ERANGE, Errno)
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
@@ -759,10 +760,11 @@ def sys_msgsnd(t, msqid, msgp, msgsz, msgflg):
     pending = t.restart.get("msg_send")
     if pending is None:                 # the first entry: the message is read once
         msqid, msgflg, msgsz = s32(msqid), s32(msgflg), s64(msgsz)
-        mtype = mm.read_u64(msgp)
+        word = long_bytes(t.kernel.abi)            # struct msgbuf {long mtype; char mtext[]}
+        mtype = int.from_bytes(mm.read(msgp, word), "little", signed=True)
         if msgsz > MSGMAX or msgsz < 0 or msqid < 0 or mtype < 1:
             raise Errno(EINVAL)
-        text = mm.read(msgp + 8, msgsz)
+        text = mm.read(msgp + word, msgsz)
         pending = (ns.msg.lookup(msqid), mtype, text, msgflg)
     q, mtype, text, msgflg = pending
     _check(t, q, S_IWUGO)
@@ -806,7 +808,7 @@ def sys_msgrcv(t, msqid, msgp, msgsz, msgtyp, msgflg):
         q.lrpid, q.rtime = _pid(t), now()
         q.senders.wake_all()
     text = text[:msgsz]
-    mm.write(msgp, struct.pack("<q", mtype) + text)    # EFAULT now loses it, as in Linux
+    mm.write(msgp, struct.pack(fmt(t.kernel.abi, "<l"), mtype) + text)    # EFAULT now loses it, as in Linux
     return len(text)
 
 

@@ -16,6 +16,7 @@ only move guest structs.
 """
 import struct
 
+from kernel.abimap import long_bytes
 from kernel.errno import EBADF, EFAULT, EINVAL, Errno
 from kernel.pipe import make_pipe
 from kernel.poll import Epoll, EventFd, poll_files
@@ -70,6 +71,18 @@ def sys_pipe2(t, pipefd, flags):
 
 # ---- poll and select ---------------------------------------------------------------------------
 def sys_ppoll(t, fds_ptr, nfds, tmo, sigmask, sigsetsize):
+    return _poll(t, fds_ptr, nfds, tmo, lambda: _timespec_ns(t, tmo))
+
+
+def sys_poll(t, fds_ptr, nfds, timeout_ms):
+    """poll(2) of the ABIs that still number it (asm-generic has only ppoll)."""
+    timeout_ms = as_int(timeout_ms)
+    return _poll(t, fds_ptr, nfds, 0, lambda: None if timeout_ms < 0 else timeout_ms * 10**6)
+
+
+def _poll(t, fds_ptr, nfds, tmo, timeout_ns):
+    """ppoll and poll; tmo: where the time left goes (ppoll's timespec; 0 for poll),
+    timeout_ns(): the timeout (None: for ever)."""
     if nfds > t.proc.fds.limit:
         raise Errno(EINVAL)
     mm, table = t.proc.mm, t.proc.fds.files
@@ -91,7 +104,7 @@ def sys_ppoll(t, fds_ptr, nfds, tmo, sigmask, sigsetsize):
 
     if any(fd >= 0 and f is None for (fd, _, _), (f, _) in zip(raw, entries)):
         return poll_files(t, entries, 0, report)        # POLLNVAL: ready now
-    return poll_files(t, entries, _timespec_ns(t, tmo), report)
+    return poll_files(t, entries, timeout_ns(), report)
 
 
 _SELECT_IN = POLLIN | POLLHUP | POLLERR     # fs/select.c POLLIN_SET, POLLOUT_SET, POLLEX_SET
@@ -103,7 +116,8 @@ def sys_pselect6(t, nfds, readfds, writefds, exceptfds, tmo, sig):
     nfds = as_int(nfds)
     if not 0 <= nfds <= t.proc.fds.limit:
         raise Errno(EINVAL)
-    mm, nbytes = t.proc.mm, (nfds + 63) // 64 * 8
+    word = 8 * long_bytes(t.kernel.abi)            # fd_set: an array of longs
+    mm, nbytes = t.proc.mm, (nfds + word - 1) // word * word // 8
     sets = [int.from_bytes(mm.read(p, nbytes), "little") if p and nbytes else 0
             for p in (readfds, writefds, exceptfds)]
     wanted = sets[0] | sets[1] | sets[2]
@@ -207,7 +221,7 @@ def sys_eventfd2(t, initval, flags):
 
 SYSCALLS = {
     "pipe2": (sys_pipe2, "ptr oflags"),
-    "ppoll": (sys_ppoll, "ptr uint ptr ptr size"),
+    "ppoll": (sys_ppoll, "ptr uint ptr ptr size"), "poll": (sys_poll, "ptr uint int"),
     "pselect6": (sys_pselect6, "int ptr ptr ptr ptr ptr"),
     "epoll_create1": (sys_epoll_create1, "oflags"),
     "epoll_ctl": (sys_epoll_ctl, "fd int fd ptr"),

@@ -16,7 +16,7 @@ import struct
 import time
 
 from kernel import fork
-from kernel.abimap import long_bytes
+from kernel.abimap import long_bytes, read_ulong
 from kernel.errno import E2BIG, ECHILD, EFAULT, EINVAL, ELOOP, ENOSYS, ESRCH, Errno
 from kernel.exec import execve
 from kernel.futex import BITSET_MATCH_ANY
@@ -88,8 +88,9 @@ def _strings(t, ptr):
     if not ptr:
         return out
     limit = t.proc.rlimits[RLIMIT_STACK][0] // 4     # a quarter of the stack, as Linux allows
+    abi = t.kernel.abi
     while True:
-        p = mm.read_u64(ptr + 8 * len(out)) & (1 << 64) - 1
+        p = read_ulong(mm, abi, ptr + long_bytes(abi) * len(out))
         if not p:
             return out
         try:

@@ -599,7 +599,6 @@ def sys_timer_delete(t, timer_id):
 
 # ---- signalfd -----------------------------------------------------------------------------------
 SFD_NONBLOCK, SFD_CLOEXEC = O_NONBLOCK, O_CLOEXEC
-SIGSET_SIZE = 8
 _SSI = struct.Struct("<IiiIIiIIIIiiQQQQHHiQI28x")      # struct signalfd_siginfo
 assert _SSI.size == 128
 SI_SIGIO = -5
@@ -708,9 +707,9 @@ class SignalFd(File):
 
 
 def sys_signalfd4(t, fd, mask, sizemask, flags):
-    if flags & ~(SFD_NONBLOCK | SFD_CLOEXEC) or sizemask != SIGSET_SIZE:
+    if flags & ~(SFD_NONBLOCK | SFD_CLOEXEC) or sizemask != t.kernel.sigabi.setsize:
         raise Errno(EINVAL)
-    sigs = t.proc.mm.read_u64(mask) & S.FULL_MASK & ~S.UNBLOCKABLE
+    sigs = t.kernel.sigabi.read_mask(t.proc.mm, mask) & ~S.UNBLOCKABLE
     fd = as_int(fd)
     if fd != -1:
         f = t.proc.fds.get(fd)

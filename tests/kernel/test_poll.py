@@ -2,6 +2,7 @@
 reports, when it blocks (WouldBlock) and that a re-entered call keeps its first deadline."""
 import struct
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -12,6 +13,7 @@ from kernel.syscalls import poll as P
 from kernel.uapi import (EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLLET, EPOLLONESHOT,
                          O_NONBLOCK, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT)
 from tests.kernel.test_fs_syscalls import FakeMM
+from translators.riscv64 import abi as riscv64_abi
 
 
 class Proc:
@@ -20,6 +22,8 @@ class Proc:
 
 
 class T:
+    kernel = SimpleNamespace(abi=riscv64_abi)      # asm-generic layouts
+
     def __init__(self):
         self.proc, self.restart = Proc(), {}
 
