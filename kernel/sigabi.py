@@ -76,6 +76,10 @@ class SignalAbi:
     def code_in(self, code):
         return self.code_in_map.get(code, code)
 
+    def info_code(self, raw):
+        """The si_code of a guest's siginfo bytes, in the kernel's numbers."""
+        return self.code_in(struct.unpack_from("<i", raw, 4 if self.code_first else 8)[0])
+
     def how_in(self, how):
         if how not in self.how:
             raise Errno(EINVAL)

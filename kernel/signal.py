@@ -86,7 +86,7 @@ CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED = ra
 # of system calls"): sleeps, the signal waits, and the multiplexers.
 NOT_RESTARTED = {"nanosleep", "clock_nanosleep", "rt_sigsuspend", "rt_sigtimedwait", "ppoll",
                  "pselect6", "epoll_pwait", "epoll_pwait2", "io_getevents", "semtimedop", "semop",
-                 "msgsnd", "msgrcv"}
+                 "msgsnd", "msgrcv", "poll", "epoll_wait", "pause"}
 
 
 def bit(sig):

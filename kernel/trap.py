@@ -52,11 +52,16 @@ def handle(k, t, cpu, exit):
         pass                    # a debugger's breakpoint: its process stopped (kernel/debug.py)
     elif reason == TrapReason.BREAKPOINT:
         # the ABI says which break codes mean something else (a division by zero...)
+        # (or, abi.break_signal, also which si_addr: MIPS's trap instructions give none)
         pc, code = t.ctx.pc, cpu.exit_info
-        sig, si_code = k.abi.BREAK_SIGNALS.get(code, ("SIGTRAP", "TRAP_BRKPT"))
+        if hasattr(k.abi, "break_signal"):
+            sig, si_code, addr = k.abi.break_signal(code, pc)
+        else:
+            (sig, si_code), addr = k.abi.BREAK_SIGNALS.get(code, ("SIGTRAP", "TRAP_BRKPT")), pc
         why = (f"breakpoint at pc {pc:#x}" if sig == "SIGTRAP"
                else f"break {code} ({si_code}) at pc {pc:#x}")
-        signal.force_fault(k, t, signal.FAULT_SIGNALS[sig], signal.FAULT_CODES[si_code], pc, why)
+        signal.force_fault(k, t, signal.FAULT_SIGNALS[sig], signal.FAULT_CODES[si_code], addr,
+                           why)
     elif reason == TrapReason.BOUNDS:
         signal.force_fault(k, t, signal.SIGSEGV, signal.SEGV_BNDERR, cpu.fault_addr,
                            f"bounds check failed for {cpu.fault_addr:#x} at pc {t.ctx.pc:#x}: "

@@ -4,7 +4,8 @@ arm): each is its modern successor with the extra arguments filled in, as Linux 
 
   paths     open creat access mkdir rmdir unlink link symlink readlink rename chmod chown
             lchown mknod
-  process   fork waitpid getpgrp
+  process   fork waitpid getpgrp pause alarm
+  fds       epoll_create epoll_wait eventfd signalfd send recv
   pipe      pipe: both descriptors as results where the ABI returns two (abi.SYSCALL_RET2, MIPS's
             v1), else written to the array as on x86
   32-bit    _llseek mmap2 set_thread_area (the value form: MIPS and m68k; x86's takes a
@@ -13,10 +14,12 @@ arm): each is its modern successor with the extra arguments filled in, as Linux 
 """
 import struct
 
-from kernel.errno import EINVAL, Errno
-from kernel.syscalls import fd, fs, mm, poll, proc, task
+from kernel import signal
+from kernel.errno import EINTR, EINVAL, Errno
+from kernel.sched import WouldBlock
+from kernel.syscalls import fd, fs, mm, net, poll, proc, task, timers
 from kernel.uapi import (AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_CREAT, O_TRUNC, O_WRONLY,
-                         open_flags_out)
+                         as_int, open_flags_out)
 
 # ---- paths: the *at calls from the current directory --------------------------------------------
 
@@ -91,8 +94,53 @@ def sys_waitpid(t, pid, wstatus, options):
     return proc.sys_wait4(t, pid, wstatus, options, 0)
 
 
+def sys_pause(t):
+    """Sleep until a signal handler runs (then -EINTR, never restarted: signal.NOT_RESTARTED)."""
+    signal.init_thread(t)
+    if signal.has_deliverable(t):
+        return -EINTR
+    raise WouldBlock()                  # only a signal wakes it
+
+
+def sys_alarm(t, seconds):
+    """SIGALRM in `seconds` (0: cancel); the seconds left of the previous one, rounded as
+    Linux's alarm_setitimer does (a part second counts from half a second, and never as 0)."""
+    left, _ = signal.set_alarm(t.kernel, t.proc, float(seconds & 0xFFFFFFFF), 0.0)
+    sec, frac = divmod(left, 1.0)
+    return int(sec) + (1 if frac >= 0.5 or (sec == 0 and frac > 0) else 0)
+
+
 def sys_getpgrp(t):
     return task.sys_getpgid(t, 0)
+
+
+# ---- descriptors: the calls their *1/*2/*4 successors extend with flags --------------------------
+
+
+def sys_epoll_create(t, size):
+    if as_int(size) <= 0:
+        raise Errno(EINVAL)
+    return poll.sys_epoll_create1(t, 0)
+
+
+def sys_epoll_wait(t, epfd, events, maxevents, timeout):
+    return poll.sys_epoll_pwait(t, epfd, events, maxevents, timeout, 0, 0)
+
+
+def sys_eventfd(t, initval):
+    return poll.sys_eventfd2(t, initval, 0)
+
+
+def sys_signalfd(t, fd, mask, sizemask):
+    return timers.sys_signalfd4(t, fd, mask, sizemask, 0)
+
+
+def sys_send(t, fdno, buf, length, flags):
+    return net.sys_sendto(t, fdno, buf, length, flags, 0, 0)
+
+
+def sys_recv(t, fdno, buf, length, flags):
+    return net.sys_recvfrom(t, fdno, buf, length, flags, 0, 0)
 
 
 # ---- pipe -------------------------------------------------------------------------------------
@@ -145,6 +193,10 @@ SYSCALLS = {
     "lchown": (sys_lchown, "path int int"), "mknod": (sys_mknod, "path mode hex"),
     "fork": (sys_fork, ""), "waitpid": (sys_waitpid, "int ptr hex"),
     "getpgrp": (sys_getpgrp, ""), "pipe": (sys_pipe, "ptr"),
+    "pause": (sys_pause, ""), "alarm": (sys_alarm, "uint"),
+    "epoll_create": (sys_epoll_create, "int"), "epoll_wait": (sys_epoll_wait, "fd ptr int int"),
+    "eventfd": (sys_eventfd, "uint"), "signalfd": (sys_signalfd, "fd ptr size"),
+    "send": (sys_send, "fd buf:2 size hex"), "recv": (sys_recv, "fd buf:2 size hex"),
     "_llseek": (sys__llseek, "fd hex hex ptr int"),
     "mmap2": (sys_mmap2, "ptr size prot mapflags fd hex"),
     "set_thread_area": (sys_set_thread_area, "ptr"),

@@ -19,6 +19,7 @@ Sockets are Files: read, write, close, poll/epoll, fcntl, dup and fork need noth
 import struct
 
 from kernel import hostnet, inet, unix
+from kernel.abimap import errno_out
 from kernel.errno import EAFNOSUPPORT, EBADF, EINVAL, ENOBUFS, ENOTSOCK, EOPNOTSUPP, EPERM, Errno
 from kernel.sched import WouldBlock
 from kernel.sock import Received, Socket, cred_of
@@ -26,7 +27,7 @@ from kernel.syscalls.fd import MAX_IO, _iovecs
 from kernel.syscalls.fs import make_node
 from kernel.uapi import (AF_INET, AF_INET6, AF_UNIX, AT_FDCWD, MSG_CMSG_CLOEXEC, MSG_CTRUNC,
                          MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, O_PATH, SCM_CREDENTIALS, SCM_MAX_FD,
-                         SCM_RIGHTS, SO_TYPE, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM,
+                         SCM_RIGHTS, SO_ERROR, SO_TYPE, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM,
                          SOCK_TYPE_MASK, SOL_SOCKET, UCRED, as_int, cmsg_align, cmsghdr,
                          level_out, mmsghdr_size, msghdr, open_flags_in, sockopt_in,
                          socket_type_in, socket_type_out, unpack_cmsgs)
@@ -179,6 +180,9 @@ def sys_getsockopt(t, fd, level, name, optval, optlen):
     raw = s.getsockopt(t, level, name)
     if level == SOL_SOCKET and name == SO_TYPE:
         raw = struct.pack("<i", socket_type_out(t.kernel.abi, struct.unpack("<i", raw)[0]))
+    elif level == SOL_SOCKET and name == SO_ERROR and raw != bytes(4):     # an errno
+        err = struct.unpack("<i", raw)[0]
+        raw = struct.pack("<i", errno_out(t.kernel.abi).get(err, err))
     raw = raw[:room]
     if raw:
         t.proc.mm.write(optval, raw)

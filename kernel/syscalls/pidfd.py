@@ -126,21 +126,20 @@ def sys_pidfd_open(t, pid, flags):
 def sys_pidfd_send_signal(t, pidfd, sig, info, flags):
     if flags & 0xFFFFFFFF:
         raise Errno(EINVAL)
-    p, sig, me = _pidfd(t, pidfd).proc, as_int(sig), t.proc
+    p, sig, me, sa = _pidfd(t, pidfd).proc, as_int(sig), t.proc, t.kernel.sigabi
+    raw = code = None
     if info:
         raw = me.mm.read(info, 128)
-        signo, _, code = struct.unpack_from("<iii", raw)
+        signo, code = struct.unpack_from("<i", raw)[0], sa.info_code(raw)
         if signo != sig:
             raise Errno(EINVAL)
         if (p is not me or t.tid != p.pid) and (code >= 0 or code == S.SI_TKILL):
             raise Errno(EPERM)           # only to yourself may you claim to be the kernel
-        siginfo = S.SigInfo(sig, code, raw=raw)
-    else:
-        siginfo = S.SigInfo(sig, S.SI_USER, me.pid, me.creds.uid)
     if _reaped(t.kernel, p):
         raise Errno(ESRCH)
-    if not 0 <= sig <= S.NSIG:
-        raise Errno(EINVAL)
+    sig = sa.sig_in(sig, allow_zero=True)           # EINVAL out of range
+    siginfo = (S.SigInfo(sig, code, raw=raw) if raw else
+               S.SigInfo(sig, S.SI_USER, me.pid, me.creds.uid))
     if not S.may_signal(me, p, sig):
         raise Errno(EPERM)
     if sig and not p.exited:

@@ -226,7 +226,7 @@ def sys_tkill(t, tid, sig):
 
 def _queued_info(t, target_pid, sig, uinfo):
     raw = t.proc.mm.read(uinfo, 128)
-    code, = struct.unpack_from("<i", raw, 8)
+    code = t.kernel.sigabi.info_code(raw)
     # only the kernel may claim to be the kernel or kill(): si_code >= 0 or SI_TKILL is refused
     if (code >= 0 or code == S.SI_TKILL) and target_pid != t.proc.pid:
         raise Errno(EPERM)

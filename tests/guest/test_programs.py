@@ -43,9 +43,13 @@ QEMU_DIFFERS = {
     ("mipsel", "sig_fault"): "qemu sends SIGTRAP for break 6/7 and teq ...,7 (Linux: SIGFPE) and "
                              "SIGBUS for a misaligned lw (Linux emulates it)",
     ("mipsel", "policy"): "qemu passes PIDFD_NONBLOCK and the MIPS siginfo to the host "
-                          "unconverted and hangs",
+                          "unconverted and hangs (so it is not run under qemu at all)",
     ("mipsel", "file_objects"): "qemu reports the SIGBUS past a file's end a page off",
+    ("mipsel", "net_inet"): "qemu hands SO_ERROR's errno over unconverted (the host's 111, "
+                            "not MIPS's ECONNREFUSED 146)",
 }
+
+QEMU_HANGS = {("mipsel", "policy")}
 
 
 def run(qemu, prog, args):
@@ -60,6 +64,8 @@ def test_program_under_qemu(arch, guest_bin, name):
     need(QEMU[arch])
     args, status = EXPECTED[name]
     prog = guest_bin(name)
+    if (arch, name) in QEMU_HANGS:
+        pytest.skip(QEMU_DIFFERS[arch, name])
     first, second = run(qemu_command(arch), prog, args), run(qemu_command(arch), prog, args)
     if (arch, name) in QEMU_DIFFERS:
         assert first == second

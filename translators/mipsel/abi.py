@@ -11,6 +11,7 @@ PARTIAL (in progress): struct layouts with longs are translated where libc calls
 ipc's structs); the o32 stat64 calls and signals past the kernel's 64 are not implemented.
 """
 from translators.mipsel import cpu, o32
+from translators.mipsel.mips_sys import TRAP_CODE
 from translators.mipsel import signal as sigframe   # rt_sigframe and the legacy sigframe
 
 ELF_MACHINE = 8              # EM_MIPS (with ELFCLASS32, little-endian: mipsel)
@@ -85,10 +86,20 @@ STACK_T_SIZE_SECOND = True   # stack_t {ss_sp; size_t ss_size; int ss_flags}
 SIGINFO_CODE_FIRST = True    # siginfo {si_signo; si_code; si_errno; ...}
 
 # `break code` and the trap instructions (arch/mips/kernel/traps.c do_trap_or_bp): BRK_OVERFLOW
-# and BRK_DIVZERO are SIGFPE; the integer-overflow exception is reported as code 6 too (do_ov).
+# and BRK_DIVZERO are SIGFPE at the pc; the integer-overflow exception is reported as code 6 too
+# (do_ov). Any other code: a break is SIGTRAP/TRAP_BRKPT, a trap instruction (mips_sys marks its
+# code with TRAP_CODE) SIGTRAP by force_sig: SI_KERNEL, no address.
 BREAK_SIGNALS = {6: ("SIGFPE", "FPE_INTOVF"), 7: ("SIGFPE", "FPE_INTDIV")}
-# A reserved instruction: do_ri -> force_sig(SIGILL) (si_code SI_KERNEL... as qemu: ILL_ILLOPC)
-ILLEGAL_SIGINFO = ("ILL_ILLOPC", True)
+
+
+def break_signal(code, pc):
+    """(signal, si_code, si_addr) of an Exit.BREAKPOINT with this code (do_bp and do_tr)."""
+    trap, code = code & TRAP_CODE, code & ~TRAP_CODE
+    if code in BREAK_SIGNALS:
+        return (*BREAK_SIGNALS[code], pc)
+    return ("SIGTRAP", "SI_KERNEL", 0) if trap else ("SIGTRAP", "TRAP_BRKPT", pc)
+# A reserved instruction: do_ri -> force_sig(SIGILL): si_code SI_KERNEL, si_addr 0
+ILLEGAL_SIGINFO = ("SI_KERNEL", False)
 
 
 def fp_trap_code(regs):

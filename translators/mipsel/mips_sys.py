@@ -38,9 +38,12 @@ def bp_exit(m, pc, code):
     return pc
 
 
+TRAP_CODE = 1 << 20       # marks a trap instruction's code in CTL_EXIT_INFO (break's are 20 bits)
+
+
 @jit
 def trap(r, m, pc, cond, code):
-    return bp_exit(m, pc, code) if cond else advance(r)
+    return bp_exit(m, pc, code | TRAP_CODE) if cond else advance(r)
 
 
 @jit

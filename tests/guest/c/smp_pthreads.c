@@ -51,12 +51,12 @@ static void check(const char *what, long long got, long long want)
 }
 
 /* ---- which CPUs the workers ran on (stderr only: the oracle runs on the host's CPUs) ---- */
-static atomic_ulong cpus_seen;
+static atomic_ullong cpus_seen;            /* 64 bits on 32-bit ISAs too */
 
 static void note_cpu(void)
 {
     int c = sched_getcpu();
-    if (c >= 0 && c < 64) atomic_fetch_or(&cpus_seen, 1UL << c);
+    if (c >= 0 && c < 64) atomic_fetch_or(&cpus_seen, 1ULL << c);
 }
 
 static void run_threads(int n, void *(*fn)(void *), void **results)
@@ -565,7 +565,7 @@ int main(int argc, char **argv)
     test_tls();
     test_sync();
     printf("%d checks, %d failed\n", checks, failures);
-    unsigned long seen = atomic_load(&cpus_seen);
+    unsigned long long seen = atomic_load(&cpus_seen);
     fprintf(stderr, "cpus seen:");
     for (int c = 0; c < 64; c++) if (seen >> c & 1) fprintf(stderr, " %d", c);
     fprintf(stderr, "\n");

@@ -10,10 +10,9 @@
    kill's result, a3 = 0: no error), sc_mdhi/sc_mdlo, sc_fpc_csr and sc_fpregs, then change
    saved $s1, LO and $f22 and clobber every live one of them (a helper that breaks the
    callee-saved rule on purpose, called last), to show that rt_sigreturn restores all of them.
-   sc_fpregs holds each FPR as 64 bits; where a double's high half is depends on the FPU mode
-   (FR=0: the odd register's slot; FR=1: the same slot's top). qemu runs Debian's FPXX programs
-   with FR=1 and zig's FP32 ones with FR=0 (jitvm: FR=0 always), so the handler asks the FPU
-   which mode it is in and prints nothing that depends on it. */
+   sc_fpregs[r] holds the double of even register r in either FPU mode (get_d). qemu runs
+   Debian's FPXX programs with FR=1 and zig's FP32 ones with FR=0 (jitvm: FR=0 always); nothing
+   printed depends on the mode. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -70,21 +69,19 @@ static int fr1(void)
     return hi != 0x3ff00000;
 }
 
+/* Linux's copy_fp_to_sigcontext stores get_fpr64(fpr[r]) in sc_fpregs[r]: with FR=1 the 64-bit
+   register, with FR=0 (TIF_32BIT_FPREGS: even r only) the even/odd pair as one double -- either
+   way the whole double of an even register is in its own slot. */
 static uint64_t get_d(struct ksigcontext *sc, int r, int fr)
 {
-    uint64_t lo = sc->sc_fpregs[r] & 0xffffffff;
-    uint64_t hi = fr ? sc->sc_fpregs[r] >> 32 : sc->sc_fpregs[r + 1] & 0xffffffff;
-    return hi << 32 | lo;
+    (void)fr;
+    return sc->sc_fpregs[r];
 }
 
 static void set_d(struct ksigcontext *sc, int r, int fr, uint64_t v)
 {
-    if (fr) {
-        sc->sc_fpregs[r] = v;
-    } else {
-        sc->sc_fpregs[r] = (sc->sc_fpregs[r] & ~0xffffffffULL) | (v & 0xffffffff);
-        sc->sc_fpregs[r + 1] = (sc->sc_fpregs[r + 1] & ~0xffffffffULL) | v >> 32;
-    }
+    (void)fr;
+    sc->sc_fpregs[r] = v;
 }
 
 /* Overwrites $f20-$f30, FCSR, HI and LO and returns: the live state the handler leaves for
@@ -144,7 +141,7 @@ __attribute__((noinline)) static long kill_with_regs(long *s1_out, uint32_t *hi_
                  "sdc1 $f20, 0(%[out])\n\tsdc1 $f22, 8(%[out])\n\tsdc1 $f24, 16(%[out])\n\t"
                  "sdc1 $f26, 24(%[out])\n\tsdc1 $f28, 32(%[out])\n\tsdc1 $f30, 40(%[out])\n\t"
                  ".set pop"
-                 : "+r"(v0), "+r"(s1), "=r"(a3), [hi] "=&r"(hi), [lo] "=&r"(lo),
+                 : "+r"(v0), "+r"(s1), "=&r"(a3), [hi] "=&r"(hi), [lo] "=&r"(lo),
                    [fcsr] "=&r"(fcsr)
                  : "r"(a0), "r"(a1), "r"(s0), [in] "r"(V_IN), [out] "r"(v_out),
                    [hi_in] "r"(HI_IN), [lo_in] "r"(LO_IN), [fcsr_in] "r"(FCSR_IN)

@@ -5,7 +5,9 @@ import pytest
 from jitvm.exits import Exit
 from jitvm.mmu import CTL_EXIT_INFO, CTL_INSTRET
 from mipshelpers import PC, Machine, s32
+from translators.mipsel import abi
 from translators.mipsel.cpu import ULR
+from translators.mipsel.mips_sys import TRAP_CODE
 
 
 @pytest.fixture
@@ -36,16 +38,20 @@ def test_register_traps(mc, name, a, b, fires):
     mc.r[4], mc.r[5] = a, b
     nxt = mc.run(name, rs1=4, rs2=5, imm=7)
     if fires:
-        assert nxt == PC and mc.exit == Exit.BREAKPOINT and mc.ctl[CTL_EXIT_INFO] == 7
+        assert nxt == PC and mc.exit == Exit.BREAKPOINT and mc.ctl[CTL_EXIT_INFO] == 7 | TRAP_CODE
     else:
         assert nxt == PC + 4 and mc.exit == Exit.NONE and mc.npc == PC + 8
 
 
 def test_teq_after_division_by_zero(mc):
-    """gcc's `teq $divisor, $zero, 7`: code 7, which Linux turns into SIGFPE/FPE_INTDIV."""
+    """gcc's `teq $divisor, $zero, 7`: code 7, which Linux turns into SIGFPE/FPE_INTDIV; the
+    code is marked as a trap instruction's (abi.break_signal: other codes are SI_KERNEL)."""
     mc.r[4] = 0
     assert mc.run("teq", rs1=4, rs2=0, imm=7) == PC
-    assert mc.exit == Exit.BREAKPOINT and mc.ctl[CTL_EXIT_INFO] == 7
+    assert mc.exit == Exit.BREAKPOINT and mc.ctl[CTL_EXIT_INFO] == 7 | TRAP_CODE
+    assert abi.break_signal(7 | TRAP_CODE, PC) == ("SIGFPE", "FPE_INTDIV", PC)
+    assert abi.break_signal(0 | TRAP_CODE, PC) == ("SIGTRAP", "SI_KERNEL", 0)
+    assert abi.break_signal(0, PC) == ("SIGTRAP", "TRAP_BRKPT", PC)
 
 
 @pytest.mark.parametrize("name, a, imm, fires", [
@@ -59,7 +65,7 @@ def test_immediate_traps_have_code_zero(mc, name, a, imm, fires):
     mc.ctl[CTL_EXIT_INFO] = 99
     nxt = mc.run(name, rs1=4, imm=imm)
     if fires:
-        assert nxt == PC and mc.exit == Exit.BREAKPOINT and mc.ctl[CTL_EXIT_INFO] == 0
+        assert nxt == PC and mc.exit == Exit.BREAKPOINT and mc.ctl[CTL_EXIT_INFO] == TRAP_CODE
     else:
         assert nxt == PC + 4 and mc.exit == Exit.NONE
 
