@@ -49,7 +49,8 @@ def read_ulong(mm, abi, ptr):
 
 def fmt(abi, spec):
     """A struct format with "l"/"L" for the ABI's long/unsigned long (and pointers)."""
-    return spec.translate({ord("l"): "iq"[long_bytes(abi) // 8], ord("L"): "IQ"[long_bytes(abi) // 8]})
+    wide = long_bytes(abi) // 8
+    return spec.translate({ord("l"): "iq"[wide], ord("L"): "IQ"[wide]})
 
 
 def syscall_args(abi, mm, sp, name, regs_args, nparams):

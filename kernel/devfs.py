@@ -43,9 +43,9 @@ from kernel.sched import WaitQueue, WouldBlock
 from kernel.tty import Tty, controlling_tty
 from kernel.uapi import (DEFAULT_TERMIOS, FIONREAD, O_NOCTTY, O_NONBLOCK, POLLIN, POLLOUT,
                          POLLRDNORM, POLLWRNORM, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK,
-                         S_IFMT, S_IFSOCK, TCGETS, TCSETS, TCSETSF, TCSETSW, termios_size,
-                         TIOCGPGRP, TIOCGWINSZ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TMPFS_MAGIC, Stat,
-                         Termios, dtype, makedev, pack_winsize)
+                         S_IFMT, S_IFSOCK, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGPGRP,
+                         TIOCGWINSZ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TMPFS_MAGIC, Stat, Termios,
+                         dtype, makedev, pack_winsize, termios_size)
 from kernel.vfs import SPECIAL_OPENERS, File, FileSystem, Inode, host_errors
 
 DEVFS_DEV = makedev(0, 5)       # an anonymous device number, as devtmpfs gets

@@ -14,12 +14,12 @@ import socket
 import struct
 
 from kernel.errno import ENODEV, EOPNOTSUPP, EPERM, Errno
-from kernel.uapi import (AF_INET, ARPHRD_ETHER, ARPHRD_LOOPBACK, IFCONF, IFF_BROADCAST,
+from kernel.uapi import (AF_INET, ARPHRD_ETHER, ARPHRD_LOOPBACK, IFF_BROADCAST,
                          IFF_MULTICAST, IFF_LOOPBACK, IFF_RUNNING, IFF_UP,
                          IFNAMSIZ, IFREQ_SIZE, SIOCGIFADDR, SIOCGIFBRDADDR, SIOCGIFCONF,
                          SIOCGIFDSTADDR, SIOCGIFFLAGS, SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGIFMAP,
                          SIOCGIFMETRIC, SIOCGIFMTU, SIOCGIFNAME, SIOCGIFNETMASK, SIOCGIFTXQLEN,
-                         SIOCSIFFLAGS)
+                         SIOCSIFFLAGS, ifconf, ifreq_size)
 
 
 class Interface:
@@ -65,8 +65,8 @@ def _sin(addr):
     return struct.pack("<H", AF_INET) + bytes(2) + socket.inet_aton(addr) + bytes(8)
 
 
-def _union(iface, request):
-    """The 24-byte union of a struct ifreq answering `request`."""
+def _union(iface, request, size=IFREQ_SIZE):
+    """The union of a struct ifreq of `size` bytes answering `request`."""
     if request == SIOCGIFFLAGS:
         body = struct.pack("<H", iface.flags)
     elif request in (SIOCGIFADDR, SIOCGIFDSTADDR):
@@ -87,22 +87,22 @@ def _union(iface, request):
         body = struct.pack("<i", 1000)
     else:                               # SIOCGIFMETRIC 0, SIOCGIFMAP all zero
         body = b""
-    return body.ljust(IFREQ_SIZE - IFNAMSIZ, b"\0")
+    return body.ljust(size - IFNAMSIZ, b"\0")
 
 
 def ioctl(t, request, arg):
     """An interface ioctl on any socket (sock_ioctl -> dev_ioctl)."""
-    mm = t.proc.mm
+    mm, size, conf = t.proc.mm, ifreq_size(t.kernel.abi), ifconf(t.kernel.abi)
     if request == SIOCGIFCONF:
-        length, buf = IFCONF.unpack(mm.read(arg, IFCONF.size))
-        out = b"".join(iface.name.encode().ljust(IFNAMSIZ, b"\0") + _union(iface, SIOCGIFADDR)
-                       for iface in INTERFACES)
+        length, buf = conf.unpack(mm.read(arg, conf.size))
+        out = b"".join(iface.name.encode().ljust(IFNAMSIZ, b"\0")
+                       + _union(iface, SIOCGIFADDR, size) for iface in INTERFACES)
         if buf:                         # as many whole entries as fit; NULL asks for the size
-            out = out[:max(0, length) // IFREQ_SIZE * IFREQ_SIZE]
+            out = out[:max(0, length) // size * size]
             mm.write(buf, out)
         mm.write(arg, struct.pack("<i", len(out)))
         return 0
-    req = mm.read(arg, IFREQ_SIZE)
+    req = mm.read(arg, size)
     if request == SIOCGIFNAME:
         index = struct.unpack_from("<i", req, IFNAMSIZ)[0]
         iface = next((i for i in INTERFACES if i.index == index), None)
@@ -122,7 +122,7 @@ def ioctl(t, request, arg):
         raise Errno(EOPNOTSUPP)
     if iface is None:
         raise Errno(ENODEV)
-    mm.write(arg + IFNAMSIZ, _union(iface, request))
+    mm.write(arg + IFNAMSIZ, _union(iface, request, size))
     return 0
 
 

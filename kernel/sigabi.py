@@ -92,7 +92,7 @@ class SignalAbi:
         return _move_bits(flags, self.sa_out_bits)
 
     def status_out(self, status):
-        """A wait status with the guest's numbers: killed (low 7 bits) or stopped (0x7f | sig << 8)."""
+        """A wait status in the guest's numbers: killed (low 7 bits), stopped (0x7f | sig << 8)."""
         if status & 0xFF == 0x7F:
             return 0x7F | self.sig_out(status >> 8 & 0xFF) << 8 | status & ~0xFFFF
         if status & 0x7F:

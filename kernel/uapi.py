@@ -76,6 +76,19 @@ def fcntl_in(abi, cmd):
     (guest number -> asm-generic number; -1: not supported, EINVAL)."""
     return getattr(abi, "FCNTL", {}).get(cmd, cmd)
 
+
+# struct flock (asm-generic, 64-bit): short l_type, l_whence; off_t l_start, l_len; pid_t l_pid
+FLOCK = struct.Struct("<hh4xqqi4x")
+
+
+def flock_struct(abi, cmd):
+    """The struct flock a guest's lock command takes: asm-generic's 64-bit one (a 32-bit ABI's
+    struct flock64 is the same) or, for abi.FLOCK32_CMDS, the ABI's own (abi.FLOCK32: a format
+    giving type, whence, start, len, pid)."""
+    if cmd in getattr(abi, "FLOCK32_CMDS", ()):
+        return struct.Struct(abi.FLOCK32)
+    return FLOCK
+
 # ---- ioctl(2) on terminals (asm-generic/ioctls.h) ----------------------------------------------
 TCGETS, TCSETS, TCSETSW, TCSETSF = 0x5401, 0x5402, 0x5403, 0x5404
 TIOCSCTTY, TIOCGPGRP, TIOCSPGRP = 0x540E, 0x540F, 0x5410
@@ -443,5 +456,14 @@ IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x1, 0x8, 0x40
 IFF_BROADCAST, IFF_MULTICAST = 0x2, 0x1000
 IFNAMSIZ, IFREQ_SIZE = 16, 40           # struct ifreq: the name, then a 24-byte union
 IFCONF = struct.Struct("<i4xQ")         # struct ifconf: ifc_len, ifc_buf
+
+
+def ifreq_size(abi):
+    """A 32-bit ABI's ifreq union is 16 bytes (its struct ifmap's longs are 4)."""
+    return IFREQ_SIZE if long_bytes(abi) == 8 else 32
+
+
+def ifconf(abi):
+    return IFCONF if long_bytes(abi) == 8 else struct.Struct("<iI")
 ARPHRD_LOOPBACK = 772
 ARPHRD_ETHER = 1

@@ -28,10 +28,11 @@ from kernel.syscalls.fs import U32, chmod, chown
 from kernel.uapi import (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_GETOWN,
                          F_GETPIPE_SZ, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_RDLCK, F_SETFD,
                          F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_SETPIPE_SZ, F_UNLCK, F_WRLCK,
-                         FD_CLOEXEC, FICLONE, FICLONERANGE, FIOCLEX, FIONBIO, FIONCLEX,
+                         FD_CLOEXEC, FICLONE, FICLONERANGE, FIOCLEX, FIONBIO, FIONCLEX, FLOCK,
                          O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, S_IFDIR, S_IFMT, S_IFREG,
-                         SEEK_CUR, SEEK_END, SEEK_HOLE, SEEK_SET, SETFL_MASK, as_int, ioctl_in, pack_stat,
-                         fcntl_in, open_flags_in, open_flags_out, pack_statfs, read_iovecs)
+                         SEEK_CUR, SEEK_END, SEEK_HOLE, SEEK_SET, SETFL_MASK, as_int, fcntl_in,
+                         flock_struct, ioctl_in, open_flags_in, open_flags_out, pack_stat,
+                         pack_statfs, read_iovecs)
 
 # Linux caps one read/write at MAX_RW_COUNT (2 GiB - 4 KiB); we cap lower so a huge count cannot
 # make the kernel allocate gigabytes. Callers loop on short counts, as POSIX allows.
@@ -216,14 +217,17 @@ def sys_fstat(t, fd, statbuf):
     return 0
 
 
-def sys_fstatfs(t, fd, buf):
+def fstatfs_info(t, fd):
+    """What statfs reports for the file system of descriptor fd (pack_statfs's arguments)."""
     f = t.proc.fds.get(fd)
     if f.loc is not None:
-        info = f.loc.inode.fs.statfs()
-    else:       # pipes and host streams: an in-memory file system with nothing to report
-        info = dict(ftype=PIPEFS_MAGIC, bsize=4096, blocks=0, bfree=0, bavail=0, files=0,
-                    ffree=0)
-    t.proc.mm.write(buf, pack_statfs(**info))
+        return f.loc.inode.fs.statfs()
+    # pipes and host streams: an in-memory file system with nothing to report
+    return dict(ftype=PIPEFS_MAGIC, bsize=4096, blocks=0, bfree=0, bavail=0, files=0, ffree=0)
+
+
+def sys_fstatfs(t, fd, buf):
+    t.proc.mm.write(buf, pack_statfs(**fstatfs_info(t, fd)))
     return 0
 
 
@@ -279,7 +283,8 @@ def sys_dup2(t, oldfd, newfd):
 
 
 def sys_fcntl(t, fd, cmd, arg):
-    fds, cmd = t.proc.fds, fcntl_in(t.kernel.abi, as_int(cmd))
+    guest_cmd = as_int(cmd)
+    fds, cmd = t.proc.fds, fcntl_in(t.kernel.abi, guest_cmd)
     f = fds.get(fd)
     if cmd in (F_DUPFD, F_DUPFD_CLOEXEC):
         if not 0 <= arg < fds.limit:
@@ -298,7 +303,7 @@ def sys_fcntl(t, fd, cmd, arg):
         f.flags = (f.flags & ~SETFL_MASK) | (open_flags_in(t.kernel.abi, arg) & SETFL_MASK)
         return 0
     if cmd in _LOCK_CMDS:
-        return _fcntl_lock(t, f, cmd, arg)
+        return _fcntl_lock(t, f, cmd, arg, flock_struct(t.kernel.abi, guest_cmd))
     if cmd in (F_GETPIPE_SZ, F_SETPIPE_SZ):
         if not hasattr(f, "set_size"):
             raise Errno(EBADF)
@@ -308,8 +313,6 @@ def sys_fcntl(t, fd, cmd, arg):
     raise Errno(EINVAL)
 
 
-# struct flock (asm-generic, 64-bit): short l_type, l_whence; off_t l_start, l_len; pid_t l_pid
-_FLOCK = struct.Struct("<hh4xqqi4x")
 _LOCK_CMDS = (F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW)
 
 
@@ -334,9 +337,9 @@ def _lock_range(f, whence, start, length):
     return start, end
 
 
-def _fcntl_lock(t, f, cmd, arg):
+def _fcntl_lock(t, f, cmd, arg, flock=FLOCK):
     ofd = cmd in (F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW)
-    kind, whence, start, length, pid = _FLOCK.unpack(t.proc.mm.read(arg, _FLOCK.size))
+    kind, whence, start, length, pid = flock.unpack(t.proc.mm.read(arg, flock.size))
     if kind not in (F_RDLCK, F_WRLCK, F_UNLCK) or ofd and pid != 0:
         raise Errno(EINVAL)
     start, end = _lock_range(f, whence, start, length)
@@ -349,8 +352,8 @@ def _fcntl_lock(t, f, cmd, arg):
         if lk is None:      # only l_type changes
             t.proc.mm.write(arg, struct.pack("<h", F_UNLCK))
         else:
-            t.proc.mm.write(arg, _FLOCK.pack(lk.kind, SEEK_SET, lk.start,
-                                             0 if lk.end is None else lk.end - lk.start, lk.pid))
+            t.proc.mm.write(arg, flock.pack(lk.kind, SEEK_SET, lk.start,
+                                            0 if lk.end is None else lk.end - lk.start, lk.pid))
         return 0
     if kind == F_RDLCK and not f.readable or kind == F_WRLCK and not f.writable:
         raise Errno(EBADF)

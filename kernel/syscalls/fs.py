@@ -450,9 +450,13 @@ def sys_statx(t, dirfd, pathname, flags, mask, buf):
     return 0
 
 
+def statfs_info(t, pathname):
+    """What statfs reports for the file system holding pathname (pack_statfs's arguments)."""
+    return t.proc.fs.walk(t.proc.fs.cwd, read_path(t, pathname)).inode.fs.statfs()
+
+
 def sys_statfs(t, pathname, buf):
-    loc = t.proc.fs.walk(t.proc.fs.cwd, read_path(t, pathname))
-    t.proc.mm.write(buf, pack_statfs(**loc.inode.fs.statfs()))
+    t.proc.mm.write(buf, pack_statfs(**statfs_info(t, pathname)))
     return 0
 
 

@@ -808,7 +808,8 @@ def sys_msgrcv(t, msqid, msgp, msgsz, msgtyp, msgflg):
         q.lrpid, q.rtime = _pid(t), now()
         q.senders.wake_all()
     text = text[:msgsz]
-    mm.write(msgp, struct.pack(fmt(t.kernel.abi, "<l"), mtype) + text)    # EFAULT now loses it, as in Linux
+    # EFAULT now loses it, as in Linux
+    mm.write(msgp, struct.pack(fmt(t.kernel.abi, "<l"), mtype) + text)
     return len(text)
 
 

@@ -8,7 +8,7 @@ arm): each is its modern successor with the extra arguments filled in, as Linux 
   fds       epoll_create epoll_wait eventfd signalfd send recv
   pipe      pipe: both descriptors as results where the ABI returns two (abi.SYSCALL_RET2, MIPS's
             v1), else written to the array as on x86
-  32-bit    _llseek mmap2 set_thread_area (the value form: MIPS and m68k; x86's takes a
+  32-bit    _llseek mmap2 statfs64 fstatfs64 set_thread_area (the value form: MIPS and m68k; x86's takes a
             descriptor, not supported) cacheflush (MIPS's; whatever the range, every
             translation of the address space goes)
 """
@@ -114,7 +114,7 @@ def sys_getpgrp(t):
     return task.sys_getpgid(t, 0)
 
 
-# ---- descriptors: the calls their *1/*2/*4 successors extend with flags --------------------------
+# ---- descriptors: the calls their *1/*2/*4 successors extend with flags ----------------------
 
 
 def sys_epoll_create(t, size):
@@ -166,7 +166,7 @@ def sys__llseek(t, fdno, offset_high, offset_low, result, whence):
 
 
 def sys_mmap2(t, addr, length, prot, flags, fdno, pgoff):
-    """mmap with the offset in 4096-byte units (whatever the page size), so 32 bits reach 16 TiB."""
+    """mmap with the offset in 4096-byte units (whatever the page size): 32 bits reach 16 TiB."""
     if pgoff < 0:
         raise Errno(EINVAL)
     return mm.sys_mmap(t, addr, length, prot, flags, fdno, (pgoff & 0xFFFFFFFF) * 4096)
@@ -176,6 +176,26 @@ def sys_cacheflush(t, addr, nbytes, cache):
     """MIPS's cacheflush(addr, nbytes, cache) (and __clear_cache's fallback): code was
     written, so translations of the address space go, as riscv_flush_icache's."""
     return mm.sys_flush_icache(t, addr, addr + nbytes, 0)
+
+
+def _statfs64(t, size, buf, info):
+    """statfs64/fstatfs64 of a 32-bit ABI: its struct statfs64 (abi.STATFS64: format, fields)."""
+    layout, fields = t.kernel.abi.STATFS64
+    if size != struct.calcsize(layout):
+        raise Errno(EINVAL)
+    v = dict(type=info["ftype"], frsize=info["bsize"], namelen=info.get("namelen", 255),
+             **{k: info.get(k, 0) for k in ("bsize", "blocks", "bfree", "bavail", "files",
+                                            "ffree", "flags")})
+    t.proc.mm.write(buf, struct.pack(layout, *(v.get(name, 0) for name in fields)))
+    return 0
+
+
+def sys_statfs64(t, pathname, size, buf):
+    return _statfs64(t, size, buf, fs.statfs_info(t, pathname))
+
+
+def sys_fstatfs64(t, fdno, size, buf):
+    return _statfs64(t, size, buf, fd.fstatfs_info(t, fdno))
 
 
 def sys_set_thread_area(t, tls):
@@ -199,6 +219,7 @@ SYSCALLS = {
     "send": (sys_send, "fd buf:2 size hex"), "recv": (sys_recv, "fd buf:2 size hex"),
     "_llseek": (sys__llseek, "fd hex hex ptr int"),
     "mmap2": (sys_mmap2, "ptr size prot mapflags fd hex"),
+    "statfs64": (sys_statfs64, "path size ptr"), "fstatfs64": (sys_fstatfs64, "fd size ptr"),
     "set_thread_area": (sys_set_thread_area, "ptr"),
     "cacheflush": (sys_cacheflush, "ptr size int"),
 }

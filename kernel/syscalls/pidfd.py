@@ -58,7 +58,8 @@ from kernel.errno import EBADF, EFAULT, EINVAL, ENOENT, EPERM, ESRCH, Errno
 from kernel.pagetable import PTE_W
 from kernel.poll import Epoll
 from kernel.syscalls import ipc, policy
-from kernel.uapi import O_NONBLOCK, O_RDWR, POLLIN, POLLRDNORM, Stat, as_int, read_iovecs
+from kernel.uapi import (O_NONBLOCK, O_RDWR, POLLIN, POLLRDNORM, Stat, as_int, open_flags_in,
+                         read_iovecs)
 from kernel.vfs import File
 
 PIDFD_NONBLOCK = O_NONBLOCK
@@ -114,7 +115,7 @@ def _reaped(k, p):
 
 
 def sys_pidfd_open(t, pid, flags):
-    pid, flags, k = as_int(pid), flags & 0xFFFFFFFF, t.kernel
+    pid, flags, k = as_int(pid), open_flags_in(t.kernel.abi, flags & 0xFFFFFFFF), t.kernel
     if flags & ~PIDFD_NONBLOCK or pid <= 0:
         raise Errno(EINVAL)
     p = k.processes.get(pid)

@@ -21,7 +21,8 @@ from kernel.errno import EBADF, EFAULT, EINVAL, Errno
 from kernel.pipe import make_pipe
 from kernel.poll import Epoll, EventFd, poll_files
 from kernel.uapi import (EFD_SEMAPHORE, O_CLOEXEC, O_DIRECT, O_NONBLOCK, POLLERR, POLLHUP,
-                         POLLIN, POLLNVAL, POLLOUT, POLLPRI, as_int, pack_timespec, read_times)
+                         POLLIN, POLLNVAL, POLLOUT, POLLPRI, as_int, open_flags_in, pack_timespec,
+                         read_times)
 
 _POLLFD = struct.Struct("<ihh")
 _EPOLL_EVENT = struct.Struct("<I4xQ")    # 16 bytes with padding: packed only on x86_64
@@ -63,6 +64,7 @@ def check_pipe(flags):
 
 
 def sys_pipe2(t, pipefd, flags):
+    flags = open_flags_in(t.kernel.abi, flags)          # O_NONBLOCK is the ABI's
     check_pipe(flags)
     t.proc.mm.read(pipefd, 8)           # EFAULT before any fd is allocated
     t.proc.mm.write(pipefd, struct.pack("<ii", *make_pipe_fds(t, flags)))
@@ -173,6 +175,7 @@ def _epoll(t, epfd):
 
 
 def sys_epoll_create1(t, flags):
+    flags = open_flags_in(t.kernel.abi, flags)
     if flags & ~O_CLOEXEC:
         raise Errno(EINVAL)
     return t.proc.fds.install(Epoll(), cloexec=bool(flags & O_CLOEXEC))
@@ -212,6 +215,7 @@ def sys_epoll_pwait2(t, epfd, events, maxevents, tmo, sigmask, sigsetsize):
 
 # ---- eventfd -----------------------------------------------------------------------------------
 def sys_eventfd2(t, initval, flags):
+    flags = open_flags_in(t.kernel.abi, flags)          # EFD_NONBLOCK is the ABI's O_NONBLOCK
     if flags & ~(O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE):
         raise Errno(EINVAL)
     f = EventFd(initval & 0xFFFFFFFF, bool(flags & EFD_SEMAPHORE))

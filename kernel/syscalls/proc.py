@@ -60,6 +60,7 @@ def sys_clone3(t, uargs, size):
             or (stack == 0) != (stack_size == 0)):
         raise Errno(EINVAL)
     sp = stack + stack_size if stack else 0     # clone3 takes the lowest address and a size
+    exit_signal = t.kernel.sigabi.sig_in(exit_signal, allow_zero=True)
     return _clone(t, flags, sp, parent_tid, tls, child_tid, exit_signal)
 
 

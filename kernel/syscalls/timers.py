@@ -56,8 +56,8 @@ from kernel import rusage
 from kernel import signal as S
 from kernel.errno import EAGAIN, EINVAL, EOPNOTSUPP, EPERM, Errno
 from kernel.sched import WaitQueue, WouldBlock
-from kernel.uapi import (O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, Stat, as_int, pack_times,
-                         read_times, time_size)
+from kernel.uapi import (O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, Stat, as_int, open_flags_in,
+                         pack_times, read_times, time_size)
 from kernel.vfs import File
 
 ECANCELED = 125                 # asm-generic/errno.h (kernel/errno.py does not list it)
@@ -363,7 +363,7 @@ def _timerfd(t, fd):
 
 
 def sys_timerfd_create(t, clock, flags):
-    clock = as_int(clock)
+    clock, flags = as_int(clock), open_flags_in(t.kernel.abi, flags)   # TFD_NONBLOCK: O_NONBLOCK
     if flags & ~(TFD_NONBLOCK | TFD_CLOEXEC) or clock not in TIMER_CLOCKS:
         raise Errno(EINVAL)
     if clock in ALARM_CLOCKS and not _is_root(t):
@@ -707,6 +707,7 @@ class SignalFd(File):
 
 
 def sys_signalfd4(t, fd, mask, sizemask, flags):
+    flags = open_flags_in(t.kernel.abi, flags)          # SFD_NONBLOCK is the ABI's O_NONBLOCK
     if flags & ~(SFD_NONBLOCK | SFD_CLOEXEC) or sizemask != t.kernel.sigabi.setsize:
         raise Errno(EINVAL)
     sigs = t.kernel.sigabi.read_mask(t.proc.mm, mask) & ~S.UNBLOCKABLE

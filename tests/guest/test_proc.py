@@ -83,7 +83,7 @@ def test_exec_of_itself(guest_bin, rootfs, workdir, engine):
 # Does the C library's vfork() share the parent's memory? glibc's does (a clone with CLONE_VM |
 # CLONE_VFORK); musl has no loongarch64 vfork.s, so there vfork() is fork() and the parent keeps
 # its own copy (var stays 0) -- Linux behaviour for that binary either way.
-VFORK_SHARES_MEMORY = {"riscv64": True, "loongarch64": False, "aarch64": True}
+VFORK_SHARES_MEMORY = {"riscv64": True, "loongarch64": False, "aarch64": True, "mipsel": True}
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -101,7 +101,8 @@ def test_ioctls_termios_fcntl_and_mmap_flags():
     assert (back.lflag, back.cc[:16]) == (tio.lflag, tio.cc[:16])
     iexten = struct.unpack_from("<I", raw, 12)[0] & 0x100
     assert iexten and tio.lflag & 0o100000
-    assert uapi.fcntl_in(o32, 33) == uapi.F_GETLK and uapi.fcntl_in(o32, 14) == -1
+    assert uapi.fcntl_in(o32, 33) == uapi.F_GETLK == uapi.fcntl_in(o32, 14)
+    assert uapi.flock_struct(o32, 14).size == 36 and uapi.flock_struct(o32, 33) is uapi.FLOCK
     assert uapi.map_flags_in(o32, 0x802) == 0x22             # MAP_ANONYMOUS | MAP_PRIVATE
 
 

@@ -72,9 +72,11 @@ BASE_PLATFORM = "mips32r2"   # AT_BASE_PLATFORM
 SHMLBA = 0x40000             # shmat alignment (arch/mips/include/asm/shmparam.h: cache aliasing)
 UNAME_MACHINE = "mips"
 STAT_LAYOUT = "asm-generic"  # statx is the same everywhere; the o32 stat64 calls: not yet
+STATFS64 = o32.STATFS64      # statfs64/fstatfs64 (kernel/syscalls/legacy.py)
 ERRNO = o32.ERRNO            # errno names -> o32 values (those that differ)
 RLIMIT_NAMES, RLIM_INFINITY = o32.RLIMIT_NAMES, o32.RLIM_INFINITY
 FCNTL, IOCTLS = o32.FCNTL, o32.IOCTLS              # kernel/uapi.py fcntl_in, ioctl_in
+FLOCK32_CMDS, FLOCK32 = o32.FLOCK32_CMDS, o32.FLOCK32              # uapi.flock_struct
 SOCK_TYPES, SOL_SOCKET, SOCKOPTS = o32.SOCK_TYPES, o32.SOL_SOCKET, o32.SOCKOPTS    # sockopt_in
 TERMIOS_CC, TERMIOS_LFLAG = o32.TERMIOS_CC, o32.TERMIOS_LFLAG    # uapi.Termios
 # Signals (kernel/sigabi.py): MIPS's numbers; its SIGEMT travels as the kernel's SIGSTKFLT (the

@@ -137,11 +137,14 @@ RLIMIT_NAMES = ("CPU FSIZE DATA STACK CORE NOFILE AS RSS NPROC MEMLOCK LOCKS SIG
 RLIM_INFINITY = 0x7FFFFFFF   # getrlimit/setrlimit's (o32 only; prlimit64's is ~0 everywhere)
 
 # ---- fcntl(2) commands (asm/fcntl.h): guest -> asm-generic; struct flock64 is the 64-bit ABIs'
-# struct flock, so F_*LK64 are theirs; o32's own F_GETLK/F_SETLK/F_SETLKW take a 32-bit struct
-# flock, not supported here (-1: EINVAL) -- glibc and musl use the 64 forms
-FCNTL = {14: -1, 6: -1, 7: -1,          # F_GETLK, F_SETLK, F_SETLKW (32-bit struct flock)
+# struct flock, so F_*LK64 are theirs; o32's own F_GETLK/F_SETLK/F_SETLKW take its 32-bit struct
+# flock (kernel/uapi.py flock_struct)
+FCNTL = {14: 5, 6: 6, 7: 7,             # F_GETLK, F_SETLK, F_SETLKW: o32's struct flock (FLOCK32)
          33: 5, 34: 6, 35: 7,           # F_GETLK64, F_SETLK64, F_SETLKW64
          24: 8, 23: 9}                  # F_SETOWN, F_GETOWN
+FLOCK32_CMDS = (14, 6, 7)
+# struct flock {short l_type, l_whence; long l_start, l_len; long l_sysid; pid_t l_pid; long pad[4]}
+FLOCK32 = "<hhii4xi16x"
 
 
 def _ioc(direction, kind, nr, size):
@@ -183,3 +186,7 @@ SOCKOPTS = dict(SO_DEBUG=0x1, SO_REUSEADDR=0x4, SO_KEEPALIVE=0x8, SO_DONTROUTE=0
                 SO_DOMAIN=0x1029, SO_NO_CHECK=11, SO_PRIORITY=12, SO_BSDCOMPAT=14,
                 SO_PASSCRED=17, SO_PEERCRED=18, SO_SNDBUFFORCE=31, SO_RCVBUFFORCE=33,
                 SO_TIMESTAMP_OLD=29, SO_RCVTIMEO_NEW=66, SO_SNDTIMEO_NEW=67)
+
+# ---- struct statfs64 (asm/statfs.h): its own order, 96 bytes ----------------------------------
+STATFS64 = ("<IIII5Q2iII5I4x", ("type", "bsize", "frsize", "pad", "blocks", "bfree", "files",
+                                "ffree", "bavail", "fsid0", "fsid1", "namelen", "flags"))
