@@ -212,8 +212,7 @@ examples:
     f.add_argument("--debian", action="store_true",
                    help="build the rootfs of Debian's own packages for the ISA instead: "
                         "busybox-static, bash, coreutils and the libraries they need (fetched "
-                        "with apt into a state directory of its own; aarch64, and mipsel, "
-                        "which jitvm does not run yet)")
+                        "with apt into a state directory of its own; aarch64 and mipsel)")
 
     s = sub.add_parser("syscalls",
                        help="list the system calls of an ISA: implemented, stub, missing",

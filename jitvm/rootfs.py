@@ -93,8 +93,8 @@ TOOLCHAINS = {
         glibc="/usr/aarch64-linux-gnu/lib",     # libc6-arm64-cross (gcc's dependency)
     ),
     "mipsel": Toolchain(
-        # MIPS32r2 little-endian, o32, FPXX (Debian's defaults); in progress: the engine does
-        # not run mipsel yet, qemu-mipsel-static does.
+        # MIPS32r2 little-endian, o32, FPXX (Debian's defaults; jitvm's FPU is FR=0, which FPXX
+        # code runs in).
         describe="mipsel-linux-gnu-gcc (glibc)",
         needs=("mipsel-linux-gnu-gcc",),
         cross="mipsel-linux-gnu-",
