@@ -57,11 +57,10 @@ def syscall_args(abi, mm, sp, name, regs_args, nparams):
     """The `nparams` argument values of system call `name`: the register arguments, then (ABIs
     with SYSCALL_STACK_ARGS) words read from the user stack, then 64-bit parameters assembled
     from their pair of words. Raises Errno(EFAULT) if the stack cannot be read."""
-    offsets = getattr(abi, "SYSCALL_STACK_ARGS", ())
     wide = WIDE_PARAMS.get(name, ()) if long_bytes(abi) == 4 else ()
-    nwords = nparams + len(wide) + (len(wide) if getattr(abi, "ALIGN_64BIT_ARGS", False) else 0)
+    nwords = nparams + 2 * len(wide)            # a pair's second word, and its alignment pad
     words = list(regs_args)
-    for off in offsets[:max(0, min(nwords, len(regs_args) + len(offsets)) - len(regs_args))]:
+    for off in getattr(abi, "SYSCALL_STACK_ARGS", ())[:max(0, nwords - len(words))]:
         w = int.from_bytes(mm.read(sp + off, 4), "little")
         words.append(w - (1 << 32) if w >> 31 else w)        # as the register would hold it
     if not wide:
