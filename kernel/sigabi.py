@@ -148,11 +148,11 @@ class SignalAbi:
 
     def pack_info(self, info):
         """The 128-byte siginfo_t of SigInfo `info` in the guest's numbering and layout."""
-        signo = self.sig_out(info.signo)
+        signo, generic = self.sig_out(info.signo), info.pack()   # packing is a timer's delivery
         if info.raw:                   # rt_sigqueueinfo's: the caller's bytes, our signo
             return struct.pack("<i", signo) + info.raw[4:128]
         if self.long == 8 and not self.code_first:
-            return struct.pack("<i", signo) + info.pack()[4:]
+            return struct.pack("<i", signo) + generic[4:]
         # 32-bit: the union follows the three ints at 12 (pointers and clock_t 4 bytes)
         code = self.code_out(info.code)
         head = struct.pack("<iii", signo, *((code, 0) if self.code_first else (0, code)))

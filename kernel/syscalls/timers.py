@@ -53,6 +53,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from kernel import rusage
+from kernel.abimap import fmt
 from kernel import signal as S
 from kernel.errno import EAGAIN, EINVAL, EOPNOTSUPP, EPERM, Errno
 from kernel.sched import WaitQueue, WouldBlock
@@ -545,7 +546,9 @@ def sys_timer_create(t, clock, sevp, idp):
     S.init_thread(t)
     thread = None
     if sevp:
-        value, signo, notify, target = struct.unpack("<Qiii", t.proc.mm.read(sevp, 20))
+        layout = fmt(t.kernel.abi, "<Liii")     # sigval (a pointer's size), signo, notify, tid
+        value, signo, notify, target = struct.unpack(layout, t.proc.mm.read(
+            sevp, struct.calcsize(layout)))
         t.proc.mm.read(sevp, 64)                 # the whole struct sigevent, as Linux copies it
         if notify == SIGEV_THREAD_ID:
             thread = next((x for x in t.proc.threads if x.tid == target), None)
@@ -553,8 +556,8 @@ def sys_timer_create(t, clock, sevp, idp):
                 raise Errno(EINVAL)
         elif notify not in (SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_NONE):
             raise Errno(EINVAL)
-        if notify != SIGEV_NONE and not 1 <= signo <= S.NSIG:
-            raise Errno(EINVAL)
+        if notify != SIGEV_NONE:
+            signo = t.kernel.sigabi.sig_in(signo)      # EINVAL out of range
         if notify == SIGEV_THREAD:
             notify = SIGEV_SIGNAL
     if len(table.timers) >= MAX_TIMERS:
@@ -621,8 +624,9 @@ def _layout(signo, code):
     return "rt" if code < 0 else "kill"
 
 
-def signalfd_siginfo(info):
-    """A queued SigInfo as the 128-byte record a signalfd read returns (signalfd_copyinfo)."""
+def signalfd_siginfo(info, sigabi=None):
+    """A queued SigInfo as the 128-byte record a signalfd read returns (signalfd_copyinfo):
+    the same layout on every ABI, its numbers the ABI's (sigabi)."""
     raw = info.pack()
     signo, errno, code = struct.unpack_from("<iii", raw)
     f = dict.fromkeys(("pid", "uid", "fd", "tid", "band", "overrun", "trapno", "status", "int",
@@ -645,6 +649,10 @@ def signalfd_siginfo(info):
     elif layout == "sys":
         f["call_addr"], f["syscall"], f["arch"] = struct.unpack_from("<QiI", raw, 16)
     m = 0xFFFFFFFF
+    if sigabi is not None:
+        if layout == "chld" and code != S.CLD_EXITED:
+            f["status"] = sigabi.sig_out(f["status"])           # the signal that stopped/killed
+        signo, code = sigabi.sig_out(signo), sigabi.code_out(code)
     return _SSI.pack(signo, errno, code, f["pid"] & m, f["uid"] & m, f["fd"], f["tid"] & m,
                      f["band"] & m, f["overrun"] & m, f["trapno"], f["status"], f["int"],
                      f["ptr"], f["utime"] & (1 << 64) - 1, f["stime"] & (1 << 64) - 1,
@@ -675,7 +683,7 @@ class SignalFd(File):
             info = S.dequeue(t, self.mask)
             if info is None:
                 break
-            records.append(signalfd_siginfo(info))
+            records.append(signalfd_siginfo(info, t.kernel.sigabi))
         if not records:
             if self.flags & O_NONBLOCK:
                 raise Errno(EAGAIN)

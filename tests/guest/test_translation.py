@@ -12,7 +12,10 @@ SMC_OUT = {"riscv64": ["first code", "rewritten, fence.i", "rewritten, clear_cac
            "loongarch64": ["first code", "rewritten, ibar 0", "rewritten, clear_cache",
                            "munmap + new mapping", "mprotect RW -> RX", "after execve"],
            "aarch64": ["first code", "rewritten, ic ivau", "rewritten, clear_cache",
-                       "munmap + new mapping", "mprotect RW -> RX", "after execve"]}
+                       "munmap + new mapping", "mprotect RW -> RX", "after execve"],
+           "mipsel": ["first code", "rewritten, synci", "rewritten, clear_cache",
+                      "rewritten, cacheflush", "munmap + new mapping", "mprotect RW -> RX",
+                      "after execve"]}
 
 
 @pytest.fixture(scope="module")
