@@ -41,7 +41,8 @@ from kernel.uapi import (FIONREAD, O_ACCMODE, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, P
                          POLLIN, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM, TIOCGDEV, TIOCGPGRP,
                          TIOCGPKT, TIOCGPTLCK, TIOCGPTN, TIOCGPTPEER, TIOCPKT, TIOCPKT_DOSTOP,
                          TIOCPKT_FLUSHREAD, TIOCPKT_FLUSHWRITE, TIOCPKT_NOSTOP, TIOCPKT_START,
-                         TIOCPKT_STOP, TIOCSIG, TIOCSPGRP, TIOCSPTLCK, as_int, makedev)
+                         TIOCPKT_STOP, TIOCSIG, TIOCSPGRP, TIOCSPTLCK, as_int, makedev,
+                         open_flags_in)
 from kernel.vfs import File
 
 PTS_MAJOR = 136                 # UNIX98_PTY_SLAVE_MAJOR
@@ -336,7 +337,7 @@ class MasterFile(File):
 
     def ioctl(self, t, req, arg):
         if req & U32 == TIOCGPTPEER:
-            return self._open_peer(t, as_int(arg))
+            return self._open_peer(t, open_flags_in(t.kernel.abi, as_int(arg)))   # the ABI's O_*
         return self.pty.master_ioctl(t, req, arg)
 
     def _open_peer(self, t, flags):
