@@ -321,7 +321,7 @@ def test_boot_attach_and_detach(arch, rootfs):
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert stop == "T05thread:2;" and c.ask("qfThreadInfo") == "m2"
-    assert c.ask("qAttached") == "1" and len(c.ask("g")) > 64 * 16
+    assert c.ask("qAttached") == "1" and len(c.ask("g")) > 64 * 8     # 64+ registers (32-bit+)
     time.sleep(2.5)                                       # held: sleep cannot finish meanwhile
     assert c.ask("D") == "OK"                             # extended-remote: still connected
     out, _ = vm.communicate(timeout=TIMEOUT)
