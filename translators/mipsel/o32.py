@@ -188,5 +188,5 @@ SOCKOPTS = dict(SO_DEBUG=0x1, SO_REUSEADDR=0x4, SO_KEEPALIVE=0x8, SO_DONTROUTE=0
                 SO_TIMESTAMP_OLD=29, SO_RCVTIMEO_NEW=66, SO_SNDTIMEO_NEW=67)
 
 # ---- struct statfs64 (asm/statfs.h): its own order, 96 bytes ----------------------------------
-STATFS64 = ("<IIII5Q2iII5I4x", ("type", "bsize", "frsize", "pad", "blocks", "bfree", "files",
+STATFS64 = ("<IIII5Q2iII24x", ("type", "bsize", "frsize", "pad", "blocks", "bfree", "files",
                                 "ffree", "bavail", "fsid0", "fsid1", "namelen", "flags"))
