@@ -45,8 +45,8 @@ import time
 from itertools import chain
 
 from kernel.abimap import fmt, long_bytes
-from kernel.errno import (E2BIG, EACCES, EAGAIN, EEXIST, EFBIG, EINVAL, ENOENT, ENOMEM, ENOSPC,
-                          EPERM, ERANGE, Errno)
+from kernel.errno import (E2BIG, EACCES, EAGAIN, EEXIST, EFBIG, EIDRM, EINVAL, ENOENT, ENOMEM,
+                          ENOMSG, ENOSPC, EPERM, ERANGE, Errno)
 from kernel.pagetable import PTE_R, PTE_W, PTE_X
 from kernel.perm import in_group
 from kernel.process import RLIMIT_NAMES
@@ -54,7 +54,6 @@ from kernel.sched import WaitQueue, WouldBlock
 from kernel.uapi import read_times
 from kernel.vm import PAGE, SharedPages, page_up
 
-ENOMSG, EIDRM = 42, 43          # asm-generic/errno.h (not in kernel/errno.py's table)
 
 # ---- the user-visible structures ----------------------------------------------------------------
 # The asm-generic 64-bit layouts, shared by riscv64 and loongarch64 (and aarch64). Little-endian,

@@ -55,13 +55,12 @@ from dataclasses import dataclass, field
 from kernel import rusage
 from kernel.abimap import fmt
 from kernel import signal as S
-from kernel.errno import EAGAIN, EINVAL, EOPNOTSUPP, EPERM, Errno
+from kernel.errno import EAGAIN, ECANCELED, EINVAL, EOPNOTSUPP, EPERM, Errno
 from kernel.sched import WaitQueue, WouldBlock
 from kernel.uapi import (O_CLOEXEC, O_NONBLOCK, O_RDWR, POLLIN, Stat, as_int, open_flags_in,
                          pack_times, read_times, time_size)
 from kernel.vfs import File
 
-ECANCELED = 125                 # asm-generic/errno.h (kernel/errno.py does not list it)
 NSEC = 10**9
 
 # ---- clocks (uapi/linux/time.h) -----------------------------------------------------------------
