@@ -146,6 +146,17 @@ class SignalAbi:
     def stack_size(self):
         return struct.calcsize(self.stack_layout()[0])
 
+    def generic_raw(self, raw):
+        """A guest's own siginfo bytes (rt_sigqueueinfo's) in the asm-generic 64-bit layout, for
+        the kill/rt union the guest can queue: signo, errno, code; pid, uid, sigval."""
+        if self.long == 8 and not self.code_first:
+            return raw
+        signo, a, b = struct.unpack_from("<iii", raw)
+        code, errno = (a, b) if self.code_first else (b, a)
+        pid, uid, value = struct.unpack_from("<iII", raw, 12 if self.long == 4 else 16)
+        return (struct.pack("<iii4xiIQ", signo, errno, self.code_in(code), pid, uid, value)
+                .ljust(128, b"\0"))
+
     def pack_info(self, info):
         """The 128-byte siginfo_t of SigInfo `info` in the guest's numbering and layout."""
         signo, generic = self.sig_out(info.signo), info.pack()   # packing is a timer's delivery

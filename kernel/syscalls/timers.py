@@ -627,6 +627,8 @@ def signalfd_siginfo(info, sigabi=None):
     """A queued SigInfo as the 128-byte record a signalfd read returns (signalfd_copyinfo):
     the same layout on every ABI, its numbers the ABI's (sigabi)."""
     raw = info.pack()
+    if info.raw and sigabi is not None:          # the sender's siginfo, in its ABI's layout
+        raw = sigabi.generic_raw(raw)
     signo, errno, code = struct.unpack_from("<iii", raw)
     f = dict.fromkeys(("pid", "uid", "fd", "tid", "band", "overrun", "trapno", "status", "int",
                        "ptr", "utime", "stime", "addr", "addr_lsb", "syscall", "call_addr",

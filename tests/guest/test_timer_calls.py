@@ -21,9 +21,18 @@ def workdir(rootfs):
     return d
 
 
+# Where qemu is not a fair oracle the program's own checks must pass under jitvm instead.
+QEMU_UNFAIR = {"mipsel": "qemu-mipsel 7.2 delivers a POSIX timer's signal with si_code -2 "
+                         "(asm-generic's SI_TIMER); MIPS's is -3"}
+
+
 @pytest.mark.parametrize("engine", ENGINES)
-def test_timers_match_qemu(guest_bin, rootfs, workdir, engine):
-    status, out = compare(guest_bin("timers"), [], engine, rootfs, cwd=workdir)
+def test_timers_match_qemu(arch, guest_bin, rootfs, workdir, engine):
+    if arch in QEMU_UNFAIR:
+        status, out, err = run_jitvm(guest_bin("timers"), [], workdir, b"", engine, rootfs)
+        assert status == 0, (out + err).decode(errors="replace")
+    else:
+        status, out = compare(guest_bin("timers"), [], engine, rootfs, cwd=workdir)
     assert status == 0 and b"FAIL" not in out and out.endswith(b"all ok\n")
 
 
