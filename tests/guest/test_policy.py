@@ -78,12 +78,18 @@ def workdir(rootfs):
     d.mkdir(parents=True, exist_ok=True)
     return d
 
+# qemu-mipsel 7.2 passes PIDFD_NONBLOCK and the MIPS siginfo to the host unconverted and hangs
+QEMU_HANGS = {"mipsel"}
+
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_policy_calls_match_qemu(guest_bin, rootfs, workdir, engine):
+def test_policy_calls_match_qemu(arch, guest_bin, rootfs, workdir, engine):
     if os.geteuid() != 0:
         pytest.skip("qemu-user needs host root to drop to another uid (CI runs as root)")
-    status, out = compare(guest_bin("policy"), [], engine, rootfs, cwd=workdir)
+    if arch in QEMU_HANGS:          # then Linux's lines below are the whole check
+        status, out, _ = run_jitvm(guest_bin("policy"), [], workdir, b"", engine, rootfs)
+    else:
+        status, out = compare(guest_bin("policy"), [], engine, rootfs, cwd=workdir)
     assert status == 0 and out.endswith(b"all done\n")
     text = out.decode()
     for line in ("getpriority(PRIO_PGRP, 0) (clamped to -20): 40",
