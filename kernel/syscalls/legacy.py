@@ -8,9 +8,9 @@ arm): each is its modern successor with the extra arguments filled in, as Linux 
   fds       epoll_create epoll_wait eventfd signalfd send recv
   pipe      pipe: both descriptors as results where the ABI returns two (abi.SYSCALL_RET2, MIPS's
             v1), else written to the array as on x86
-  32-bit    _llseek mmap2 statfs64 fstatfs64 set_thread_area (the value form: MIPS and m68k; x86's takes a
-            descriptor, not supported) cacheflush (MIPS's; whatever the range, every
-            translation of the address space goes)
+  32-bit    _llseek mmap2 statfs64 fstatfs64 (abi.STATFS64's layout) set_thread_area (the
+            value form: MIPS and m68k; x86's takes a descriptor, not supported) cacheflush
+            (MIPS's; whatever the range, every translation of the address space goes)
 """
 import struct
 
